@@ -1,0 +1,169 @@
+"""The course as typed dataclasses; every value remembers the file, line and column it came from."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Pos:
+    """Where a value stands in its YAML file: 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass
+class Md:
+    """A Markdown string from the course; `html` is filled in by the resolve stage.
+
+    Jinja renders an Md as its finished HTML (`__html__`), so templates write `{{ point.text }}`.
+    """
+
+    src: str
+    pos: Pos
+    html: str = ""
+
+    def __html__(self) -> str:
+        return self.html
+
+    def __bool__(self) -> bool:
+        return bool(self.src.strip())
+
+
+@dataclass
+class Point:
+    text: Md
+    points: list[Point] = field(default_factory=list)
+
+
+@dataclass
+class Quote:
+    text: Md
+    source: Md | None = None
+
+
+@dataclass
+class Image:
+    src: str  # relative to the course folder
+    alt: str
+    pos: Pos
+    caption: Md | None = None
+    path: Path | None = None  # resolved absolute path (set by validation)
+
+
+@dataclass
+class Table:
+    """Chart data: column names and rows of cells (numbers where they parse)."""
+
+    columns: list[str]
+    rows: list[list[object]]
+
+
+@dataclass
+class Chart:
+    type: str  # "bar" or "line"
+    x: str
+    y: list[str]
+    pos: Pos
+    title: str = ""
+    data_path: str | None = None  # CSV path relative to the course folder, or None for inline
+    table: Table | None = None  # filled by load (inline) or validate (CSV)
+    unit: str = ""
+    caption: Md | None = None
+    source: Md | None = None
+
+
+@dataclass
+class TimelineSpan:
+    start: int  # year
+    end: int  # year
+    pos: Pos
+
+
+@dataclass
+class Slide:
+    title: Md
+    pos: Pos
+    points: list[Point] = field(default_factory=list)
+    build: bool = False
+    quote: Quote | None = None
+    image: Image | None = None
+    chart: Chart | None = None
+    timeline: TimelineSpan | None = None
+    notes: Md | None = None
+
+
+@dataclass
+class Section:
+    title: Md
+    pos: Pos
+    reading: Md | None = None
+    slides: list[Slide] = field(default_factory=list)
+    questions: list[Md] = field(default_factory=list)
+
+
+@dataclass
+class Lecture:
+    id: str  # file name without .yaml
+    path: Path
+    title: Md
+    pos: Pos
+    subtitle: Md | None = None
+    duration: int | None = None  # minutes
+    summary: Md | None = None
+    objectives: list[Md] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    footnotes: dict[str, Md] = field(default_factory=dict)
+    further_reading: list[tuple[str, Pos]] = field(default_factory=list)  # citation keys
+
+
+@dataclass
+class TimelineEvent:
+    date: str  # "1959", "1959-01" or "1959-01-01"
+    event: Md
+    pos: Pos
+    lecture: str | None = None
+
+    @property
+    def year(self) -> int:
+        return int(self.date[:4])
+
+
+@dataclass
+class GlossaryEntry:
+    term: str
+    definition: Md
+    pos: Pos
+    lecture: str | None = None
+
+
+@dataclass
+class Course:
+    root: Path
+    title: Md
+    authors: list[str]
+    pos: Pos
+    subtitle: Md | None = None
+    institution: str = ""
+    date: str = ""  # ISO date, or ""
+    lang: str = "en"
+    bibliography: list[Path] = field(default_factory=list)
+    csl: str = "chicago-author-date"
+    paper: str = "A4"
+    lectures: list[Lecture] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    glossary: list[GlossaryEntry] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=lambda: ["deck", "guide", "handouts"])
+    templates: Path | None = None  # the course's own templates/ folder, if any
+
+    @property
+    def author(self) -> str:
+        return ", ".join(self.authors)
+
+
+OUTPUT_KINDS = ("deck", "guide", "handouts", "notes", "slides-pdf")

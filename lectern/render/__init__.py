@@ -1,0 +1,1 @@
+"""Renderers: finished view objects in, HTML or PDF bytes out."""
