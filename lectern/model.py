@@ -27,6 +27,20 @@ class Md:
     src: str
     pos: Pos
     html: str = ""
+    block: bool = False  # a `|` or `>` block scalar: the text starts on the line after pos
+    indent: int = 0  # block scalars: the column (0-based) where each text line starts
+    tokens: list | None = field(default=None, repr=False, compare=False)  # parsed once by markup
+
+    def locate(self, offset: int) -> Pos:
+        """The file position of character `offset` of the source text (for error messages)."""
+        before = self.src[:offset]
+        line_no = before.count("\n")
+        col = offset - (before.rfind("\n") + 1)
+        if self.block:
+            return Pos(self.pos.path, self.pos.line + 1 + line_no, self.indent + col + 1)
+        if line_no == 0:
+            return Pos(self.pos.path, self.pos.line, self.pos.column + col + 1)
+        return Pos(self.pos.path, self.pos.line + line_no, col + 1)
 
     def __html__(self) -> str:
         return self.html

@@ -1,0 +1,307 @@
+"""Resolve stage: Markdown to HTML, citations formatted in one batch, footnotes and figures numbered.
+
+The result is the finished view objects (lectern/view.py) that renderers and templates receive.
+"""
+from __future__ import annotations
+
+import base64
+import datetime
+import html as htmllib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from .charts import chart_svg
+from .cite import CitationResult, format_citations, style_path
+from .markup import CourseMarks, Markup as MarkupParser, RenderContext
+from .model import Course, Image, Lecture, Md, Point, Pos, Section, Slide
+from .svgsafe import sanitize_svg
+from .view import (BibEntry, Chapter, DeckView, Figure, Footnote, GlossaryView, GuideSection, GuideView,
+                   IndexView, LectureLink, PointView, QuoteView, SlideView, TimelineEntry)
+
+REFS_PER_SLIDE_CHARS = 700  # a references slide holds about this much text before the next begins
+REFS_PER_SLIDE_MAX = 5
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+
+@dataclass
+class Resolved:
+    decks: dict[str, DeckView]
+    guide: GuideView
+    index: IndexView
+
+
+def plain(html: str) -> str:
+    """Text of an HTML fragment, for <title>, metadata and bookmarks."""
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", html)).strip()
+
+
+def date_label(iso: str, lang: str) -> str:
+    """A date as readers of `lang` write it: "24 November 2026", "November 24, 2026", or ISO."""
+    if not iso:
+        return ""
+    parts = iso.split("-")
+    if not lang.lower().startswith("en"):
+        return iso
+    year = parts[0]
+    if len(parts) == 1:
+        return year
+    month = MONTHS[int(parts[1]) - 1]
+    if len(parts) == 2:
+        return f"{month} {year}"
+    day = int(parts[2])
+    return f"{month} {day}, {year}" if lang.lower() == "en-us" else f"{day} {month} {year}"
+
+
+class Notes:
+    """Collects the footnotes called in one slide or one chapter and numbers them."""
+
+    def __init__(self, prefix: str, mode: str):
+        self.prefix = prefix
+        self.mode = mode
+        self.items: list[Footnote] = []
+
+    def add(self, note_html: str, pos: Pos) -> str:
+        number = len(self.items) + 1
+        if self.mode == "deck":
+            note_id = f"{self.prefix}-fn{number}"
+            self.items.append(Footnote(number, note_id, Markup(note_html), pos))
+            return f'<sup class="fn-call" data-fn="{note_id}">{number}</sup>'
+        note_id = f"fn-{self.prefix}-{number}"
+        self.items.append(Footnote(number, note_id, Markup(note_html), pos))
+        return f'<span class="footnote" id="{note_id}" data-n="{number}">{note_html}</span>'
+
+
+def _inline_notes(note_html: str, pos: Pos) -> str:
+    """Speaker notes have no foot: a note called in them is shown in brackets where it is called."""
+    return f' <span class="inline-note">[{note_html}]</span>'
+
+
+@dataclass
+class Resolver:
+    course: Course
+    markup: MarkupParser
+    marks: CourseMarks
+    citations: CitationResult
+    bib_index: dict[str, BibEntry] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.bib_index = {entry.key: entry for entry in self.citations.bibliography}
+
+    # ---- rendering helpers ---------------------------------------------------------------
+    def ctx(self, lecture: Lecture | None, on_footnote, link_rewrite=None) -> RenderContext:
+        return RenderContext(cite_html=self.citations.clusters, on_footnote=on_footnote,
+                             definitions=lecture.footnotes if lecture else {}, link_rewrite=link_rewrite,
+                             markup=self.markup)
+
+    def html(self, text: Md | None, ctx: RenderContext) -> Markup | None:
+        if text is None:
+            return None
+        out = self.markup.render(text, ctx).strip()
+        return Markup(out)
+
+    def points(self, points: list[Point], ctx: RenderContext, build: bool = False) -> list[PointView]:
+        return [PointView(self.html(p.text, ctx), self.points(p.points, ctx), step=(i + 1) if build else None)
+                for i, p in enumerate(points)]
+
+    def entries(self, keys: list[str]) -> list[BibEntry]:
+        """Bibliography entries for these keys, in the style's order."""
+        wanted = set(keys)
+        return [e for e in self.citations.bibliography if e.key in wanted]
+
+    # ---- figures -------------------------------------------------------------------------
+    def figure(self, slide: Slide, number: str, ctx: RenderContext) -> Figure | None:
+        if slide.image is not None and slide.image.path is not None:
+            image = slide.image
+            return Figure("image", number, f"fig-{number.replace('.', '-')}", _image_body(image), image.alt,
+                          caption=self.html(image.caption, ctx))
+        if slide.chart is not None and slide.chart.table is not None:
+            chart = slide.chart
+            return Figure("chart", number, f"fig-{number.replace('.', '-')}", chart_svg(chart, self.course.lang),
+                          chart.title or plain(self.markup.render(slide.title, ctx)),
+                          caption=self.html(chart.caption, ctx), source=self.html(chart.source, ctx),
+                          title=chart.title)
+        return None
+
+    def timeline_span(self, slide: Slide, ctx: RenderContext) -> list[TimelineEntry]:
+        if slide.timeline is None:
+            return []
+        span = slide.timeline
+        return [self.timeline_entry(e, ctx) for e in sorted(self.course.timeline, key=lambda e: e.date)
+                if span.start <= e.year <= span.end]
+
+    def timeline_entry(self, event, ctx) -> TimelineEntry:
+        return TimelineEntry(event.date, date_label(event.date, self.course.lang), self.html(event.event, ctx),
+                             event.lecture)
+
+    # ---- decks ---------------------------------------------------------------------------
+    def deck(self, lecture: Lecture, number: int) -> DeckView:
+        lm = self.marks.lectures[lecture.id]
+        cited = [item.key for c in lm.clusters for item in c.items]
+        references = self.entries(cited)
+        chunks = _chunk_references(references)
+        questions = [q for s in lecture.sections for q in s.questions]
+        # number the slides first: citations link to the references slide
+        count = 1 + sum(1 + len(s.slides) for s in lecture.sections) + (1 if questions else 0)
+        refs_first = count + 1 if chunks else None
+        rewrite = (lambda href: f"#/{refs_first}") if refs_first else (lambda href: "#")
+        slides: list[SlideView] = []
+
+        def new(kind: str, title: Markup, **kw) -> SlideView:
+            n = len(slides) + 1
+            view = SlideView(number=n, kind=kind, id=f"slide-{n}", title=title, **kw)
+            slides.append(view)
+            return view
+
+        notes_ctx = self.ctx(lecture, _inline_notes, rewrite)
+        title_notes = Notes("slide-1", "deck")
+        title_ctx = self.ctx(lecture, title_notes.add, rewrite)
+        meta = {"course": str(self.html(self.course.title, title_ctx)), "author": escape(self.course.author),
+                "date": date_label(self.course.date, self.course.lang),
+                "institution": escape(self.course.institution), "lecture": f"Lecture {number}"}
+        first = new("title", self.html(lecture.title, title_ctx), subtitle=self.html(lecture.subtitle, title_ctx),
+                    meta={k: Markup(v) for k, v in meta.items()}, notes=self.html(lecture.summary, notes_ctx))
+        first.footnotes = title_notes.items
+        figure_no = 0
+        for s_index, section in enumerate(lecture.sections, 1):
+            n = len(slides) + 1
+            sec_notes = Notes(f"slide-{n}", "deck")
+            sec_ctx = self.ctx(lecture, sec_notes.add, rewrite)
+            section_title = self.html(section.title, sec_ctx)
+            opener = new("section", section_title, subtitle=Markup(f"Part {s_index}"), section=section_title)
+            opener.footnotes = sec_notes.items
+            for slide in section.slides:
+                n = len(slides) + 1
+                notes = Notes(f"slide-{n}", "deck")
+                ctx = self.ctx(lecture, notes.add, rewrite)
+                figure = None
+                if slide.image is not None or slide.chart is not None:
+                    figure_no += 1
+                    figure = self.figure(slide, f"{number}.{figure_no}", ctx)
+                quote = None
+                if slide.quote is not None:
+                    quote = QuoteView(self.html(slide.quote.text, ctx), self.html(slide.quote.source, ctx))
+                view = new("content", self.html(slide.title, ctx), section=section_title,
+                           points=self.points(slide.points, ctx, slide.build),
+                           steps=len(slide.points) if slide.build else 0, quote=quote, figure=figure,
+                           timeline=self.timeline_span(slide, ctx), notes=self.html(slide.notes, notes_ctx))
+                view.footnotes = notes.items
+        if questions:
+            n = len(slides) + 1
+            notes = Notes(f"slide-{n}", "deck")
+            ctx = self.ctx(lecture, notes.add, rewrite)
+            q = new("questions", Markup("Questions for discussion"), questions=[self.html(x, ctx) for x in questions])
+            q.footnotes = notes.items
+        for i, chunk in enumerate(chunks):
+            title = "References" if len(chunks) == 1 else f"References ({i + 1} of {len(chunks)})"
+            new("references", Markup(title), references=chunk)
+        return DeckView(lecture_id=lecture.id, title=first.title, plain_title=plain(first.title),
+                        course_title=plain(self.markup.render(self.course.title, title_ctx)),
+                        author=self.course.author, date_label=date_label(self.course.date, self.course.lang),
+                        lang=self.course.lang, duration=lecture.duration, slides=slides,
+                        references_slide=refs_first)
+
+    # ---- the guide -----------------------------------------------------------------------
+    def chapter(self, lecture: Lecture, number: int) -> Chapter:
+        notes = Notes(str(number), "guide")
+        ctx = self.ctx(lecture, notes.add)
+        title = self.html(lecture.title, ctx)
+        chapter = Chapter(number=number, id=lecture.id, title=title, plain_title=plain(title),
+                          subtitle=self.html(lecture.subtitle, ctx), summary=self.html(lecture.summary, ctx),
+                          objectives=[self.html(o, ctx) for o in lecture.objectives], sections=[], questions=[],
+                          further_reading=self.entries([k for k, _ in lecture.further_reading]),
+                          footnotes=notes.items)
+        figure_no = 0
+        for s_index, section in enumerate(lecture.sections, 1):
+            s_title = self.html(section.title, ctx)
+            reading = self.html(section.reading, ctx) if section.reading else None
+            key_points, figures = [], []
+            for slide in section.slides:
+                key_points.append(PointView(self.html(slide.title, ctx), self.points(slide.points, ctx)))
+                if slide.image is not None or slide.chart is not None:
+                    figure_no += 1
+                    fig = self.figure(slide, f"{number}.{figure_no}", ctx)
+                    if fig is not None:
+                        figures.append(fig)
+            chapter.sections.append(GuideSection(
+                number=f"{number}.{s_index}", id=f"sec-{number}-{s_index}", title=s_title,
+                plain_title=plain(s_title), reading=reading, key_points=key_points, figures=figures,
+                questions=[self.html(q, ctx) for q in section.questions]))
+        return chapter
+
+    def guide(self) -> GuideView:
+        ctx = self.ctx(None, Notes("0", "guide").add)
+        title = self.html(self.course.title, ctx)
+        lecture_titles = {lec.id: plain(self.markup.render(lec.title, ctx)) for lec in self.course.lectures}
+        chapters = [self.chapter(lecture, i) for i, lecture in enumerate(self.course.lectures, 1)]
+        chronology = [self.timeline_entry(e, ctx) for e in sorted(self.course.timeline, key=lambda e: e.date)]
+        glossary = [GlossaryView(g.term, self.html(g.definition, ctx), g.lecture, lecture_titles.get(g.lecture, ""))
+                    for g in sorted(self.course.glossary, key=lambda g: g.term.casefold())]
+        return GuideView(title=title, plain_title=plain(title), subtitle=self.html(self.course.subtitle, ctx),
+                         author=self.course.author, institution=self.course.institution, date=self.course.date,
+                         date_label=date_label(self.course.date, self.course.lang), lang=self.course.lang,
+                         paper=self.course.paper, chapters=chapters, chronology=chronology, glossary=glossary,
+                         bibliography=list(self.citations.bibliography))
+
+    def index(self, decks: dict[str, DeckView]) -> IndexView:
+        ctx = self.ctx(None, _inline_notes)
+        outputs = self.course.outputs
+        links = []
+        for i, lecture in enumerate(self.course.lectures, 1):
+            deck = decks[lecture.id]
+            links.append(LectureLink(
+                id=lecture.id, number=i, title=deck.title, subtitle=self.html(lecture.subtitle, ctx),
+                duration=lecture.duration, slide_count=len(deck.slides),
+                deck=f"slides/{lecture.id}.html" if "deck" in outputs else None,
+                handout=f"handouts/{lecture.id}.pdf" if "handouts" in outputs else None,
+                notes=f"handouts/{lecture.id}-notes.pdf" if "notes" in outputs else None,
+                slides_pdf=f"slides/{lecture.id}.pdf" if "slides-pdf" in outputs else None))
+        title = self.html(self.course.title, ctx)
+        return IndexView(title=title, plain_title=plain(title), subtitle=self.html(self.course.subtitle, ctx),
+                         author=self.course.author, institution=self.course.institution,
+                         date_label=date_label(self.course.date, self.course.lang), lang=self.course.lang,
+                         lectures=links, guide="study-guide.pdf" if "guide" in outputs else None)
+
+
+def _chunk_references(entries: list[BibEntry]) -> list[list[BibEntry]]:
+    chunks: list[list[BibEntry]] = []
+    size = 0
+    for entry in entries:
+        length = len(plain(entry.html))
+        if not chunks or len(chunks[-1]) >= REFS_PER_SLIDE_MAX or size + length > REFS_PER_SLIDE_CHARS:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(entry)
+        size += length
+    return chunks
+
+
+MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+        ".webp": "image/webp"}
+
+
+def _image_body(image: Image) -> Markup:
+    path = image.path
+    assert path is not None
+    if path.suffix.lower() == ".svg":
+        return sanitize_svg(path.read_text("utf-8", errors="replace"), label=image.alt)
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return Markup('<img src="data:{};base64,{}" alt="{}">').format(MIME[path.suffix.lower()], Markup(data), image.alt)
+
+
+def cited_keys(course: Course, marks: CourseMarks) -> list[str]:
+    return [item.key for c in marks.clusters for item in c.items]
+
+
+def resolve(course: Course, markup: MarkupParser, marks: CourseMarks) -> Resolved:
+    """Format every citation in one batch, then build the decks, the guide and the course page."""
+    extra = [key for lecture in course.lectures for key, _ in lecture.further_reading]
+    style = style_path(course.csl, course.root)
+    citations = format_citations(course.bibliography, style, course.lang, marks.clusters, extra)
+    resolver = Resolver(course, markup, marks, citations)
+    decks = {lec.id: resolver.deck(lec, i) for i, lec in enumerate(course.lectures, 1)}
+    return Resolved(decks=decks, guide=resolver.guide(), index=resolver.index(decks))

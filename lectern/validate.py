@@ -1,0 +1,126 @@
+"""Validate stage: the rules a loaded course must meet; returns every problem, raises nothing."""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from .charts import read_csv
+from .cite import BibIndex, style_path
+from .load import display_path
+from .markup import CourseMarks
+from .model import Course, Pos
+from .problems import Problem
+
+
+def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]:
+    """Cross-file rules: citations, footnotes, chart data, references between files, empty parts."""
+    problems: list[Problem] = list(bib.problems)
+    problems += _style(course)
+    problems += _citations(course, marks, bib)
+    problems += _footnotes(course, marks)
+    problems += _charts(course)
+    problems += _lecture_links(course)
+    problems += _empty_parts(course)
+    return problems
+
+
+def _style(course: Course) -> list[Problem]:
+    if style_path(course.csl, course.root) is None:
+        return [Problem(course.pos, f"the citation style '{course.csl}' is neither a bundled style "
+                                    "(chicago-author-date, apa, ...) nor a .csl file in the course folder")]
+    return []
+
+
+def _citations(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]:
+    problems = []
+    known = sorted(bib.keys)
+
+    def unknown(key: str, pos: Pos) -> Problem:
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        if not course.bibliography:
+            hint = "; the course has no bibliography: add `bibliography: references.yaml` to course.yaml"
+        else:
+            hint = f"; did you mean '@{close[0]}'?" if close else "; add it to the bibliography"
+        return Problem(pos, f"unknown citation key '@{key}'{hint}")
+
+    for cluster in marks.clusters:
+        for item in cluster.items:
+            if item.key not in bib.keys:
+                problems.append(unknown(item.key, item.pos))
+    for lecture in course.lectures:
+        for key, pos in lecture.further_reading:
+            if key not in bib.keys:
+                problems.append(unknown(key, pos))
+    return problems
+
+
+def _footnotes(course: Course, marks: CourseMarks) -> list[Problem]:
+    problems = []
+    for lecture in course.lectures:
+        lm = marks.lectures[lecture.id]
+        used = set()
+        for label, pos in lm.labels:
+            used.add(label)
+            if label not in lecture.footnotes:
+                close = difflib.get_close_matches(label, list(lecture.footnotes), n=1)
+                hint = f"; did you mean '[^{close[0]}]'?" if close else \
+                    f"; define it under `footnotes:` in {display_path(lecture.path)}"
+                problems.append(Problem(pos, f"the footnote [^{label}] is not defined{hint}"))
+        for label, definition in lecture.footnotes.items():
+            if label not in used:
+                problems.append(Problem(definition.pos, f"the footnote '{label}' is defined but never called "
+                                                        f"with [^{label}]", "warning"))
+    return problems
+
+
+def _charts(course: Course) -> list[Problem]:
+    problems = []
+    for lecture in course.lectures:
+        for section in lecture.sections:
+            for slide in section.slides:
+                chart = slide.chart
+                if chart is None:
+                    continue
+                if chart.data_path is not None:
+                    table, found = read_csv(Path(chart.data_path), display_path(Path(chart.data_path)))
+                    problems += found
+                    chart.table = table
+                if chart.table is None:
+                    continue
+                for column in [chart.x, *chart.y]:
+                    if column not in chart.table.columns:
+                        close = difflib.get_close_matches(column, chart.table.columns, n=1)
+                        hint = f"; did you mean '{close[0]}'?" if close else \
+                            f"; the columns are {', '.join(chart.table.columns)}"
+                        problems.append(Problem(chart.pos, f"the chart's column '{column}' is not in its data{hint}"))
+                for column in chart.y:
+                    if column not in chart.table.columns:
+                        continue
+                    i = chart.table.columns.index(column)
+                    if any(row[i] is not None and not isinstance(row[i], (int, float)) for row in chart.table.rows):
+                        problems.append(Problem(chart.pos, f"the chart's y column '{column}' holds values that "
+                                                           "are not numbers"))
+    return problems
+
+
+def _lecture_links(course: Course) -> list[Problem]:
+    ids = [lecture.id for lecture in course.lectures]
+    problems = []
+    for item in [*course.timeline, *course.glossary]:
+        if item.lecture is not None and item.lecture not in ids:
+            close = difflib.get_close_matches(item.lecture, ids, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; the lectures are {', '.join(ids)}"
+            problems.append(Problem(item.pos, f"there is no lecture '{item.lecture}'{hint}"))
+    return problems
+
+
+def _empty_parts(course: Course) -> list[Problem]:
+    problems = []
+    for lecture in course.lectures:
+        for section in lecture.sections:
+            if not section.slides:
+                problems.append(Problem(section.pos, f"the section '{section.title.src}' has no slides", "warning"))
+            if section.reading is not None and not section.reading:
+                problems.append(Problem(section.reading.pos, f"the reading of '{section.title.src}' is empty",
+                                        "warning"))
+    return problems

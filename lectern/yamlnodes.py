@@ -1,0 +1,165 @@
+"""Safe YAML reading that keeps every value's file, line and column (PyYAML marks)."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .model import Pos
+from .problems import Problem
+
+MAX_YAML_BYTES = 5 * 1024 * 1024  # a course file larger than this is refused, not parsed
+
+MAX_NODES = 1_000_000  # values in one file, counting what aliases expand to
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary", "set", "omap")
+}
+
+
+@dataclass
+class Node:
+    """A YAML value with its position: `value` is a dict[str, Node], a list[Node] or a scalar."""
+
+    value: object
+    pos: Pos
+    style: str | None = None  # scalar style: None (plain), "'", '"', "|", ">"
+    indent: int = 0  # for block scalars: column where the text lines start (0-based)
+
+    @property
+    def kind(self) -> str:
+        if isinstance(self.value, dict):
+            return "mapping"
+        if isinstance(self.value, list):
+            return "list"
+        if self.value is None:
+            return "nothing"
+        if isinstance(self.value, bool):
+            return "true/false"
+        if isinstance(self.value, (int, float)):
+            return "number"
+        return "text"
+
+    def plain(self) -> object:
+        """The value with positions stripped (for data such as inline chart tables)."""
+        if isinstance(self.value, dict):
+            return {k: v.plain() for k, v in self.value.items()}
+        if isinstance(self.value, list):
+            return [v.plain() for v in self.value]
+        return self.value
+
+
+def _pos(display: str, mark) -> Pos:
+    return Pos(display, mark.line + 1, mark.column + 1)
+
+
+class _Converter:
+    def __init__(self, display: str, text: str):
+        self.display = display
+        self.lines = text.splitlines()
+        self.problems: list[Problem] = []
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.count = 0
+
+    def convert(self, node: yaml.Node) -> Node:
+        self.count += 1
+        if self.count > MAX_NODES:  # aliases can make a small file expand without end
+            raise RecursionError
+        pos = _pos(self.display, node.start_mark)
+        if node.tag not in _STANDARD_TAGS and not node.tag.startswith("tag:yaml.org,2002:"):
+            self.problems.append(Problem(pos, f"the YAML tag {node.tag} is not allowed in a course "
+                                              "file: remove it and write the value plainly"))
+            return Node(None, pos)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Node] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.problems.append(Problem(_pos(self.display, key_node.start_mark),
+                                                 "YAML merge keys (<<) are not supported: write the keys out"))
+                    continue
+                key = self.convert(key_node)
+                if not isinstance(key.value, (str, int, float, bool)) or key.value is None:
+                    self.problems.append(Problem(key.pos, "a key must be a plain name"))
+                    continue
+                name = str(key.value)
+                if name in out:
+                    self.problems.append(Problem(key.pos, f"the key '{name}' appears twice in this "
+                                                          f"mapping (first at line {out[name].pos.line}): keep one"))
+                    continue
+                value = self.convert(value_node)
+                out[name] = Node(value.value, value.pos, value.style, value.indent)
+                out[name].key_pos = key.pos  # type: ignore[attr-defined]
+            return Node(out, pos)
+        if isinstance(node, yaml.SequenceNode):
+            return Node([self.convert(item) for item in node.value], pos)
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            self.problems.append(Problem(pos, f"cannot read this value: {exc}"))
+            return Node(None, pos)
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            value = value.isoformat()[:10]
+        elif isinstance(value, bytes):
+            value = None
+            self.problems.append(Problem(pos, "binary values are not allowed in a course file"))
+        elif isinstance(value, (set, list, dict)):  # !!set / !!omap
+            value = None
+            self.problems.append(Problem(pos, "this YAML construct is not supported: use a plain list or mapping"))
+        indent = 0
+        if node.style in ("|", ">"):
+            indent = self._block_indent(node.start_mark.line + 1)
+        return Node(value, pos, node.style, indent)
+
+    def _block_indent(self, line_index: int) -> int:
+        for line in self.lines[line_index:]:
+            if line.strip():
+                return len(line) - len(line.lstrip(" "))
+        return 0
+
+
+@dataclass
+class YamlFile:
+    """The parsed root node of one file (None when it could not be read) and its problems."""
+
+    root: Node | None
+    problems: list[Problem]
+
+
+def read_yaml(path: Path, display: str) -> YamlFile:
+    """Read one YAML file safely; YAML syntax errors become problems with their position."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            return YamlFile(None, [Problem(Pos(display, 1, 1), f"the file is {size // 1024 // 1024} MB; "
+                                           f"course files may be at most {MAX_YAML_BYTES // 1024 // 1024} MB: split it")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        return YamlFile(None, [Problem(Pos(display, 1, 1), f"cannot read the file: {exc.strerror}")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return YamlFile(None, [Problem(Pos(display, line, 1), "the file is not UTF-8 text: save it as UTF-8")])
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = _pos(display, mark) if mark else Pos(display, 1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        return YamlFile(None, [Problem(pos, f"YAML syntax error: {what}")])
+    except yaml.YAMLError as exc:
+        return YamlFile(None, [Problem(Pos(display, 1, 1), f"YAML error: {exc}")])
+    except RecursionError:
+        return YamlFile(None, [Problem(Pos(display, 1, 1), "the YAML is nested too deeply")])
+    if node is None:
+        return YamlFile(Node(None, Pos(display, 1, 1)), [])
+    conv = _Converter(display, text)
+    try:
+        root = conv.convert(node)
+    except RecursionError:
+        return YamlFile(None, [Problem(Pos(display, 1, 1), "the YAML is nested too deeply or expands "
+                                       "(through aliases) to too many values")])
+    return YamlFile(root, conv.problems)
