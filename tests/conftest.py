@@ -1,0 +1,24 @@
+"""Shared pytest set-up: the `--run-slow` option (or LECTERN_FUZZ_LONG=1) enables `slow` tests."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", default=False,
+                     help="also run long tests (long fuzz runs, size tests); same as LECTERN_FUZZ_LONG=1")
+
+
+def run_slow(config: pytest.Config) -> bool:
+    return bool(config.getoption("--run-slow")) or os.environ.get("LECTERN_FUZZ_LONG") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if run_slow(config):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow or LECTERN_FUZZ_LONG=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
