@@ -82,13 +82,16 @@ class NumberStyle:
     decimal: str = "."
     group: str = ","
     percent_space: str = ""
+    group_four: bool = True  # "1,234"; Spanish writes 1234 but 12 345
+
 
     @classmethod
     def for_lang(cls, lang: str) -> NumberStyle:
         base = (lang or "en").replace("_", "-").split("-")[0].lower()
         if base in _COMMA_LANGS:
             group = "." if base in _DOT_GROUP_LANGS else _NNBSP
-            return cls(decimal=",", group=group, percent_space=_NNBSP)
+            return cls(decimal=",", group=group, percent_space=_NNBSP,
+                       group_four=base not in ("es", "pl", "pt"))
         return cls()
 
 
@@ -104,8 +107,7 @@ def format_number(value: float, lang: str = "en", decimals: int | None = None,
         decimals = _decimals_of(value)
     text = f"{abs(value):.{decimals}f}"
     whole, _, frac = text.partition(".")
-    if group and len(whole) > 4 or (group and len(whole) == 4 and style.group == ","):
-        # "1,234" in English; 4-digit numbers stay ungrouped where the separator is a space or dot
+    if group and len(whole) >= (5 if style.group_four is False else 4):
         whole = f"{int(whole):,}".replace(",", style.group)
     out = whole + (style.decimal + frac if frac else "")
     if value < 0 and float(text) != 0:
@@ -834,7 +836,8 @@ def _bars(svg: _Svg, data: ChartData, band: float, x_of, y_of, unit: str, lang: 
                 continue
             x = x_of(i) - group / 2 + k * width + gap / 2
             y = y_of(v)
-            top, h = min(y, zero), abs(zero - y)
+            top, bottom = round(min(y, zero), 1), round(max(y, zero), 1)
+            h = round(bottom - top, 1)
             svg.add(f'<rect class="lc-bar lc-s{c + 1}" x="{_n(x)}" y="{_n(top)}" '
                     f'width="{_n(width - gap)}" height="{_n(h)}" fill="{colour}">'
                     f"<title>{_t(s.name)}, {_t(_label(data.categories[i], lang))}: "
