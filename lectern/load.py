@@ -157,6 +157,7 @@ class Loader:
                 course.lang = lang
         if "csl" in keys:
             course.csl = self.text(keys["csl"], "csl", required=True) or course.csl
+            course.csl_pos = keys["csl"].pos
         if "paper" in keys:
             paper = self.text(keys["paper"], "paper", required=True)
             if paper is not None:

@@ -174,6 +174,7 @@ class Course:
     glossary: list[GlossaryEntry] = field(default_factory=list)
     outputs: list[str] = field(default_factory=lambda: ["deck", "guide", "handouts"])
     templates: Path | None = None  # the course's own templates/ folder, if any
+    csl_pos: Pos | None = None  # where `csl` was given, for messages about the style
 
     @property
     def author(self) -> str:

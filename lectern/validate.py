@@ -26,7 +26,7 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
 
 def _style(course: Course) -> list[Problem]:
     if style_path(course.csl, course.root) is None:
-        return [Problem(course.pos, f"the citation style '{course.csl}' is neither a bundled style "
+        return [Problem(course.csl_pos or course.pos, f"the citation style '{course.csl}' is neither a bundled style "
                                     "(chicago-author-date, apa, ...) nor a .csl file in the course folder")]
     return []
 

@@ -69,7 +69,7 @@ class _Converter:
         if self.count > MAX_NODES:  # aliases can make a small file expand without end
             raise RecursionError
         pos = _pos(self.display, node.start_mark)
-        if node.tag not in _STANDARD_TAGS and not node.tag.startswith("tag:yaml.org,2002:"):
+        if node.tag not in _STANDARD_TAGS:
             self.problems.append(Problem(pos, f"the YAML tag {node.tag} is not allowed in a course "
                                               "file: remove it and write the value plainly"))
             return Node(None, pos)
@@ -148,7 +148,10 @@ def read_yaml(path: Path, display: str) -> YamlFile:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = _pos(display, mark) if mark else Pos(display, 1, 1)
-        what = exc.problem or exc.context or "invalid YAML"
+        what = (exc.problem or exc.context or "invalid YAML").replace("'<stream end>'", "the end of the file")
+        if exc.context and exc.context_mark and exc.problem:
+            what = (f"{what} ({exc.context} that starts at line {exc.context_mark.line + 1}, "
+                    f"column {exc.context_mark.column + 1})")
         return YamlFile(None, [Problem(pos, f"YAML syntax error: {what}")])
     except yaml.YAMLError as exc:
         return YamlFile(None, [Problem(Pos(display, 1, 1), f"YAML error: {exc}")])
