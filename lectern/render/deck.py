@@ -1,0 +1,192 @@
+"""A lecture's DeckView becomes one self-contained HTML deck: slides, theme CSS, runtime JS, fonts."""
+from __future__ import annotations
+
+import html as htmlmod
+import re
+from dataclasses import dataclass, field, replace
+
+import jinja2
+from markupsafe import Markup
+
+from ..view import BibEntry, DeckView, SlideView
+from .fonts import font_face_css, text_of
+from .theme import read_asset
+
+# One file a concern under templates/deck/js/, concatenated in this order (each in its own scope).
+JS_MODULES = ("scale", "nav", "steps", "ui", "overview", "speaker", "help", "touch")
+CSS_FILES = ("deck/deck.css",)
+OPTIONAL_CSS = "deck/custom.css"  # a course's templates/ may add this to restyle the theme
+
+# A slide's body holds about 15 lines of LINE_CHARS characters at the normal type size (density 0).
+LINE_CHARS = 76
+FONTS_MARK = "/*@lectern-fonts@*/"
+_FN_REF = re.compile(r'data-fn="([^"]+)"')
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def plain(markup: object) -> str:
+    """Visible text of an HTML fragment."""
+    return htmlmod.unescape(_TAGS.sub("", str(markup or "")))
+
+
+@dataclass
+class SlideRender:
+    """A slide with what the template needs beyond the view: layout, type density, note steps."""
+
+    slide: SlideView
+    number: int
+    layout: str
+    density: int
+    footnote_steps: dict[str, int] = field(default_factory=dict)
+
+
+def layout_of(slide: SlideView) -> str:
+    """The arrangement of a content slide: text, split (text beside a figure), media, quote, timeline."""
+    if slide.kind != "content":
+        return slide.kind
+    text = bool(slide.points or slide.quote or slide.timeline)
+    if slide.figure is not None:
+        return "split" if text else "media"
+    if slide.timeline and not slide.points and not slide.quote:
+        return "timeline"
+    if slide.quote and not slide.points and not slide.timeline:
+        return "quote"
+    return "text"
+
+
+def _lines(text: str, width: int) -> float:
+    """How many lines a paragraph of `text` takes in a column `width` characters wide."""
+    return max(1.0, -(-len(text) // width))
+
+
+def _point_lines(points, width: int, depth: int = 0) -> float:
+    total = 0.0
+    for p in points:
+        total += _lines(plain(p.html), width - 4 * depth) + 0.3
+        total += _point_lines(p.children, width, depth + 1)
+    return total
+
+
+def load_of(slide: SlideView, layout: str) -> float:
+    """Lines of body text a slide holds at the normal type size (the body fits about 13)."""
+    width = LINE_CHARS // 2 if layout == "split" else LINE_CHARS
+    n = _point_lines(slide.points, width)
+    if slide.quote:
+        quote_width = width if slide.points or layout == "split" else int(LINE_CHARS * 0.85)
+        n += _lines(plain(slide.quote.html), quote_width) * 1.15 + (1 if slide.quote.source else 0) + 0.5
+    if slide.timeline:
+        if len(slide.timeline) <= 6:
+            per = max(_lines(plain(t.html), max(8, 96 // len(slide.timeline))) for t in slide.timeline)
+            n += 2.2 + per * 0.8
+        else:
+            n += sum(_lines(plain(t.html), LINE_CHARS // 2 - 12) for t in slide.timeline) * 0.5 + 1
+    n += sum(_lines(plain(f.html), LINE_CHARS * 2) * 0.6 for f in slide.footnotes)
+    if slide.kind == "questions":
+        n += sum(_lines(plain(q), LINE_CHARS) + 0.5 for q in slide.questions)
+    if slide.kind == "references":
+        n += sum(_reference_cost(r) for r in slide.references)
+    if layout == "split" and slide.figure is not None and slide.figure.caption:
+        n = max(n, _lines(plain(slide.figure.caption), width) * 0.7 + 6)
+    return n
+
+
+def density_of(slide: SlideView, layout: str) -> int:
+    """0 (roomy) to 4 (smallest type): how much the theme shrinks type so the slide never overflows."""
+    load = load_of(slide, layout)
+    for level, limit in enumerate((12.0, 13.8, 17.0, 20.5)):
+        if load <= limit:
+            return level
+    return 4
+
+
+def _reference_cost(entry: BibEntry) -> float:
+    """Body lines one bibliography entry takes (entries are set at two thirds of the body size)."""
+    return _lines(plain(entry.html), int(LINE_CHARS / 0.66)) * 0.66 + 0.3
+
+
+def split_references(entries: list[BibEntry], capacity: float = 12.0) -> list[list[BibEntry]]:
+    """The references of a lecture in pages that each fit one slide (in order, none empty)."""
+    pages: list[list[BibEntry]] = [[]]
+    used = 0.0
+    for entry in entries:
+        cost = _reference_cost(entry)
+        if pages[-1] and used + cost > capacity:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(entry)
+        used += cost
+    return pages
+
+
+def paginate(deck: DeckView) -> list[SlideView]:
+    """The deck's slides, with any references slide too long for the canvas split in several.
+
+    The resolve stage normally splits references itself (with split_references); this keeps a
+    long list from overflowing when it did not. Slides after a split move down by the extra count.
+    """
+    out: list[SlideView] = []
+    for slide in deck.slides:
+        if slide.kind == "references" and len(slide.references) > 1:
+            pages = split_references(slide.references)
+            for i, page in enumerate(pages):
+                title = slide.title if i == 0 else Markup(f"{slide.title} <span class=\"cont\">({i + 1}/{len(pages)})</span>")
+                out.append(replace(slide, references=page, title=title,
+                                   id=slide.id if i == 0 else f"{slide.id}-{i + 1}"))
+        else:
+            out.append(slide)
+    return out
+
+
+def footnote_steps(slide: SlideView) -> dict[str, int]:
+    """For a build slide, the step at which each footnote's call appears (its note appears with it)."""
+    steps: dict[str, int] = {}
+
+    def walk(points, inherited: int | None) -> None:
+        for p in points:
+            step = p.step if p.step is not None else inherited
+            if step:
+                for fid in _FN_REF.findall(str(p.html)):
+                    steps.setdefault(fid, step)
+            walk(p.children, step)
+
+    if slide.steps:
+        walk(slide.points, None)
+    return steps
+
+
+def prepare(deck: DeckView) -> list[SlideRender]:
+    slides = paginate(deck)
+    out = []
+    for i, s in enumerate(slides, start=1):
+        layout = layout_of(s)
+        out.append(SlideRender(s, i, layout, density_of(s, layout), footnote_steps(s)))
+    return out
+
+
+def runtime_js(env: jinja2.Environment) -> str:
+    """The runtime modules, each in its own function scope, in load order."""
+    parts = []
+    for name in JS_MODULES:
+        src = read_asset(env, f"deck/js/{name}.js")
+        parts.append(f"/* lectern: {name}.js */\n(function () {{\n'use strict';\n{src}\n}}());")
+    return "\n".join(parts).replace("</script", "<\\/script")
+
+
+def theme_css(env: jinja2.Environment) -> str:
+    parts = [read_asset(env, name) for name in CSS_FILES]
+    try:
+        parts.append(read_asset(env, OPTIONAL_CSS))
+    except jinja2.TemplateNotFound:
+        pass
+    return "\n".join(parts).replace("</style", "<\\/style")
+
+
+def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = True) -> str:
+    """The deck as one HTML document that needs nothing outside itself (works from file://)."""
+    slides = prepare(deck)
+    template = env.get_template("deck/deck.html.j2")
+    page = template.render(deck=deck, slides=slides, slide_count=len(slides),
+                           css=Markup(theme_css(env)), js=Markup(runtime_js(env)),
+                           fonts=Markup(FONTS_MARK))
+    fonts = font_face_css(text_of(page)) if embed_fonts else ""
+    return page.replace(FONTS_MARK, fonts, 1)

@@ -1,0 +1,99 @@
+"""Linux Biolinum, subset to the characters a page uses, as @font-face rules with woff2 data URIs."""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+FONT_DIRS = (
+    Path("/usr/share/fonts/opentype/linux-libertine"),
+    Path("/usr/share/fonts/truetype/linux-libertine"),
+    Path("/usr/share/fonts/opentype/libertine"),
+)
+FAMILY = "Lectern Sans"
+# Characters the theme's CSS and runtime may show whatever the text: numbers, arrows, quotes.
+ALWAYS = "0123456789/·–—“”‘’…•→←↑↓?:.,()%+- " + "".join(chr(c) for c in range(0x41, 0x5B))
+
+
+@dataclass(frozen=True)
+class Face:
+    file: str
+    style: str
+    weight: int
+
+
+FACES = (
+    Face("LinBiolinum_R.otf", "normal", 400),
+    Face("LinBiolinum_RB.otf", "normal", 700),
+    Face("LinBiolinum_RI.otf", "italic", 400),
+)
+
+
+def find_font(name: str) -> Path | None:
+    for d in FONT_DIRS:
+        p = d / name
+        if p.is_file():
+            return p
+    return None
+
+
+def fonts_available() -> bool:
+    return all(find_font(f.file) for f in FACES)
+
+
+_TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]*>", re.S | re.I)
+
+
+def text_of(markup: str) -> str:
+    """The characters a reader can see in an HTML page (tags, scripts and styles removed)."""
+    return html.unescape(_TAG.sub(" ", markup))
+
+
+@lru_cache(maxsize=64)
+def _subset(path: str, chars: str) -> bytes:
+    from fontTools import subset  # imported here: only decks and the course page pay for it
+    from fontTools.ttLib import TTFont
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    font = TTFont(path)
+    opts = subset.Options()
+    opts.flavor = "woff2"
+    opts.layout_features = ["kern", "liga", "onum", "lnum", "pnum", "tnum"]
+    opts.name_IDs = [1, 2]
+    opts.hinting = False
+    opts.desubroutinize = True
+    sub = subset.Subsetter(opts)
+    sub.populate(text=chars)
+    sub.subset(font)
+    out = io.BytesIO()
+    font.flavor = "woff2"
+    font.save(out)
+    return out.getvalue()
+
+
+def font_face_css(text: str, family: str = FAMILY) -> str:
+    """@font-face rules embedding the Biolinum faces subset to `text`, or "" when not installed.
+
+    Without the fonts (or fontTools' woff2 support) the theme's system font stack is used.
+    """
+    if not fonts_available():
+        return ""
+    chars = "".join(sorted(set(text + ALWAYS) - {"\n", "\r", "\t"}))
+    rules = []
+    try:
+        for face in FACES:
+            data = _subset(str(find_font(face.file)), chars)
+            b64 = base64.b64encode(data).decode("ascii")
+            rules.append(
+                f"@font-face{{font-family:'{family}';font-style:{face.style};"
+                f"font-weight:{face.weight};font-display:block;"
+                f"src:url(data:font/woff2;base64,{b64}) format('woff2')}}"
+            )
+    except ImportError:  # fontTools without brotli: fall back to the system stack
+        return ""
+    return "\n".join(rules)
