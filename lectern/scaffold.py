@@ -1,0 +1,56 @@
+"""`python build.py new DIR`: copy the starter course (lectern/starter/) into a new, empty folder."""
+from __future__ import annotations
+
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+
+from .problems import OutputError
+
+STARTER = "starter"
+
+
+def starter_files() -> list[tuple[Path, bytes]]:
+    """The starter course as (path relative to the course folder, content), in a stable order."""
+    out: list[tuple[Path, bytes]] = []
+
+    def walk(node: Traversable, rel: Path) -> None:
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            if child.name.startswith((".", "__")):
+                continue  # __pycache__, __init__.py, editor droppings
+            if child.is_dir():
+                walk(child, rel / child.name)
+            else:
+                out.append((rel / child.name, child.read_bytes()))
+
+    walk(resources.files("lectern") / STARTER, Path())
+    return out
+
+
+def new_course(target: Path) -> list[Path]:
+    """Write a small course that builds into `target` (created if needed); return the files written.
+
+    Refuses, with an OutputError, when `target` is a file or a folder that is not empty, so
+    nothing a lecturer wrote is ever overwritten.
+    """
+    target = Path(target)
+    if target.exists() or target.is_symlink():
+        if not target.is_dir():
+            raise OutputError(f"cannot write a new course to '{target}': it exists and is not a folder")
+        if any(target.iterdir()):
+            raise OutputError(
+                f"'{target}' is not empty; `new` writes a course only into a new or empty folder, "
+                "so nothing there is overwritten. Choose another folder name.")
+    files = starter_files()
+    written: list[Path] = []
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for rel, data in files:
+            dest = target / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with open(dest, "xb") as f:  # "x": never replace a file that appeared meanwhile
+                f.write(data)
+            written.append(dest)
+    except OSError as e:
+        raise OutputError(f"cannot write the new course to '{target}': {e.strerror or e}") from e
+    return written
