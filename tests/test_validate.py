@@ -125,8 +125,9 @@ def test_real_process_exit_status_and_no_traceback(tmp_path):
     proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "check", str(course)],
                           capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 1
-    assert "one.yaml:2:1: YAML syntax error: expected ',' or ']', but got the end of the file " \
-           "(while parsing a flow sequence that starts at line 1, column 8)" in proc.stderr
+    assert "one.yaml:2:1: YAML syntax error: " in proc.stderr
+    assert "',' or ']'" in proc.stderr  # libyaml and PyYAML word the rest differently
+    assert "(while parsing a flow sequence that starts at line 1, column 8)" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
