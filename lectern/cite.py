@@ -82,8 +82,8 @@ class CitationResult:
 def read_bibliography(paths: list[Path]) -> BibIndex:
     """Every entry key of the given files with where it is defined, and every problem found.
 
-    Positions name the file as `str(path)`, so pass paths the way messages should show them.
-    Never raises for bad input; never runs pandoc.
+    Positions name the file relative to the current folder when it lies inside it (as the rest
+    of Lectern's messages do), else as given. Never raises for bad input; never runs pandoc.
     """
     keys: dict[str, Pos] = {}
     problems: list[Problem] = []
@@ -98,8 +98,15 @@ def read_bibliography(paths: list[Path]) -> BibIndex:
     return BibIndex(keys, problems)
 
 
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
 def _read_one(path: Path) -> tuple[list[tuple[str, Pos]], list[Problem]]:
-    name = str(path)
+    name = _display(path)
     kind = BIB_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         return [], [Problem(Pos(name, 1, 1), "unknown bibliography format: use .yaml or .yml (CSL-YAML), .json (CSL-JSON) or .bib (BibTeX)")]
