@@ -8,6 +8,7 @@ const slides = Array.from(deck.querySelectorAll(':scope > .slide'));
 const count = slides.length;
 let current = 0;
 let digits = '';
+for (const s of slides) s.setAttribute('aria-hidden', 'true');  // until shown
 
 function emit(name, detail, cancelable) {
   return document.dispatchEvent(new CustomEvent(name, { detail, cancelable: !!cancelable }));

@@ -1,0 +1,67 @@
+"""Helpers for driving decks in Debian's headless Chromium with Playwright (shared by deck tests)."""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def need_chromium() -> None:
+    """Skip when there is no Chromium, except on CI where that is a failure."""
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")) and not os.environ.get("CI"):
+        pytest.skip("chromium is not installed")
+
+
+@dataclass
+class Watch:
+    """What a page did that it should not: console errors, page errors, requests off file:/data:."""
+
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def attach(self, page) -> None:
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self.requests.append(r.url))
+
+    def foreign(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith(("file:", "data:", "about:blank"))]
+
+
+# Overflow: with every step shown, is any element outside its slide or cut by its own box?
+OVERFLOW_JS = """(n) => {
+  lectern.go(n);
+  const slide = document.querySelector('#deck > .slide.current');
+  slide.querySelectorAll('[data-step]').forEach(e => e.classList.add('shown'));
+  const box = slide.getBoundingClientRect();
+  const tol = 1.5;
+  const bad = [];
+  for (const el of slide.querySelectorAll('*')) {
+    if (el.closest('.notes')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if (r.left < box.left - tol || r.top < box.top - tol || r.right > box.right + tol || r.bottom > box.bottom + tol) {
+      bad.push('outside: ' + el.tagName + '.' + el.className + ' ' + (el.textContent || '').slice(0, 40));
+    }
+    if (el.clientHeight > 0 && el.scrollHeight > el.clientHeight + 1 && getComputedStyle(el).display !== 'inline') {
+      bad.push('clipped: ' + el.tagName + '.' + el.className + ' ' + el.scrollHeight + '>' + el.clientHeight);
+    }
+  }
+  return {title: (slide.querySelector('h1,h2') || {}).textContent, bad};
+}"""
+
+
+def overflowing_slides(page) -> list[str]:
+    """Every slide of the open deck that has content off its canvas or clipped."""
+    out = []
+    for n in range(1, page.evaluate("lectern.slideCount") + 1):
+        res = page.evaluate(OVERFLOW_JS, n)
+        if res["bad"]:
+            out.append(f"slide {n} ({res['title']}): {res['bad'][:3]}")
+    return out
