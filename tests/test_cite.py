@@ -407,3 +407,20 @@ def test_duplicates_unknown_formats_and_unreadable_files_are_problems(tmp_path):
     assert [(p.pos.line, p.message) for p in read_bibliography([latin1]).problems] == [
         (2, "the bibliography is not UTF-8 text")
     ]
+
+
+def test_prefix_and_suffix_text_is_escaped(bib_files):
+    style = style_path(CHICAGO, bib_files[0].parent)
+    cl = [Cluster("c1", [CiteItem("cushion2016", AT, prefix="cf. <b>", suffix="p. 3, & passim")])]
+    result = format_citations(bib_files, style, "en", cl)
+    assert result.clusters["c1"] == f"(cf. &lt;b&gt; {link('cushion2016', 'Cushion 2016, 3')}, &amp; passim)"
+
+
+def test_a_note_style_marks_its_clusters_as_footnote_text(bib_files):
+    style = style_path("chicago-notes-bibliography", bib_files[0].parent)
+    cl = [Cluster("c1", [CiteItem("cushion2016", AT, suffix="p. 145")])]
+    result = format_citations(bib_files, style, "en", cl)
+    assert result.notes == {"c1"}
+    assert result.clusters["c1"] == link(
+        "cushion2016", "Steve Cushion, <em>A Hidden History of the Cuban Revolution</em> (Monthly Review Press, 2016), 145"
+    ) + "."
