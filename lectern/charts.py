@@ -488,8 +488,9 @@ def _n(v: float) -> str:
 
 # --------------------------------------------------------------------------- SVG
 
-WIDTH = 720
+WIDTH = 720  # the default viewBox: text at 13 units reads as ~10 pt on a 15 cm wide page
 HEIGHT = 400
+SLIDE_SIZE = (560, 300)  # a smaller viewBox for a slide: the same text reads larger projected
 PAD = 10
 TICK = 13  # tick and category labels
 VALUE = 12  # labels on bars
@@ -503,7 +504,7 @@ MARKERS = ("circle", "square", "triangle", "diamond", "circle", "square")
 # chart with custom properties: --chart-1 … --chart-6, --chart-text, --chart-muted,
 # --chart-grid, --chart-axis, --chart-bg, --chart-font.
 _STYLE = """@media all{
-svg.lectern-chart{font-family:var(--chart-font,inherit)}
+svg.lectern-chart{font-family:var(--chart-font,inherit);font-variant-numeric:lining-nums tabular-nums}
 svg.lectern-chart .lc-title{fill:var(--chart-text,#1a1a1a)}
 svg.lectern-chart .lc-tick,svg.lectern-chart .lc-cat,svg.lectern-chart .lc-legend text{fill:var(--chart-muted,#444)}
 svg.lectern-chart .lc-value{fill:var(--chart-text,#1a1a1a)}
@@ -594,12 +595,17 @@ class _Svg:
 
 
 def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
-              show_title: bool = True) -> Markup:
+              show_title: bool = True, width: int = WIDTH, height: int = HEIGHT) -> Markup:
     """The chart as one inline <svg> element: no script, no external reference.
 
     `id_prefix` makes the element ids unique in the page (default: a hash of the chart).
-    `show_title` draws the chart's title at the top (it is in <title> either way).
+    `show_title` draws the chart's title at the top (it is in <title> either way); pass False
+    where the page prints the title itself. `width` and `height` set the viewBox: text keeps
+    its size in viewBox units, so a smaller box (SLIDE_SIZE) gives larger text when scaled
+    to the same room. The element has no width or height: size it with CSS
+    (`svg.lectern-chart { width: 100%; height: auto }`).
     """
+    W, H = max(200, int(width)), max(150, int(height))
     prefix = re.sub(r"[^A-Za-z0-9_-]", "-", id_prefix) if id_prefix else _prefix(chart, lang)
     data = chart_data(chart)
     ustyle = unit_style(chart.unit, lang)
@@ -609,16 +615,16 @@ def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
     # --- vertical layout, top down
     top = PAD
     if show_title and chart.title:
-        for line in wrap(chart.title, WIDTH - 2 * PAD, TITLE)[:2]:
+        for line in wrap(chart.title, W - 2 * PAD, TITLE)[:2]:
             top += TITLE
-            svg.text(WIDTH / 2, top, line, "lc-title", TITLE, fill="#1a1a1a", weight="bold")
+            svg.text(W / 2, top, line, "lc-title", TITLE, fill="#1a1a1a", weight="bold")
             top += 4
         top += 6
     if len(data.series) > 1:
-        top = _legend(svg, data, chart.type, top)
+        top = _legend(svg, data, chart.type, top, W)
     if ustyle.axis_title:
         top += TICK
-        svg.text(PAD, top, ellipsize(ustyle.axis_title, WIDTH / 2, TICK), "lc-tick lc-unit",
+        svg.text(PAD, top, ellipsize(ustyle.axis_title, W / 2, TICK), "lc-tick lc-unit",
                  TICK, anchor="start")
         top += 4
     plot_top = top + TICK / 2 + 4
@@ -635,10 +641,10 @@ def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
             dec = _value_decimals(data)
             widest = max((text_width(format_value(v, chart.unit, lang, dec), VALUE)
                           for v in numbers), default=0)
-            bar_w = (WIDTH - 90) / max(1, len(data.categories)) * 0.72 / nseries
+            bar_w = (W - 90) / max(1, len(data.categories)) * 0.72 / nseries
             if widest > bar_w + 4:
                 room = widest * min(1.0, max(8.0, min(VALUE, bar_w)) / VALUE) + 8
-        est = max(1.0, HEIGHT - plot_top - 70)
+        est = max(1.0, H - plot_top - 70)
         for _ in range(4):
             step = ticks[1] - ticks[0]
             span = ticks[-1] - ticks[0]
@@ -653,7 +659,7 @@ def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
     tick_labels = [ustyle.prefix + t + ustyle.suffix if not t.startswith("\u2212")
                    else "\u2212" + ustyle.prefix + t[1:] + ustyle.suffix for t in tick_labels]
     plot_left = PAD + max(text_width(t, TICK) for t in tick_labels) + 8
-    plot_right = WIDTH - PAD
+    plot_right = W - PAD
 
     # --- x layout
     labels = [_label(c, lang) for c in data.categories]
@@ -663,9 +669,9 @@ def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
     if chart.type == "line":
         # points sit on the band centres (or on a linear scale); keep half a label of room
         end_room = min(60.0, max((text_width(lb, TICK) for lb in labels[-1:]), default=0) / 2)
-        plot_right = WIDTH - PAD - max(0.0, end_room - 10)
+        plot_right = W - PAD - max(0.0, end_room - 10)
     band = (plot_right - plot_left) / ncat
-    max_label_h = (HEIGHT - plot_top) * 0.4
+    max_label_h = (H - plot_top) * 0.4
     if numeric_x:
         cat = _Cat([[lb] for lb in labels], False, [True] * len(labels), TICK * 1.2 + 6)
     else:
@@ -678,7 +684,7 @@ def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
                 plot_left = need
                 band = (plot_right - plot_left) / ncat
                 cat = _layout_categories(labels, band, max_label_h)
-    plot_bottom = HEIGHT - PAD - cat.height
+    plot_bottom = H - PAD - cat.height
 
     t0, t1 = ticks[0], ticks[-1]
 
@@ -748,7 +754,7 @@ def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
     title = chart.title or _words(lang)[0 if chart.type == "bar" else 1]
     desc = chart_summary(chart, lang)
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="lectern-chart '
-            f'lectern-chart-{_t(chart.type)}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+            f'lectern-chart-{_t(chart.type)}" viewBox="0 0 {W} {H}" '
             f'role="img" aria-labelledby="{prefix}-title" aria-describedby="{prefix}-desc" '
             f'font-family="Helvetica, Arial, sans-serif" lang="{_t(lang)}">'
             f'<title id="{prefix}-title">{_t(title)}</title>'
@@ -757,16 +763,16 @@ def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
     return Markup(head + "".join(svg.parts) + "</svg>")
 
 
-def _legend(svg: _Svg, data: ChartData, kind: str, top: float) -> float:
+def _legend(svg: _Svg, data: ChartData, kind: str, top: float, W: float) -> float:
     """Swatch and name for every series, in centred rows; returns the new top."""
     items = []
     for i, s in enumerate(data.series):
-        name = ellipsize(s.name, WIDTH / 2, LEGEND)
+        name = ellipsize(s.name, W / 2, LEGEND)
         items.append((i, name, 22 + text_width(name, LEGEND) + 18))
     rows: list[list[tuple[int, str, float]]] = [[]]
     width = 0.0
     for it in items:
-        if rows[-1] and width + it[2] > WIDTH - 2 * PAD:
+        if rows[-1] and width + it[2] > W - 2 * PAD:
             rows.append([])
             width = 0.0
         rows[-1].append(it)
@@ -774,7 +780,7 @@ def _legend(svg: _Svg, data: ChartData, kind: str, top: float) -> float:
     svg.add('<g class="lc-legend">')
     for row in rows:
         top += LEGEND + 2
-        x = (WIDTH - sum(it[2] for it in row) + 18) / 2
+        x = (W - sum(it[2] for it in row) + 18) / 2
         for i, name, w in row:
             k = i % len(SERIES_COLOURS)
             colour = SERIES_COLOURS[k]

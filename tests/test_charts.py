@@ -485,3 +485,16 @@ def test_weasyprint_draws_the_chart_in_its_colours(tmp_path, caplog):
     blue, orange = near((0x1f, 0x5f, 0x8b)), near((0xd9, 0x82, 0x2b))
     assert blue > 200 and orange > 50  # the fallback palette, not black fills
     assert near((0, 0, 0)) < blue
+
+
+def test_slide_size_viewbox_keeps_text_size_and_can_leave_the_title_to_the_page():
+    from lectern.charts import SLIDE_SIZE
+    big, small = parse(chart_svg(JOBS)), parse(chart_svg(JOBS, width=SLIDE_SIZE[0],
+                                                         height=SLIDE_SIZE[1], show_title=False))
+    assert small.get("viewBox") == f"0 0 {SLIDE_SIZE[0]} {SLIDE_SIZE[1]}"
+    sizes = {e.get("font-size") for e in small.iter(SVG + "text") if "lc-tick" in e.get("class")}
+    assert sizes == {e.get("font-size") for e in big.iter(SVG + "text")
+                     if "lc-tick" in e.get("class")}
+    assert text_of(small, "lc-title") == [] and text_of(big, "lc-title") == ["Work and race"]
+    assert small.find(SVG + "title").text == "Work and race"  # still named for screen readers
+    assert max(float(r.get("x")) + float(r.get("width")) for r in bars_of(small)) <= SLIDE_SIZE[0]
