@@ -8,7 +8,7 @@ from pathlib import Path
 from .model import (Chart, Course, GlossaryEntry, Image, Lecture, Md, Point, Pos, Quote, Section, Slide,
                     Table, TimelineEvent, TimelineSpan, OUTPUT_KINDS)
 from .problems import Problem
-from .yamlnodes import Node, read_yaml
+from .yamlnodes import Node, one_line, read_yaml
 
 COURSE_KEYS = {"title", "subtitle", "author", "institution", "date", "lang", "bibliography", "csl", "paper",
                "lectures", "timeline", "glossary", "outputs"}
@@ -483,4 +483,4 @@ def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
     """Read a course folder into the model; returns the course (None if unreadable) and every problem."""
     loader = Loader(root.resolve() if root.exists() else root)
     course = loader.load()
-    return course, loader.problems
+    return course, [one_line(p) for p in loader.problems]

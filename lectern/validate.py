@@ -10,6 +10,7 @@ from .load import display_path
 from .markup import CourseMarks
 from .model import Course, Pos
 from .problems import Problem
+from .yamlnodes import one_line
 
 
 def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]:
@@ -21,7 +22,7 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
     problems += _charts(course)
     problems += _lecture_links(course)
     problems += _empty_parts(course)
-    return problems
+    return [one_line(p) for p in problems]
 
 
 def _style(course: Course) -> list[Problem]:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -20,6 +21,21 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t
     for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary", "set", "omap")
 }
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(problem: Problem) -> Problem:
+    """The problem with line breaks and other invisible controls in its message shown escaped.
+
+    Messages quote what the user wrote; a quoted newline would split one problem over two lines
+    and break the `path:line:column: message` report, and bidi controls would garble a terminal.
+    """
+    if not _UNPRINTABLE.search(problem.message):
+        return problem
+    message = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), problem.message)
+    return replace(problem, message=message)
 
 
 @dataclass
