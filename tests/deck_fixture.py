@@ -85,7 +85,7 @@ def make_deck(references_split: bool = True) -> DeckView:
 
     add(kind="title", title=M("The Cuban Revolution, 1953–1959"),
         subtitle=M("From the Moncada barracks to Havana"),
-        meta={"course": "Cuba: Myths and Realities", "author": "Dr Ana Ortega",
+        meta={"course": "Cuba: Myths and Realities", "lecture": "Lecture 1", "author": "Dr Ana Ortega",
               "date": "24 November 2026", "institution": "University of Somewhere"},
         notes=M("<p>Welcome. Set out what the lecture covers and what it leaves aside.</p>"))
     sec = M("Origins")
@@ -201,3 +201,60 @@ def make_index() -> IndexView:
         ],
         guide="study-guide.pdf",
     )
+
+
+_WORDS = ("revolution harvest sugar island reform party province army congress exile market "
+          "peasant worker student union railway tobacco coast mountain archive memory").split()
+
+
+def _sentence(i: int, n: int) -> str:
+    words = [_WORDS[(i * 7 + k * 3) % len(_WORDS)] for k in range(n)]
+    return " ".join(words).capitalize()
+
+
+def make_synthetic_deck(n_slides: int, images: bool = False) -> DeckView:
+    """A lecture of about `n_slides` slides with every kind, for size and speed measurements.
+
+    Without `images` the figures are small inline SVG charts only (the size budget excludes images).
+    """
+    R = n_slides  # references last
+    slides: list[SlideView] = []
+
+    def add(**kw) -> None:
+        slides.append(SlideView(number=len(slides) + 1, id=f"slide-{len(slides) + 1}", **kw))
+
+    add(kind="title", title=M("A synthetic lecture"), subtitle=M("for measuring decks"),
+        meta={"course": "Benchmark course", "lecture": "Lecture 1", "author": "A. Author", "date": "1 March 2026"})
+    section = None
+    i = 0
+    while len(slides) < n_slides - 2:
+        i += 1
+        if i % 8 == 1:
+            section = M(f"Section {i // 8 + 1}: {_sentence(i, 3)}")
+            add(kind="section", title=section, subtitle=M(f"Part {i // 8 + 1}"), section=section)
+            continue
+        n = len(slides) + 1
+        kind = i % 5
+        kw: dict = {}
+        if kind in (0, 1, 2):
+            kw["points"] = [PointView(M(_sentence(i + k, 8) + (fn_call(n, 1) if k == 0 else "")
+                                        + (" " + cite(f"Author{k} 2001, {k + 10}", R) if k == 1 else "")),
+                                      children=[PointView(M(_sentence(i + k + 1, 5)))] if k == 2 else [],
+                                      step=(k + 1) if kind == 1 else None)
+                            for k in range(4)]
+            kw["steps"] = 4 if kind == 1 else 0
+            kw["footnotes"] = [Footnote(1, f"slide-{n}-fn1", M(_sentence(i, 12) + "."), POS)]
+        if kind == 3:
+            kw["quote"] = QuoteView(M(_sentence(i, 24) + "."), M(cite("Author 1999, 4", R)))
+        if kind == 4:
+            body = M(f'<img src="{PICTURE}" alt="a picture">') if images else CHART_SVG
+            kw["figure"] = Figure(kind="image" if images else "chart", number=f"1.{i}", id=f"fig-1-{i}",
+                                  body=body, alt="a figure", caption=M(_sentence(i, 10) + "."))
+        add(kind="content", title=M(_sentence(i, 4)), section=section,
+            notes=M("<p>" + _sentence(i, 30) + ".</p>"), **kw)
+    add(kind="questions", title=M("Questions"), questions=[M(_sentence(k, 12) + "?") for k in range(3)])
+    add(kind="references", title=M("References"),
+        references=[BibEntry(k, f"ref-{k}", M(h)) for k, h in REFERENCES[:8]])
+    return DeckView(lecture_id="synthetic", title=M("A synthetic lecture"), plain_title="A synthetic lecture",
+                    course_title="Benchmark course", author="A. Author", date_label="1 March 2026", lang="en",
+                    duration=60, slides=slides, references_slide=len(slides))

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import logging
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,8 +56,35 @@ def text_of(markup: str) -> str:
     return html.unescape(_TAG.sub(" ", markup))
 
 
+FEATURES = ["kern", "liga", "onum", "lnum", "pnum", "tnum"]
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "lectern" / "fonts"
+
+
 @lru_cache(maxsize=64)
 def _subset(path: str, chars: str) -> bytes:
+    """The woff2 subset of a font, from the user's cache when an earlier build made it."""
+    key = hashlib.sha256(f"{path}|{os.path.getmtime(path)}|{FEATURES}|{chars}".encode()).hexdigest()[:32]
+    cached = cache_dir() / f"{key}.woff2"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    data = _make_subset(path, chars)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(cached)
+    except OSError:
+        pass  # a read-only home: subset again next time
+    return data
+
+
+def _make_subset(path: str, chars: str) -> bytes:
     from fontTools import subset  # imported here: only decks and the course page pay for it
     from fontTools.ttLib import TTFont
 
@@ -63,7 +92,7 @@ def _subset(path: str, chars: str) -> bytes:
     font = TTFont(path)
     opts = subset.Options()
     opts.flavor = "woff2"
-    opts.layout_features = ["kern", "liga", "onum", "lnum", "pnum", "tnum"]
+    opts.layout_features = FEATURES
     opts.name_IDs = [1, 2]
     opts.hinting = False
     opts.desubroutinize = True
