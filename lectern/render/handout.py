@@ -1,0 +1,232 @@
+"""A lecture's slides as print PDFs: three-up handouts with ruled lines, a presenter's script, a 16:9 deck.
+
+All three are laid out by WeasyPrint (through `render/pdf.py`) from the deck's own slide
+partials and `deck/deck.css`, so a slide on paper is the slide on screen, drawn small:
+
+    pdf = render_handout(deck, env, roots, "A4")     # output/handouts/<lecture>.pdf
+    pdf = render_notes(deck, env, roots, "letter")   # output/handouts/<lecture>-notes.pdf
+    pdf = render_slides_pdf(deck, env, roots, "A4")  # output/slides/<lecture>.pdf (16:9 pages)
+
+`handout_document(...)` returns the laid-out WeasyPrint document instead of bytes (for tests
+and for the benchmark). Page geometry is computed here, in millimetres, and handed to the
+templates; the look lives in `templates/handout/handout.css`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from ..problems import RenderError
+from ..view import DeckView
+from . import pdf
+from .deck import SlideRender, prepare, theme_css
+from .fonts import FACES, FAMILY
+from .theme import read_asset
+
+SLIDE_W_PX = 1280  # the deck's canvas (deck.css --slide-w, --slide-h)
+SLIDE_H_PX = 720
+PX_MM = 25.4 / 96  # one CSS pixel in millimetres
+KINDS = ("handout", "notes", "slides")
+
+
+@dataclass(frozen=True)
+class Paper:
+    name: str  # CSS page size keyword: "A4" or "letter"
+    width: float  # mm, portrait
+    height: float
+
+
+PAPERS = {"A4": Paper("A4", 210.0, 297.0), "letter": Paper("letter", 215.9, 279.4)}
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where things go on a page, in millimetres (the slide's own layout stays in CSS pixels)."""
+
+    paper: Paper
+    margin_top: float
+    margin_bottom: float
+    margin_x: float
+    per_page: int  # slides on a page
+    slide_w: float  # the slide as printed
+    row_h: float  # the band each slide takes on the page (handouts); notes: the slide's band
+    line_gap: float  # ruled lines: distance between two lines
+    lines: int  # ruled lines beside each slide
+    gutter: float = 8.0  # between the slide and its ruled lines
+
+    @property
+    def slide_h(self) -> float:
+        return self.slide_w * SLIDE_H_PX / SLIDE_W_PX
+
+    @property
+    def scale(self) -> float:
+        """The factor that shrinks the 1280×720 px canvas to `slide_w` millimetres."""
+        return self.slide_w / (SLIDE_W_PX * PX_MM)
+
+    @property
+    def content_w(self) -> float:
+        return self.paper.width - 2 * self.margin_x
+
+    @property
+    def content_h(self) -> float:
+        return self.paper.height - self.margin_top - self.margin_bottom
+
+
+def paper_of(name: str) -> Paper:
+    try:
+        return PAPERS[name]
+    except KeyError:
+        raise RenderError(f"unknown paper {name!r}: use {' or '.join(PAPERS)}") from None
+
+
+LABEL_H = 6.0  # the "Slide 7 · section" line above each slide on a handout
+
+
+def handout_geometry(paper_name: str) -> Geometry:
+    """Three slides down the left of a portrait page, ruled lines beside each."""
+    paper = paper_of(paper_name)
+    top, bottom, side = 19.0, 15.0, 15.0
+    row_h = (paper.height - top - bottom) / 3
+    slide_w = 110.0
+    slide_h = slide_w * SLIDE_H_PX / SLIDE_W_PX
+    line_gap = 8.0
+    lines = int((row_h - 10) // line_gap)
+    assert slide_h + LABEL_H < row_h - 4, "three slides must fit a page"
+    return Geometry(paper, top, bottom, side, 3, slide_w, row_h, line_gap, lines)
+
+
+def notes_geometry(paper_name: str) -> Geometry:
+    """One slide a page, centred at the top, its speaker notes beneath."""
+    paper = paper_of(paper_name)
+    top, bottom, side = 19.0, 15.0, 20.0
+    slide_w = 140.0
+    return Geometry(paper, top, bottom, side, 1, slide_w, slide_w * SLIDE_H_PX / SLIDE_W_PX + LABEL_H, 0, 0)
+
+
+def slides_geometry() -> Geometry:
+    """The deck itself: one slide a page, the page the size of the canvas (16:9), no margin."""
+    w, h = SLIDE_W_PX * PX_MM, SLIDE_H_PX * PX_MM
+    return Geometry(Paper("slide", w, h), 0, 0, 0, 1, w, h, 0, 0)
+
+
+# --- what the templates receive ------------------------------------------------------------------
+
+@dataclass
+class Entry:
+    """A slide in its place in a print document: page, position on the page, section, notes size."""
+
+    r: SlideRender
+    page: int  # 1-based page the slide is printed on
+    row: int  # 0-based position on that page
+    section: str  # plain title of the section it belongs to ("" before the first)
+    notes_size: int = 0  # notes: 0 normal, 1 small, 2 smallest type, so a script stays one page a slide
+    bookmark_level: int = 1  # PDF outline: title, sections, questions and references at 1, slides at 2
+    bookmark_label: str = ""
+
+
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def _plain(markup: object) -> str:
+    import html as htmlmod
+    return htmlmod.unescape(_TAGS.sub("", str(markup or ""))).strip()
+
+
+def notes_size(notes: object) -> int:
+    """How much to shrink the speaker notes so they fit under the slide on one page."""
+    n = len(_plain(notes))
+    return 0 if n <= 1500 else 1 if n <= 2400 else 2
+
+
+def entries(deck: DeckView, per_page: int) -> list[Entry]:
+    out: list[Entry] = []
+    section = ""
+    for i, r in enumerate(prepare(deck)):
+        title = _plain(r.slide.title)
+        if r.slide.kind == "section":
+            section = title
+        elif r.slide.kind in ("questions", "references"):
+            section = ""
+        level = 2 if r.slide.kind == "content" else 1
+        label = f"{r.number}. {title}" if level == 2 else title
+        out.append(Entry(r, i // per_page + 1, i % per_page, section, notes_size(r.slide.notes), level, label))
+    return out
+
+
+def lecture_label(deck: DeckView) -> str:
+    """"Lecture 2: Title" when the title slide knows the lecture's number, else the title."""
+    number = deck.slides[0].meta.get("lecture", "") if deck.slides else ""
+    number = _plain(number)
+    return f"{number}: {deck.plain_title}" if number else deck.plain_title
+
+
+def font_css(roots: list[Path]) -> str:
+    """@font-face rules for the theme's bundled faces (templates/fonts/), found through `roots`.
+
+    The first root holding a face wins, so a course's templates/fonts/ may replace them; a face
+    found nowhere is left out and the theme's font stack takes over.
+    """
+    rules = []
+    for face in FACES:
+        for root in roots:
+            path = Path(root) / "fonts" / face.file
+            if path.is_file():
+                rules.append(f"@font-face {{ font-family: '{FAMILY}'; font-style: {face.style}; "
+                             f"font-weight: {face.weight}; src: url('{path.resolve().as_uri()}'); }}")
+                break
+    return "\n".join(rules)
+
+
+def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str) -> str:
+    """The print document (HTML) for one of KINDS: the deck's slides in the handout templates."""
+    if kind == "handout":
+        geometry = handout_geometry(paper)
+    elif kind == "notes":
+        geometry = notes_geometry(paper)
+    elif kind == "slides":
+        geometry = slides_geometry()
+    else:
+        raise ValueError(f"unknown print kind {kind!r}")
+    items = entries(deck, geometry.per_page)
+    template = env.get_template(f"handout/{kind}.html.j2")
+    return template.render(
+        deck=deck, entries=items, slide_count=len(items), g=geometry, kind=kind,
+        page_count=items[-1].page if items else 0, lecture_label=lecture_label(deck),
+        fonts=Markup(font_css(roots)), deck_css=Markup(theme_css(env)),
+        print_css=Markup(read_asset(env, "handout/handout.css").replace("</style", "<\\/style")))
+
+
+def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str,
+                     log: list[str] | None = None):
+    """The laid-out WeasyPrint document of a print kind (see `print_html`)."""
+    html = print_html(kind, deck, env, roots, paper)
+    return pdf.render(html, base_url=Path(roots[-1]) if roots else Path.cwd(), roots=roots, log=log)
+
+
+TITLES = {"handout": "handout", "notes": "speaker notes", "slides": "slides"}
+
+
+def _pdf(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str) -> bytes:
+    document = handout_document(kind, deck, env, roots, paper)
+    meta = pdf.PdfMeta(title=f"{deck.plain_title} ({TITLES[kind]})", authors=[deck.author], lang=deck.lang,
+                       subject=deck.course_title)
+    return pdf.write_pdf(document, meta)
+
+
+def render_handout(deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str) -> bytes:
+    """Three slides a page down the left, ruled lines for notes beside each; `paper` is A4 or letter."""
+    return _pdf("handout", deck, env, roots, paper)
+
+
+def render_notes(deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str) -> bytes:
+    """The presenter's script: one slide a page, its speaker notes beneath."""
+    return _pdf("notes", deck, env, roots, paper)
+
+
+def render_slides_pdf(deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str) -> bytes:
+    """The deck one slide per 16:9 page, bookmarks per section; `paper` is ignored."""
+    return _pdf("slides", deck, env, roots, paper)
