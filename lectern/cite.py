@@ -383,6 +383,9 @@ def _style(csl: str, root: Path) -> tuple[Path | None, str | None]:
     if not path.is_absolute():
         path = Path(root) / path
     if not path.is_file():
+        bundled = _find_bundled(csl[:-4]) if re.fullmatch(r"[\w.-]+\.csl", csl, re.I) else None
+        if bundled is not None:  # `csl: apa.csl` with no such file in the course: the bundled one
+            return bundled, None
         return None, f"the citation style file `{csl}` does not exist"
     return _check_csl(path, csl)
 

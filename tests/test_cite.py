@@ -290,6 +290,7 @@ def test_unknown_style_names_and_missing_files_are_refused_with_a_reason(tmp_pat
     assert style_path("broken.csl", tmp_path) is None
     assert "not a readable CSL file" in style_error("broken.csl", tmp_path)
     assert style_error("apa", tmp_path) is None and style_error(CHICAGO, tmp_path) is None
+    assert style_path("apa.csl", tmp_path).name == "apa.csl"  # no such file in the course: the bundled one
 
 
 def test_a_dependent_style_resolves_to_its_bundled_parent_never_the_network(tmp_path):
@@ -424,3 +425,52 @@ def test_a_note_style_marks_its_clusters_as_footnote_text(bib_files):
     assert result.clusters["c1"] == link(
         "cushion2016", "Steve Cushion, <em>A Hidden History of the Cuban Revolution</em> (Monthly Review Press, 2016), 145"
     ) + "."
+
+
+# ------------------------------------------------------------------ never an exception
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+BIBLIKE = st.text(alphabet=st.sampled_from(list("@{}(),=\"#%\\ \n\tabk1:-[]'éy")), max_size=200)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=BIBLIKE, suffix=st.sampled_from([".bib", ".yaml", ".json"]))
+def test_any_text_gives_keys_or_problems_never_an_exception(tmp_path, text, suffix):
+    f = tmp_path / f"any{suffix}"
+    f.write_text(text, encoding="utf-8")
+    index = read_bibliography([f])
+    for problem in index.problems:
+        assert problem.pos.line >= 1 and problem.pos.column >= 1
+    for pos in index.keys.values():
+        assert 1 <= pos.line <= text.count("\n") + 1
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    entries=st.lists(
+        st.dictionaries(st.sampled_from(["title", "page", "author", "x"]), JSON_VALUES, max_size=3),
+        max_size=4,
+    ),
+    indent=st.sampled_from([None, 1, 4]),
+)
+def test_csl_json_positions_point_at_each_id(tmp_path, entries, indent):
+    for n, entry in enumerate(entries):
+        entry["id"] = f"key{n}é"
+    text = json.dumps(entries, indent=indent, ensure_ascii=n % 2 == 0 if entries else True)
+    f = tmp_path / "any.json"
+    f.write_text(text, encoding="utf-8")
+    index = read_bibliography([f])
+    assert index.problems == [] and list(index.keys) == [f"key{n}é" for n in range(len(entries))]
+    lines = text.split("\n")
+    for key, pos in index.keys.items():
+        rest = lines[pos.line - 1][pos.column - 1:]
+        assert json.loads(rest[: rest.index('"', 1) + 1]) == key
