@@ -495,7 +495,10 @@ def format_citations(
     args = [pandoc, "--sandbox", "-f", "json", "-t", "json", "--citeproc", f"--csl={Path(style).resolve()}"]
     args += [f"--bibliography={Path(p).resolve()}" for p in bib_paths]
     stdout, stderr = _run(args, json.dumps(doc, ensure_ascii=False))
-    out = json.loads(stdout)
+    try:
+        out = json.loads(stdout)
+    except json.JSONDecodeError as err:
+        raise RenderError(f"formatting the citations failed: pandoc's output is not JSON ({err})") from None
 
     result = CitationResult({}, [])
     for div_id, classes, blocks in _divs(out["blocks"]):
