@@ -488,14 +488,17 @@ def _n(v: float) -> str:
 
 # --------------------------------------------------------------------------- SVG
 
-WIDTH = 720  # the default viewBox: text at 13 units reads as ~10 pt on a 15 cm wide page
-HEIGHT = 400
-SLIDE_SIZE = (560, 300)  # a smaller viewBox for a slide: the same text reads larger projected
+WIDTH = 600  # the default viewBox: 13-unit text reads as ~9 pt on a 15 cm wide page
+HEIGHT = 340
+SLIDE_SIZE = (480, 270)  # a smaller viewBox for a slide: the same text reads larger projected
 PAD = 10
 TICK = 13  # tick and category labels
 VALUE = 12  # labels on bars
 LEGEND = 13
 TITLE = 17
+# For renderers that ignore the CSS (WeasyPrint): Biolinum, the guide's sans, else a common sans.
+# No spaces after commas and no quotes: WeasyPrint 70 splits the list on "," without trimming.
+FONT_FAMILY = "Linux Biolinum O,Linux Biolinum,Biolinum,Helvetica Neue,Helvetica,Arial,sans-serif"
 SERIES_COLOURS = ("#1f5f8b", "#d9822b", "#4d9a52", "#b23a48", "#6f5ea8", "#7f7f7f")
 MARKERS = ("circle", "square", "triangle", "diamond", "circle", "square")
 
@@ -629,62 +632,63 @@ def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
         top += 4
     plot_top = top + TICK / 2 + 4
 
-    # --- y scale
+    # --- y scale and x layout, settled in two passes: the room value labels need in data
+    # units depends on the plot's height, which depends on the category labels below it
     numbers = data.numbers or [0.0]
     lo, hi = min(numbers), max(numbers)
-    ticks = nice_ticks(lo, hi)
-    if chart.type == "bar" or len(data.series) == 1 and len(data.categories) <= 16:
-        # room above the tallest bar (below the deepest) for its value label; a label turned
-        # upright on a narrow bar needs its whole width
-        room = VALUE + 8.0
-        if chart.type == "bar":
-            dec = _value_decimals(data)
-            widest = max((text_width(format_value(v, chart.unit, lang, dec), VALUE)
-                          for v in numbers), default=0)
-            bar_w = (W - 90) / max(1, len(data.categories)) * 0.72 / nseries
-            if widest > bar_w + 4:
-                room = widest * min(1.0, max(8.0, min(VALUE, bar_w)) / VALUE) + 8
-        est = max(1.0, H - plot_top - 70)
-        for _ in range(4):
-            step = ticks[1] - ticks[0]
-            span = ticks[-1] - ticks[0]
-            if hi > 0 and (ticks[-1] - hi) / span * est < room:
-                ticks.append(round(ticks[-1] + step, 10))
-            elif lo < 0 and (lo - ticks[0]) / span * est < room:
-                ticks.insert(0, round(ticks[0] - step, 10))
-            else:
-                break
-    tick_dec = _tick_decimals(ticks)
-    tick_labels = [format_number(t, lang, tick_dec) for t in ticks]
-    tick_labels = [ustyle.prefix + t + ustyle.suffix if not t.startswith("\u2212")
-                   else "\u2212" + ustyle.prefix + t[1:] + ustyle.suffix for t in tick_labels]
-    plot_left = PAD + max(text_width(t, TICK) for t in tick_labels) + 8
-    plot_right = W - PAD
-
-    # --- x layout
+    labelled = chart.type == "bar" or len(data.series) == 1 and len(data.categories) <= 16
+    room = VALUE + 8.0  # room above the tallest bar (below the deepest) for its value label
+    if chart.type == "bar":
+        dec = _value_decimals(data)
+        widest = max((text_width(format_value(v, chart.unit, lang, dec), VALUE)
+                      for v in numbers), default=0)
+        bar_w = (W - 90) / max(1, len(data.categories)) * 0.72 / nseries
+        if widest > bar_w + 4:  # a label turned upright on a narrow bar needs its whole width
+            room = widest * min(1.0, max(8.0, min(VALUE, bar_w)) / VALUE) + 8
     labels = [_label(c, lang) for c in data.categories]
     ncat = max(1, len(labels))
     numeric_x = chart.type == "line" and len(labels) > 1 and all(
         is_number(c) for c in data.categories)
-    if chart.type == "line":
-        # points sit on the band centres (or on a linear scale); keep half a label of room
-        end_room = min(60.0, max((text_width(lb, TICK) for lb in labels[-1:]), default=0) / 2)
-        plot_right = W - PAD - max(0.0, end_room - 10)
-    band = (plot_right - plot_left) / ncat
     max_label_h = (H - plot_top) * 0.4
-    if numeric_x:
-        cat = _Cat([[lb] for lb in labels], False, [True] * len(labels), TICK * 1.2 + 6)
-    else:
-        cat = _layout_categories(labels, band, max_label_h)
-        if cat.rotate and labels:
-            # a rotated first label reaches left of its band: make room on the left
-            first = max(text_width(x, TICK) for x in cat.lines[0]) * math.cos(math.pi / 4)
-            need = PAD + first - band / 2 + TICK
-            if need > plot_left:
-                plot_left = need
-                band = (plot_right - plot_left) / ncat
-                cat = _layout_categories(labels, band, max_label_h)
-    plot_bottom = H - PAD - cat.height
+    plot_h = max(1.0, H - plot_top - 70)
+    for _pass in range(2):
+        ticks = nice_ticks(lo, hi)
+        for _ in range(6 if labelled else 0):
+            step = ticks[1] - ticks[0]
+            span = ticks[-1] - ticks[0]
+            if hi > 0 and (ticks[-1] - hi) / span * plot_h < room:
+                ticks.append(round(ticks[-1] + step, 10))
+            elif lo < 0 and (lo - ticks[0]) / span * plot_h < room:
+                ticks.insert(0, round(ticks[0] - step, 10))
+            else:
+                break
+        tick_dec = _tick_decimals(ticks)
+        tick_labels = [format_number(t, lang, tick_dec) for t in ticks]
+        tick_labels = [ustyle.prefix + t + ustyle.suffix if not t.startswith("\u2212")
+                       else "\u2212" + ustyle.prefix + t[1:] + ustyle.suffix for t in tick_labels]
+        plot_left = PAD + max(text_width(t, TICK) for t in tick_labels) + 8
+        plot_right = W - PAD
+        if chart.type == "line":
+            # points sit on the band centres (or a linear scale): half the last label hangs out
+            end_room = min(60.0, max((text_width(lb, TICK) for lb in labels[-1:]), default=0) / 2)
+            plot_right = W - PAD - max(0.0, end_room - 10)
+        band = (plot_right - plot_left) / ncat
+        if numeric_x:
+            cat = _Cat([[lb] for lb in labels], False, [True] * len(labels), TICK * 1.2 + 6)
+        else:
+            cat = _layout_categories(labels, band, max_label_h)
+            if cat.rotate and labels:
+                # a rotated first label reaches left of its band: make room on the left
+                first = max(text_width(x, TICK) for x in cat.lines[0]) * math.cos(math.pi / 4)
+                need = PAD + first - band / 2 + TICK
+                if need > plot_left:
+                    plot_left = need
+                    band = (plot_right - plot_left) / ncat
+                    cat = _layout_categories(labels, band, max_label_h)
+        plot_bottom = H - PAD - cat.height
+        if abs((plot_bottom - plot_top) - plot_h) < 2:
+            break
+        plot_h = max(1.0, plot_bottom - plot_top)
 
     t0, t1 = ticks[0], ticks[-1]
 
@@ -748,7 +752,8 @@ def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
     if chart.type == "line":
         _lines(svg, data, x_of, y_of, nseries, chart.unit, lang, decimals)
     else:
-        _bars(svg, data, band, x_of, y_of, chart.unit, lang, decimals, nseries, plot_top)
+        _bars(svg, data, band, x_of, y_of, chart.unit, lang, decimals, nseries, plot_top,
+              plot_bottom)
 
     # --- assemble
     title = chart.title or _words(lang)[0 if chart.type == "bar" else 1]
@@ -756,7 +761,7 @@ def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="lectern-chart '
             f'lectern-chart-{_t(chart.type)}" viewBox="0 0 {W} {H}" '
             f'role="img" aria-labelledby="{prefix}-title" aria-describedby="{prefix}-desc" '
-            f'font-family="Helvetica, Arial, sans-serif" lang="{_t(lang)}">'
+            f'font-family="{FONT_FAMILY}" lang="{_t(lang)}">'
             f'<title id="{prefix}-title">{_t(title)}</title>'
             f'<desc id="{prefix}-desc">{_t(desc)}</desc>'
             f"<style>{STYLE}</style>")
@@ -819,9 +824,13 @@ def _marker(k: int, x: float, y: float, r: float, colour: str) -> str:
 
 
 def _bars(svg: _Svg, data: ChartData, band: float, x_of, y_of, unit: str, lang: str,
-          decimals: int, nseries: int, plot_top: float) -> None:
-    """Grouped bars from the zero line, each with its value written above (or below) it."""
-    group = band * (0.72 if nseries > 1 else 0.6)
+          decimals: int, nseries: int, plot_top: float, plot_bottom: float) -> None:
+    """Grouped bars from the zero line, each with its value written above (or below) it.
+
+    A label that would leave the plot (a crowded chart squeezed flat) is left out rather than
+    drawn over the axis labels; the value stays in the bar's tooltip and the chart's <desc>.
+    """
+    group = min(band * (0.72 if nseries > 1 else 0.6), 110.0 * nseries ** 0.8)
     width = group / nseries
     gap = min(2.0, width * 0.1) if nseries > 1 else 0.0
     zero = y_of(0.0)
@@ -849,6 +858,10 @@ def _bars(svg: _Svg, data: ChartData, band: float, x_of, y_of, unit: str, lang: 
                     f"<title>{_t(s.name)}, {_t(_label(data.categories[i], lang))}: "
                     f"{_t(labels[k][i])}</title></rect>")
             cx = x + (width - gap) / 2
+            extent = text_width(labels[k][i], size) + 4 if vertical else size + 4
+            if (v >= 0 and top - extent < plot_top - TICK / 2 - 2) or (
+                    v < 0 and bottom + extent > plot_bottom + 1):
+                continue
             if vertical:
                 if v >= 0:
                     svg.text(cx + size * 0.35, top - 4, labels[k][i], "lc-value", size,

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lectern.charts import (
-    chart_summary, chart_svg, check_chart, format_number, format_value, nice_ticks,
+    HEIGHT, WIDTH, chart_summary, chart_svg, check_chart, format_number, format_value, nice_ticks,
     parse_number, read_csv,
 )
 from lectern.model import Chart, Pos, Table
@@ -196,7 +196,7 @@ def test_svg_is_well_formed_accessible_and_scalable():
     root = parse(chart_svg(JOBS, id_prefix="fig-1-2"))
     assert root.tag == SVG + "svg"
     assert root.get("role") == "img"
-    assert root.get("viewBox") == "0 0 720 400"
+    assert root.get("viewBox") == f"0 0 {WIDTH} {HEIGHT}"
     title = root.find(SVG + "title")
     desc = root.find(SVG + "desc")
     assert title.text == "Work and race"
@@ -412,7 +412,8 @@ def test_in_chromium_labels_stay_inside_apart_and_theme_through_custom_propertie
             const box = svg.getBoundingClientRect();
             const texts = [...svg.querySelectorAll('text')].map(t => {
                 const r = t.getBoundingClientRect();
-                return {cls: t.getAttribute('class'), left: r.left - box.left, right: r.right - box.left,
+                return {cls: t.getAttribute('class'), rotated: !!t.getAttribute('transform'),
+                        left: r.left - box.left, right: r.right - box.left,
                         top: r.top - box.top, bottom: r.bottom - box.top, text: t.textContent};
             });
             const cats = [...svg.querySelectorAll('text.lc-cat')].map(t => {
@@ -430,11 +431,17 @@ def test_in_chromium_labels_stay_inside_apart_and_theme_through_custom_propertie
     assert errors == []
     for i, chart in enumerate(result):
         assert chart["width"] == pytest.approx(640, abs=1)
-        assert chart["height"] == pytest.approx(640 * 400 / 720, abs=1)
+        assert chart["height"] == pytest.approx(640 * HEIGHT / WIDTH, abs=1)
         for t in chart["texts"]:  # nothing clipped by the viewBox
             assert t["left"] >= -0.5 and t["right"] <= chart["width"] + 0.5, (i, t)
             assert t["top"] >= -0.5 and t["bottom"] <= chart["height"] + 0.5, (i, t)
         assert not overlapping(chart["cats"]), i
+        flat = [t for t in chart["texts"] if not t["rotated"]]
+        for k, a in enumerate(flat):  # no two labels drawn over each other
+            for b in flat[k + 1:]:
+                apart = (a["right"] <= b["left"] + 0.5 or b["right"] <= a["left"] + 0.5
+                         or a["bottom"] <= b["top"] + 0.5 or b["bottom"] <= a["top"] + 0.5)
+                assert apart, (i, a["text"], b["text"])
         assert chart["valueFill"] == "rgb(0, 128, 0)"
         assert chart["font"] == "serif"  # the page's font, unless --chart-font says otherwise
     assert result[0]["fill"] == "rgb(255, 0, 0)"
