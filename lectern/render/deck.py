@@ -79,10 +79,12 @@ def load_of(slide: SlideView, layout: str) -> float:
             per = max(_lines(plain(t.html), max(8, 96 // len(slide.timeline))) for t in slide.timeline)
             n += 2.2 + per * 0.8
         else:
-            n += sum(_lines(plain(t.html), LINE_CHARS // 2 - 12) for t in slide.timeline) * 0.5 + 1
+            per_entry = (0.85 + _lines(plain(t.html), int(LINE_CHARS / 2 / 0.82) - 4) * 0.82 + 0.45
+                         for t in slide.timeline)
+            n += sum(per_entry) / 2 + 1
     n += sum(_lines(plain(f.html), LINE_CHARS * 2) * 0.6 for f in slide.footnotes)
     if slide.kind == "questions":
-        n += sum(_lines(plain(q), LINE_CHARS) + 0.5 for q in slide.questions)
+        n += sum(_lines(plain(q), LINE_CHARS) + 0.4 for q in slide.questions)
     if slide.kind == "references":
         n += sum(_reference_cost(r) for r in slide.references)
     if layout == "split" and slide.figure is not None and slide.figure.caption:
