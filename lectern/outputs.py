@@ -9,6 +9,10 @@ from pathlib import Path
 
 from .problems import OutputError
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK  # what a plain open() would give: temporary files start as 0600
+
 STATE_DIR = ".lectern"
 MANIFEST = "manifest.json"
 
@@ -60,6 +64,7 @@ def _atomic_write(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
