@@ -1,0 +1,260 @@
+"""The study guide: the course as a book, laid out part by part and checked note by note.
+
+    result = render_guide(guide, env, roots=[course_dir], strict=False)
+    result.pdf        # the PDF bytes (also when problems hold errors: the caller decides)
+    result.problems   # lost/misplaced footnotes, refused resources (Problem, with positions)
+
+The book is laid out in parts (front matter, each chapter, each appendix), each an HTML string
+from templates/guide/guide.html.j2 given to WeasyPrint, then the pages are joined into one PDF:
+a chapter starts on a right-hand page (a blank verso is put in when needed), its folios follow
+the previous part's, and the contents (laid out last) prints the folios found. After each part
+is laid out, every footnote is looked up on the laid-out pages; a note that was dropped or
+pushed off its call's page gets its paragraph nudged (stricter orphans, then kept whole, then
+started on a new page) and the part is laid out again, keeping the best attempt.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from ..model import Pos
+from ..problems import Problem
+from ..view import Chapter, Footnote, GuideView
+from . import pdf
+from .guide_labels import labels_for
+
+TEMPLATE = "guide/guide.html.j2"
+MAX_ATTEMPTS = 4  # layouts of one part while footnotes are misplaced
+NUDGES = 3  # strongest paragraph nudge (see guide.css: [data-fn-nudge])
+BLOCK_TAGS = ("p", "li", "dd", "dt", "blockquote", "figcaption", "td", "th", "h1", "h2", "h3",
+              "h4", "div", "aside", "section")
+
+
+@dataclass
+class Appendix:
+    kind: str  # "chronology" | "glossary" | "bibliography"
+    id: str
+    title: str
+
+
+@dataclass
+class PartLayout:
+    """One laid-out part of the book and where it lands."""
+
+    kind: str  # "front" | "chapter" | "appendix" | "blank"
+    key: str  # chapter id, appendix id, "front" or "blank"
+    document: object  # weasyprint.Document
+    first_folio: int = 1
+    first_index: int = 0  # 0-based index of its first page in the whole PDF
+    check: pdf.FootnoteCheck | None = None
+    attempts: int = 1
+    log: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GuideResult:
+    pdf: bytes
+    problems: list[Problem]
+    pages: int = 0  # pages in the PDF
+    front_pages: int = 0  # pages before chapter 1 (numbered i, ii, ...)
+    folios: dict[str, int] = field(default_factory=dict)  # chapter/section/appendix id → page
+    parts: list[PartLayout] = field(default_factory=list)
+
+
+def theme_roots(env: jinja2.Environment) -> list[Path]:
+    """The template folders of the environment (course overrides first, then the theme)."""
+    return [Path(p) for p in getattr(env.loader, "searchpath", [])]
+
+
+def fonts_url(env: jinja2.Environment) -> str:
+    """The URL of the first theme folder holding the bundled fonts, ending in a slash."""
+    for root in theme_roots(env):
+        if (root / "fonts" / "LinLibertine_R.otf").is_file():
+            return (root / "fonts").resolve().as_uri() + "/"
+    return ""
+
+
+def appendices_of(guide: GuideView, labels: dict[str, str]) -> list[Appendix]:
+    found = []
+    if guide.chronology:
+        found.append(Appendix("chronology", "appendix-chronology", labels["chronology"]))
+    if guide.glossary:
+        found.append(Appendix("glossary", "appendix-glossary", labels["glossary"]))
+    if guide.bibliography:
+        found.append(Appendix("bibliography", "appendix-bibliography", labels["bibliography"]))
+    return found
+
+
+def extra_questions(chapter: Chapter) -> list[Markup]:
+    """Chapter-level questions not already printed under a section."""
+    seen = {str(q) for s in chapter.sections for q in s.questions}
+    return [q for q in chapter.questions if str(q) not in seen]
+
+
+def nudge(html: str, note_id: str, level: int) -> str:
+    """Mark the block holding the call of `note_id` with data-fn-nudge="level" (see guide.css)."""
+    at = html.find(f'id="{note_id}"')
+    if at < 0:
+        return html
+    pattern = re.compile(r"<(%s)(?=[\s>])([^>]*)>" % "|".join(BLOCK_TAGS))
+    # the nearest opening block tag before the note that is still open at the note
+    best = None
+    for m in pattern.finditer(html, 0, at):
+        tag = m.group(1)
+        closed = html.find(f"</{tag}>", m.end(), at)
+        if closed < 0:
+            best = m
+    if best is None:
+        return html
+    attrs = re.sub(r'\s*data-fn-nudge="\d+"', "", best.group(2))
+    new_tag = f'<{best.group(1)}{attrs} data-fn-nudge="{level}">'
+    return html[:best.start()] + new_tag + html[best.end():]
+
+
+class GuideRenderer:
+    """Lays out the parts of one guide; kept as an object so tests can look at the parts."""
+
+    def __init__(self, guide: GuideView, env: jinja2.Environment, roots: list[Path]):
+        self.guide = guide
+        self.env = env
+        self.roots = [Path(r) for r in roots] + theme_roots(env)
+        self.base = Path(roots[0]) if roots else Path.cwd()
+        self.labels = labels_for(guide.lang)
+        self.appendices = appendices_of(guide, self.labels)
+        self.template = env.get_template(TEMPLATE)
+        self.fonts = fonts_url(env)
+        self.chapter_numbers = {c.id: c.number for c in guide.chapters}
+
+    def html(self, part: str, first_page: int | None = None, chapter: Chapter | None = None,
+             appendix: Appendix | None = None, folios: dict[str, int] | None = None) -> str:
+        return self.template.render(
+            guide=self.guide, part=part, chapter=chapter, appendix=appendix,
+            labels=self.labels, appendices=self.appendices, pages=folios or {},
+            chapter_numbers=self.chapter_numbers, first_page=first_page,
+            extra_questions=extra_questions(chapter) if chapter else [],
+            fonts=Markup(self.fonts), paper=Markup("letter" if self.guide.paper.lower() == "letter" else "A4"),
+        )
+
+    def layout(self, kind: str, key: str, html: str, notes: list[Footnote],
+               first_folio: int = 1) -> PartLayout:
+        """Lay out one part; while notes are lost or moved, nudge their paragraphs and retry."""
+        ids = [n.id for n in notes]
+        levels: dict[str, int] = {}
+        best: PartLayout | None = None
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            source = html
+            for note_id, level in levels.items():
+                source = nudge(source, note_id, level)
+            log: list[str] = []
+            document = pdf.render(source, self.base, self.roots, log=log)
+            check = pdf.check_footnotes(document, ids)
+            part = PartLayout(kind, key, document, first_folio, check=check, attempts=attempt, log=log)
+            if best is None or _score(check) < _score(best.check):
+                best = part
+            bad = check.lost + check.moved
+            if not bad or not ids:
+                break
+            for place in bad:
+                levels[place.id] = min(levels.get(place.id, 0) + 1, NUDGES)
+        best.attempts = attempt
+        return best
+
+
+def _score(check: pdf.FootnoteCheck) -> tuple[int, int, int]:
+    return (len(check.lost), len(check.overlapping), len(check.moved))
+
+
+def render_guide(guide: GuideView, env: jinja2.Environment, roots: list[Path],
+                 strict: bool = False) -> GuideResult:
+    """The study guide PDF and the problems found while laying it out."""
+    r = GuideRenderer(guide, env, roots)
+    parts: list[PartLayout] = []
+    folios: dict[str, int] = {}
+    folio = 1
+
+    body: list[tuple[str, str, object]] = [("chapter", c.id, c) for c in guide.chapters]
+    body += [("appendix", a.id, a) for a in r.appendices]
+    for kind, key, item in body:
+        if folio % 2 == 0:  # every chapter and appendix opens on a right-hand (odd) page
+            parts.append(PartLayout("blank", "blank", _blank(r), folio))
+            folio += 1
+        if kind == "chapter":
+            html = r.html("chapter", first_page=folio, chapter=item)
+            part = r.layout(kind, key, html, item.footnotes, folio)
+        else:
+            html = r.html("appendix", first_page=folio, appendix=item)
+            part = r.layout(kind, key, html, [], folio)
+        folios[key] = folio
+        for index, page in enumerate(part.document.pages):
+            for anchor in page.anchors:
+                folios.setdefault(anchor, folio + index)
+        parts.append(part)
+        folio += len(part.document.pages)
+
+    front_html = r.html("front", folios=folios)
+    front = r.layout("front", "front", front_html, [])
+    front_parts = [front]
+    if len(front.document.pages) % 2:
+        front_parts.append(PartLayout("blank", "blank", _blank(r)))
+    parts = front_parts + parts
+
+    pages = []
+    for part in parts:
+        part.first_index = len(pages)
+        pages.extend(part.document.pages)
+    front_count = sum(len(p.document.pages) for p in front_parts)
+
+    problems = _problems(guide, parts, strict)
+    refused = sorted({url for p in parts for url in p.document.url_fetcher.refused})
+    for url in refused:
+        problems.append(Problem(Pos(str(r.base), 1, 1),
+                                f"the study guide may not load {url}: only files inside the "
+                                "course and its theme are read", "warning" if not strict else "error"))
+
+    combined = front.document.copy(pages)
+    combined._lectern_parts = parts  # keep every part's fonts alive until the PDF is written
+    meta = pdf.PdfMeta(title=guide.plain_title, authors=[a.strip() for a in guide.author.split(",") if a.strip()] or [guide.author],
+                       lang=guide.lang, date=guide.date, subject=labels_for(guide.lang)["study_guide"])
+    labels = [pdf.PageLabel(0, "r", 1)] + ([pdf.PageLabel(front_count, "D", 1)] if front_count < len(pages) else [])
+    data = pdf.write_pdf(combined, meta, page_labels=labels)
+    return GuideResult(data, problems, len(pages), front_count, folios, parts)
+
+
+def _blank(r: GuideRenderer):
+    if not hasattr(r, "_blank_doc"):
+        r._blank_doc = pdf.render(r.html("blank"), r.base, r.roots)
+    return r._blank_doc
+
+
+def _problems(guide: GuideView, parts: list[PartLayout], strict: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    notes = {n.id: (c, n) for c in guide.chapters for n in c.footnotes}
+    for part in parts:
+        if part.kind != "chapter" or part.check is None:
+            continue
+        for place in part.check.places.values():
+            chapter, note = notes[place.id]
+            where = f"footnote {note.number} of chapter {chapter.number}"
+            first = part.first_index + 1
+            if place.note_page is None:
+                problems.append(Problem(note.pos, (
+                    f"{where} is missing from the laid-out study guide (WeasyPrint dropped it near "
+                    f"page {first + place.call_page - 1 if place.call_page else '?'}); "
+                    "rewording the sentence that calls it or moving the call usually helps")))
+            elif place.overlaps_body:
+                problems.append(Problem(note.pos, (
+                    f"{where} is too long for one page (it would be printed over the text on "
+                    f"page {first + place.note_page - 1}); shorten it or move part of it into "
+                    "the reading")))
+            elif place.call_page is not None and place.note_page != place.call_page:
+                gap = place.note_page - place.call_page
+                message = (f"{where} is printed on page {first + place.note_page - 1}, "
+                           f"{gap} page{'s' if abs(gap) != 1 else ''} after its call on page "
+                           f"{first + place.call_page - 1}")
+                severity = "warning" if gap == 1 and not strict else "error"
+                problems.append(Problem(note.pos, message, severity))
+    return problems
