@@ -100,3 +100,22 @@ def test_build_py_new_from_another_folder(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "fresh" / "course.yaml").is_file()
+
+
+@pytest.mark.pdf
+def test_the_starter_builds_every_output_strictly(tmp_path):
+    from pypdf import PdfReader
+
+    from lectern.pipeline import BuildOptions, build
+    from lectern.report import QuietReporter
+
+    new_course(tmp_path / "c")
+    out = tmp_path / "out"
+    build(tmp_path / "c", out, BuildOptions(strict=True), QuietReporter())
+    deck = (out / "slides" / "01-introduction.html").read_text("utf-8")
+    assert "Above all else show the data." in deck and "lectern-chart" in deck
+    guide = "\n".join(page.extract_text() for page in PdfReader(out / "study-guide.pdf").pages)
+    for words in ("Teaching with Slides", "Tufte", "Multimedia Learning", "Chronology", "Glossary"):
+        assert words in guide
+    assert len(PdfReader(out / "handouts" / "01-introduction.pdf").pages) >= 3
+    assert (out / "index.html").is_file()
