@@ -5,7 +5,7 @@ import difflib
 from pathlib import Path
 
 from .charts import read_csv
-from .cite import BibIndex, style_path
+from .cite import BibIndex, style_error
 from .load import display_path
 from .markup import CourseMarks
 from .model import Course, Pos
@@ -26,10 +26,8 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
 
 
 def _style(course: Course) -> list[Problem]:
-    if style_path(course.csl, course.root) is None:
-        return [Problem(course.csl_pos or course.pos, f"the citation style '{course.csl}' is neither a bundled style "
-                                    "(chicago-author-date, apa, ...) nor a .csl file in the course folder")]
-    return []
+    reason = style_error(course.csl, course.root)
+    return [Problem(course.csl_pos or course.pos, reason)] if reason else []
 
 
 def _citations(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]:

@@ -86,7 +86,7 @@ def test_ten_mistakes_are_reported_together(tmp_path):
     assert result.exit_code == 1
     lines = problems_of(result)
     expected = [
-        (r"course\.yaml:4:6: .*citation style 'no-such-style'", "unknown style"),
+        (r"course\.yaml:4:6: unknown citation style .no-such-style.", "unknown style"),
         (r"course\.yaml:8:5: .*lecture file 'lectures/missing\.yaml' does not exist", "missing file"),
         (r"course\.yaml:9:5: .*lecture id 'one' is used twice", "duplicate id"),
         (r"broken\.yaml:3:1: YAML syntax error", "YAML syntax"),
