@@ -342,3 +342,32 @@ def test_glossary():
     for entry in GLOSSARY:
         assert entry["definition"].strip()
         assert entry.get("lecture") in LECTURES
+
+
+# --- traceability of numbers ----------------------------------------------------------------
+
+NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+# Numbers the course works out from the essay rather than copies, each with its reasoning.
+DERIVED = {
+    "1910": "note 1: the party was founded in 1908 and 'two years later' parties based on race were banned",
+}
+
+
+def numbers_in(text: str) -> set[str]:
+    return {n.replace(",", "") for n in NUMBER.findall(text)}
+
+
+@needs_source
+def test_every_number_in_the_course_stands_in_the_essay():
+    """Years and figures (10 and over) in lectures, timeline, glossary and data come from the essay."""
+    essay = numbers_in((SOURCES / SOURCE_NAME).read_text(encoding="utf-8")) | set(DERIVED)
+    texts = {}
+    for rel in COURSE["lectures"] + [COURSE["glossary"]]:
+        texts[rel] = "\n".join(text_items(load(rel)))
+    texts[COURSE["timeline"]] = "\n".join(f"{str(e['date'])[:4]} {e['event']}" for e in TIMELINE)
+    for path in (CONTENT / "data").glob("*.csv"):
+        texts[path.name] = path.read_text(encoding="utf-8").replace(",", " ")
+    for name, text in texts.items():
+        text = re.sub(r"@[\w-]+", "", text)  # citation keys carry the year of a work
+        stray = sorted(n for n in numbers_in(text) if float(n) >= 10 and n not in essay)
+        assert stray == [], f"{name}: numbers not in the essay: {stray}"
