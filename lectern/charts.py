@@ -761,7 +761,7 @@ def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="lectern-chart '
             f'lectern-chart-{_t(chart.type)}" viewBox="0 0 {W} {H}" '
             f'role="img" aria-labelledby="{prefix}-title" aria-describedby="{prefix}-desc" '
-            f'font-family="{FONT_FAMILY}" lang="{_t(lang)}">'
+            f'font-family="{FONT_FAMILY}" direction="ltr" lang="{_t(lang)}">'
             f'<title id="{prefix}-title">{_t(title)}</title>'
             f'<desc id="{prefix}-desc">{_t(desc)}</desc>'
             f"<style>{STYLE}</style>")

@@ -1,6 +1,8 @@
 """`python build.py new DIR`: copy the starter course (lectern/starter/) into a new, empty folder."""
 from __future__ import annotations
 
+import datetime
+import re
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -47,6 +49,8 @@ def new_course(target: Path) -> list[Path]:
         target.mkdir(parents=True, exist_ok=True)
         for rel, data in files:
             dest = target / rel
+            if rel == Path("course.yaml"):
+                data = _dated(data)
             dest.parent.mkdir(parents=True, exist_ok=True)
             with open(dest, "xb") as f:  # "x": never replace a file that appeared meanwhile
                 f.write(data)
@@ -54,3 +58,9 @@ def new_course(target: Path) -> list[Path]:
     except OSError as e:
         raise OutputError(f"cannot write the new course to '{target}': {e.strerror or e}") from e
     return written
+
+
+def _dated(course_yaml: bytes) -> bytes:
+    """The starter's course.yaml with today's date, as a lecturer starting today would write it."""
+    today = datetime.date.today().isoformat()
+    return re.sub(rb"(?m)^date: \d{4}-\d{2}-\d{2}", b"date: " + today.encode(), course_yaml, count=1)

@@ -1,6 +1,7 @@
 """`new`: the starter course is written whole, passes `check --strict`, and never overwrites."""
 from __future__ import annotations
 
+import datetime
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +26,11 @@ def test_writes_the_starter_files(tmp_path):
     assert {p.relative_to(target).as_posix() for p in written} == EXPECTED
     assert all(p.is_file() for p in written)
     for rel, data in starter_files():
-        assert (target / rel).read_bytes() == data
+        if rel.name != "course.yaml":
+            assert (target / rel).read_bytes() == data
+    course = yaml.safe_load((target / "course.yaml").read_text("utf-8"))
+    assert course["date"] == datetime.date.today()  # dated the day it was made
+    assert course["lectures"] == ["lectures/01-introduction.yaml"]
     for p in written:
         assert yaml.safe_load(p.read_text("utf-8"))
 
