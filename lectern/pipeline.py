@@ -1,20 +1,26 @@
-"""The build, read as its phases: load, validate, resolve, render, verify, write."""
+"""The build, read as its phases: load, validate, resolve, plan, render, verify, write.
+
+`build` is the one build function: the `build` command calls it once, `serve` after every save.
+A build where nothing changed stops after comparing file fingerprints (no YAML read, no
+WeasyPrint); otherwise only outputs whose finished views changed are rendered. PDFs are laid
+out in worker processes while the decks render here.
+"""
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import outputs
-from .cite import read_bibliography
-from .load import load_course
-from .markup import CourseMarks, Markup, parse_course
+from .cache import BuildState, OutputRecord, Snapshot, course_relative, view_key
 from .model import Course, OUTPUT_KINDS
-from .problems import ContentError, Problem
-from .render.theme import make_env, theme_dirs
+from .pool import PDF_KINDS, PdfJob, PdfPool
+from .problems import ContentError, Problem, RenderError
 from .report import Reporter
-from .resolve import Resolved, resolve
-from .validate import validate
+
+# Heavy stages (markdown-it, the citation engine, Jinja, the renderers) are imported inside the
+# phases that need them, so that a build with nothing to do returns in a blink.
 
 
 @dataclass
@@ -22,6 +28,7 @@ class BuildOptions:
     only: list[str] | None = None  # output kinds to build; None: the course's `outputs`
     strict: bool = False  # warnings are errors
     force: bool = False  # rebuild even what is unchanged
+    workers: int | None = None  # PDF worker processes; None: one per core
 
 
 @dataclass
@@ -29,8 +36,8 @@ class Checked:
     """A course that passed validation, parsed and ready to resolve."""
 
     course: Course
-    markup: Markup
-    marks: CourseMarks
+    markup: object  # markup.Markup
+    marks: object  # markup.CourseMarks
     warnings: list[Problem]
 
 
@@ -40,10 +47,41 @@ class BuildResult:
     skipped: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    loaded: bool = True  # False when fingerprints showed nothing changed and the course was not read
 
+
+@dataclass
+class Session:
+    """What outlives one build: `serve` keeps a warm PDF pool between rebuilds."""
+
+    pool: PdfPool | None = None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close(cancel=True)
+            self.pool = None
+
+
+@dataclass
+class Planned:
+    """One output of this build: what it is made from, its fingerprint, and whether to render it."""
+
+    name: str  # path in the output folder
+    kind: str  # "index", "deck", "guide", "handouts", "notes", "slides-pdf"
+    view: object
+    key: str
+    inputs: list[str]
+    stale: bool = True
+
+
+# ---- 1 load, 2 validate ---------------------------------------------------------------------
 
 def check(course_dir: Path, strict: bool = False, reporter: Reporter | None = None) -> Checked:
     """Phases 1 and 2: load and validate; raises ContentError with every problem found."""
+    from .cite import read_bibliography
+    from .load import load_course
+    from .markup import CourseMarks, Markup, parse_course
+    from .validate import validate
     reporter = reporter or Reporter()
     reporter.phase("load")
     course, problems = load_course(course_dir)
@@ -67,66 +105,223 @@ def _gate(course, markup, marks, problems: list[Problem], strict: bool, reporter
     return Checked(course, markup, marks, warnings)
 
 
+# ---- the build --------------------------------------------------------------------------------
+
 def build(course_dir: Path, out_dir: Path, options: BuildOptions | None = None,
-          reporter: Reporter | None = None) -> BuildResult:
+          reporter: Reporter | None = None, session: Session | None = None) -> BuildResult:
     """Build a course into out_dir. Nothing is written unless every output rendered and verified."""
     options = options or BuildOptions()
     reporter = reporter or Reporter()
     started = time.perf_counter()
-    checked = check(course_dir, options.strict, reporter)  # 1 load, 2 validate
-    course = checked.course
-    outputs.check_out_dir(course.root, out_dir)
-    reporter.phase("resolve")
-    resolved = resolve(course, checked.markup, checked.marks)  # 3 resolve
-    kinds = [k for k in OUTPUT_KINDS if k in (options.only or course.outputs)]
-    reporter.phase("render")
-    files, problems = render_outputs(course, resolved, kinds, reporter)  # 4 render
-    reporter.phase("verify")
-    _gate(course, checked.markup, checked.marks, problems, options.strict, reporter)  # 5 verify
-    reporter.phase("write")
-    written = outputs.write_outputs(out_dir, files)  # 6 write
+    outputs.check_out_dir(course_dir, out_dir)
+    state = BuildState.from_manifest(outputs.read_manifest(out_dir.resolve()))
+    reporter.phase("plan")
+    snapshot = Snapshot.take(course_dir, out_dir, state.snapshot)  # 0 fingerprints of every input file
+    if _nothing_changed(state, snapshot, out_dir, options):
+        return _report_unchanged(state, reporter, out_dir, started)
+
+    pools = _Pools(session, options.workers)
+    if _expects_pdfs(course_dir, options):
+        pools.get()  # workers fork now and import WeasyPrint while this process loads the course
+    try:
+        checked = check(course_dir, options.strict, reporter)  # 1 load, 2 validate
+        course = checked.course
+        reporter.phase("resolve")
+        from .resolve import resolve
+        resolved = resolve(course, checked.markup, checked.marks)  # 3 resolve
+        reporter.phase("plan")
+        kinds = [k for k in OUTPUT_KINDS if k in (options.only or course.outputs)]
+        planned = plan_outputs(course, resolved, kinds, snapshot, state, out_dir, options.force)  # 4 plan
+        stale = [p for p in planned if p.stale]
+        skipped = [p.name for p in planned if not p.stale]
+        reporter.plan([p.name for p in stale], skipped)
+        reporter.phase("render")
+        pool = pools.get() if any(p.kind in PDF_KINDS for p in stale) else None
+        files, layout = render_outputs(course, stale, pool, reporter)  # 5 render
+        reporter.phase("verify")
+        problems = [p for found in layout.values() for p in found]
+        _gate(course, checked.markup, checked.marks, problems, options.strict, reporter)  # 6 verify
+        kept = [w for name in skipped for w in state.outputs[name].warnings]
+        for warning in kept:  # layout warnings of outputs not laid out again this time
+            reporter.warning(warning)
+        reporter.phase("write")
+        _remember(state, snapshot, planned, files, layout, checked.warnings, options)
+        written = outputs.write_outputs(out_dir, files, state.to_manifest())  # 7 write, manifest last
+    except BaseException:
+        reporter.failed()
+        pools.close(cancel=True)
+        raise
+    pools.close(cancel=pool is None)  # workers warmed up for nothing: do not wait for their imports
     seconds = time.perf_counter() - started
-    reporter.summary(len(written), 0, seconds, str(out_dir))
-    return BuildResult(built=written, warnings=checked.warnings + problems, seconds=seconds)
+    reporter.summary(len(written), len(skipped), seconds, str(out_dir))
+    return BuildResult(built=written, skipped=skipped, warnings=checked.warnings + problems + kept,
+                       seconds=seconds)
 
 
-def render_outputs(course: Course, resolved: Resolved, kinds: list[str],
-                   reporter: Reporter) -> tuple[dict[str, bytes], list[Problem]]:
-    """Render every requested output into memory: {path in out_dir: bytes}, plus layout problems."""
-    env = make_env(course.templates)
+class _Pools:
+    """The PDF pool of this build: the session's warm one, or one started (and closed) here."""
+
+    def __init__(self, session: Session | None, workers: int | None):
+        self.session, self.workers, self.owned = session, workers, None
+
+    def get(self) -> PdfPool:
+        if self.session is not None:
+            if self.session.pool is None:
+                self.session.pool = PdfPool.start(self.workers)
+            return self.session.pool
+        if self.owned is None:
+            self.owned = PdfPool.start(self.workers)
+        return self.owned
+
+    def close(self, cancel: bool = False) -> None:
+        if self.owned is not None:
+            self.owned.close(cancel=cancel)
+            self.owned = None
+
+
+def _nothing_changed(state: BuildState, snapshot: Snapshot, out_dir: Path, options: BuildOptions) -> bool:
+    if options.force or (options.strict and state.warnings):
+        return False
+    return state.unchanged_since_last(snapshot, out_dir, options.only)
+
+
+def _report_unchanged(state: BuildState, reporter: Reporter, out_dir: Path, started: float) -> BuildResult:
+    """Every input is as the last build left it: say so, repeat its warnings, touch nothing."""
+    for warning in state.warnings:
+        reporter.warning(warning)
+    reporter.plan([], state.last_outputs)
+    seconds = time.perf_counter() - started
+    reporter.summary(0, len(state.last_outputs), seconds, str(out_dir))
+    return BuildResult(skipped=list(state.last_outputs), warnings=list(state.warnings), seconds=seconds,
+                       loaded=False)
+
+
+def _expects_pdfs(course_dir: Path, options: BuildOptions) -> bool:
+    """Whether this build will likely lay out PDFs (decided before loading: a quick look at `outputs`)."""
+    if options.only is not None:
+        return any(k in PDF_KINDS for k in options.only)
+    try:
+        import yaml
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load((course_dir / "course.yaml").read_text("utf-8"), Loader=loader)
+        kinds = data.get("outputs") if isinstance(data, dict) else None
+        if isinstance(kinds, list):
+            return any(k in PDF_KINDS for k in kinds)
+    except Exception:  # a broken course.yaml: the load phase will say what is wrong
+        return False
+    return True  # the default outputs include the guide and handouts
+
+
+# ---- 4 plan -----------------------------------------------------------------------------------
+
+def plan_outputs(course: Course, resolved, kinds: list[str], snapshot: Snapshot, state: BuildState,
+                 out_dir: Path, force: bool = False) -> list[Planned]:
+    """Every output this build is asked for, with its fingerprint; stale if it differs from the last."""
+    theme = snapshot.theme_digest()
+    base = _course_inputs(course)
+    planned = [Planned("index.html", "index", resolved.index, view_key("index", resolved.index, theme),
+                       base + [course_relative(lec.path, course.root) for lec in course.lectures])]
+    patterns = {"deck": "slides/{}.html", "handouts": "handouts/{}.pdf", "notes": "handouts/{}-notes.pdf",
+                "slides-pdf": "slides/{}.pdf"}
+    lectures = {lec.id: lec for lec in course.lectures}
+    if "guide" in kinds:
+        everything = sorted({*base, *(i for lec in course.lectures for i in _lecture_inputs(course, lec)),
+                             *_extra_inputs(course)})
+        planned.append(Planned("study-guide.pdf", "guide", resolved.guide,
+                               view_key("guide", resolved.guide, theme), everything))
+    for kind in ("deck", "handouts", "notes", "slides-pdf"):
+        if kind not in kinds:
+            continue
+        for lecture_id, deck in resolved.decks.items():
+            extra = () if kind == "deck" else (course.paper,)
+            planned.append(Planned(patterns[kind].format(lecture_id), kind, deck,
+                                   view_key(kind, deck, theme, *extra),
+                                   base + _lecture_inputs(course, lectures[lecture_id])))
+    for p in planned:
+        p.stale = force or not state.fresh(out_dir, p.name, p.key)
+    return planned
+
+
+def _course_inputs(course: Course) -> list[str]:
+    files = [course.root / "course.yaml", *course.bibliography]
+    return [course_relative(f, course.root) for f in files]
+
+
+def _lecture_inputs(course: Course, lecture) -> list[str]:
+    found = [lecture.path]
+    for section in lecture.sections:
+        for slide in section.slides:
+            if slide.image is not None and slide.image.path is not None:
+                found.append(slide.image.path)
+            if slide.chart is not None and slide.chart.data_path:
+                found.append(course.root / slide.chart.data_path)
+    return [course_relative(f, course.root) for f in found]
+
+
+def _extra_inputs(course: Course) -> list[str]:
+    """The timeline and glossary files, found through the positions of their entries."""
+    paths = {entry.pos.path for entry in [*course.timeline, *course.glossary]}
+    return [course_relative(p, course.root) for p in paths]
+
+
+# ---- 5 render -----------------------------------------------------------------------------------
+
+def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None,
+                   reporter: Reporter) -> tuple[dict[str, bytes], dict[str, list[Problem]]]:
+    """Render the stale outputs into memory: {path in out_dir: bytes}, and layout problems by output.
+
+    PDFs go to the worker pool first (the guide, the longest, leading); decks and the course page
+    render here meanwhile; then the PDFs are collected as they finish.
+    """
+    from .render.theme import make_env, theme_dirs
     roots = [course.root, *theme_dirs(course.templates)]
     files: dict[str, bytes] = {}
-    problems: list[Problem] = []
-
-    def timed(name: str, make) -> None:
+    problems: dict[str, list[Problem]] = {}
+    pdfs = [p for p in stale if p.kind in PDF_KINDS]
+    futures: dict[Future, Planned] = {}
+    if pdfs:
+        assert pool is not None, "PDFs need the worker pool"
+        for p in pdfs:
+            reporter.output_started(p.name)
+            futures[pool.submit(PdfJob(p.name, p.kind, p.view, course.templates, roots, course.paper))] = p
+    env = make_env(course.templates) if len(pdfs) < len(stale) else None
+    for p in stale:
+        if p.kind in PDF_KINDS:
+            continue
         t0 = time.perf_counter()
-        reporter.output_started(name)
-        files[name] = make()
-        reporter.output_done(name, time.perf_counter() - t0)
-
-    from .render.index import render_index
-    timed("index.html", lambda: render_index(resolved.index, env).encode("utf-8"))
-    if "deck" in kinds:
-        from .render.deck import render_deck
-        for lecture_id, deck in resolved.decks.items():
-            timed(f"slides/{lecture_id}.html", lambda deck=deck: render_deck(deck, env).encode("utf-8"))
-    if "guide" in kinds:
-        from .render.guide import render_guide
-
-        def guide() -> bytes:
-            result = render_guide(resolved.guide, env, roots)
-            problems.extend(result.problems)
-            return result.pdf
-        timed("study-guide.pdf", guide)
-    pdf_kinds = [k for k in ("handouts", "notes", "slides-pdf") if k in kinds]
-    if pdf_kinds:
-        from .render import handout
-        makers = {"handouts": ("handouts/{}.pdf", handout.render_handout),
-                  "notes": ("handouts/{}-notes.pdf", handout.render_notes),
-                  "slides-pdf": ("slides/{}.pdf", handout.render_slides_pdf)}
-        for kind in pdf_kinds:
-            pattern, make = makers[kind]
-            for lecture_id, deck in resolved.decks.items():
-                timed(pattern.format(lecture_id),
-                      lambda deck=deck, make=make: make(deck, env, roots, course.paper))
+        reporter.output_started(p.name)
+        if p.kind == "index":
+            from .render.index import render_index
+            files[p.name] = render_index(p.view, env).encode("utf-8")
+        else:
+            from .render.deck import render_deck
+            files[p.name] = render_deck(p.view, env).encode("utf-8")
+        reporter.output_done(p.name, time.perf_counter() - t0)
+    from concurrent.futures import as_completed
+    errors = []
+    for future in as_completed(futures):
+        result = future.result()
+        if result.error:
+            errors.append(result.error)
+            continue
+        files[result.name] = result.data
+        if result.problems:
+            problems[result.name] = list(result.problems)
+        reporter.output_done(result.name, result.seconds)
+    if errors:
+        raise RenderError("\n".join(errors))
     return files, problems
+
+
+# ---- 7 write: what the manifest remembers ---------------------------------------------------------
+
+def _remember(state: BuildState, snapshot: Snapshot, planned: list[Planned], files: dict[str, bytes],
+              problems: dict[str, list[Problem]], warnings: list[Problem], options: BuildOptions) -> None:
+    for p in planned:
+        if p.name in files:
+            own = [w for w in problems.get(p.name, []) if w.severity == "warning"]
+            state.outputs[p.name] = OutputRecord(p.key, len(files[p.name]), p.inputs, own)
+    state.snapshot = snapshot.files
+    state.last_only = options.only
+    state.last_outputs = [p.name for p in planned]
+    state.warnings = list(warnings) + [w for p in planned for w in state.outputs[p.name].warnings]

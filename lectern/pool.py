@@ -1,0 +1,147 @@
+"""Worker processes that lay out the PDFs (one per core); WeasyPrint is imported there, never in the caller.
+
+    pool = PdfPool.start()                 # workers fork and import WeasyPrint in the background
+    future = pool.submit(PdfJob("study-guide.pdf", "guide", guide_view, templates, roots, "A4"))
+    result = future.result()               # JobResult: bytes, layout problems, seconds, or an error
+    pool.close()
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+import traceback
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import LecternError, Problem
+
+PDF_KINDS = ("guide", "handouts", "notes", "slides-pdf")
+
+
+@dataclass
+class PdfJob:
+    """One PDF to lay out: what to render it from and where its resources may come from."""
+
+    name: str  # its path in the output folder
+    kind: str  # "guide", "handouts", "notes", "slides-pdf", or "chapter" (see render.chapters)
+    view: object  # GuideView, DeckView, or a chapter job's payload
+    templates: Path | None  # the course's templates/ (the worker makes its own Jinja environment)
+    roots: list[Path]  # folders the layout may read files from
+    paper: str = "A4"
+
+
+@dataclass
+class JobResult:
+    name: str
+    data: bytes = b""
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None  # the message of a failure, shown to the user as a RenderError
+    payload: object = None  # extra results of a job kind (a chapter's page count, ...)
+
+
+def _init_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    try:
+        from .render import pdf  # noqa: F401  WeasyPrint's 0.75 s import, while the parent loads the course
+    except Exception:  # the job itself will report it
+        pass
+
+
+def _ping() -> int:
+    return os.getpid()
+
+
+_ENVS: dict = {}
+
+
+def _env(templates: Path | None):
+    from .render.theme import make_env
+    if templates not in _ENVS:
+        _ENVS[templates] = make_env(templates)
+    return _ENVS[templates]
+
+
+def run_job(job: PdfJob) -> JobResult:
+    """Render one PDF (in a worker process); failures come back as a message, never a crash."""
+    started = time.perf_counter()
+    result = JobResult(job.name)
+    try:
+        env = _env(job.templates)
+        if job.kind == "guide":
+            from .render.guide import render_guide
+            rendered = render_guide(job.view, env, job.roots)
+            result.data, result.problems = rendered.pdf, list(rendered.problems)
+        elif job.kind == "chapter":
+            from .render.chapters import run_chapter_job
+            result.payload, result.problems = run_chapter_job(job.view, env, job.roots)
+        elif job.kind in ("handouts", "notes", "slides-pdf"):
+            from .render import handout
+            make = {"handouts": handout.render_handout, "notes": handout.render_notes,
+                    "slides-pdf": handout.render_slides_pdf}[job.kind]
+            result.data = make(job.view, env, job.roots, job.paper)
+        else:
+            raise ValueError(f"unknown PDF kind {job.kind!r}")
+    except LecternError as exc:
+        result.error = exc.format_message()
+    except Exception:  # a renderer bug: say which output, keep the trace for the report
+        result.error = f"{job.name} could not be rendered:\n{traceback.format_exc(limit=8)}"
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+class PdfPool:
+    """A process pool for PDF layout, reusable across builds (serve keeps one warm)."""
+
+    def __init__(self, workers: int | None = None, start_method: str | None = None):
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        method = start_method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        self._context = multiprocessing.get_context(method)
+        self._executor: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def start(cls, workers: int | None = None, start_method: str | None = None) -> PdfPool:
+        """A pool whose workers are already starting (and importing WeasyPrint)."""
+        pool = cls(workers, start_method)
+        pool._ensure()
+        return pool
+
+    def _ensure(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=self._context,
+                                                 initializer=_init_worker)
+            self._executor.submit(_ping)  # with fork, every worker starts at the first submit
+        return self._executor
+
+    def submit(self, job: PdfJob) -> Future:
+        try:
+            return self._ensure().submit(run_job, job)
+        except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh once
+            self._executor = None
+            return self._ensure().submit(run_job, job)
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop the workers: after their jobs, or (cancel) at once, dropping work in progress."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        if cancel:
+            processes = list((getattr(executor, "_processes", None) or {}).values())
+            executor.shutdown(wait=False, cancel_futures=True)
+            for process in processes:  # a build that failed or was interrupted: do not wait on layouts
+                if process.is_alive():
+                    process.terminate()
+            for process in processes:
+                process.join(timeout=5)
+        else:
+            executor.shutdown(wait=True)
+
+    def __enter__(self) -> PdfPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close(cancel=exc[0] is not None)
