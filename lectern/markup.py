@@ -237,11 +237,12 @@ class RenderContext:
     definitions: dict[str, Md] = field(default_factory=dict)  # labelled footnotes of the lecture
     link_rewrite: Callable[[str], str] | None = None  # deck: "#ref-KEY" -> "#/R"
     markup: Markup | None = None
+    note_clusters: set[str] = field(default_factory=set)  # a note style's citations become footnotes
 
 
 def _render_fn(self, tokens, idx, options, env):
     ctx: RenderContext = env["ctx"]
-    note_html = self.renderInline(tokens[idx].children or [], options, env)
+    note_html = self.renderInline(tokens[idx].children or [], options, {**env, "in_note": True})
     md: Md = env["md"]
     at = md.src.find("^[" + tokens[idx].content)
     return ctx.on_footnote(note_html, md.locate(max(at, 0)))
@@ -255,7 +256,7 @@ def _render_fnref(self, tokens, idx, options, env):
         return ""  # validation reports undefined labels before anything renders
     if definition.tokens is None:
         ctx.markup.parse(definition, inline=True)
-    note_html = self.render(definition.tokens, options, {"ctx": ctx, "md": definition})
+    note_html = self.render(definition.tokens, options, {"ctx": ctx, "md": definition, "in_note": True})
     md: Md = env["md"]
     at = md.src.find(f"[^{label}]")
     return ctx.on_footnote(note_html, md.locate(max(at, 0)))
@@ -270,6 +271,9 @@ def _render_cite(self, tokens, idx, options, env):
         return str(escape(tokens[idx].content))
     if ctx.link_rewrite:
         html = re.sub(r'href="(#ref-[^"]*)"', lambda m: f'href="{ctx.link_rewrite(m.group(1))}"', html)
+    if cluster.id in ctx.note_clusters and not env.get("in_note"):  # in a note, a note style cites inline
+        md: Md = env["md"]
+        return ctx.on_footnote(f'<span class="cite">{html}</span>', md.locate(max(md.src.find("@"), 0)))
     return f'<span class="cite">{html}</span>'
 
 

@@ -96,7 +96,7 @@ class Resolver:
     def ctx(self, lecture: Lecture | None, on_footnote, link_rewrite=None) -> RenderContext:
         return RenderContext(cite_html=self.citations.clusters, on_footnote=on_footnote,
                              definitions=lecture.footnotes if lecture else {}, link_rewrite=link_rewrite,
-                             markup=self.markup)
+                             markup=self.markup, note_clusters=self.citations.notes)
 
     def html(self, text: Md | None, ctx: RenderContext) -> Markup | None:
         if text is None:

@@ -105,3 +105,17 @@ def test_bracketed_text_without_keys_stays_text():
     html, _, parsed = render("[not a citation] and [also @ not]")
     assert parsed.clusters == []
     assert html == "[not a citation] and [also @ not]"
+
+
+def test_note_style_citations_become_footnotes_but_not_inside_notes():
+    markup, md, parsed = parse("Claim [@a].^[Note citing [@b].]")
+    calls = []
+
+    def on_footnote(html, pos):
+        calls.append(html)
+        return f"<sup>{len(calls)}</sup>"
+
+    ctx = RenderContext(cite_html={c.id: c.items[0].key.upper() for c in parsed.clusters}, on_footnote=on_footnote,
+                        markup=markup, note_clusters={c.id for c in parsed.clusters})
+    assert markup.render(md, ctx) == "Claim <sup>1</sup>.<sup>2</sup>"
+    assert calls == ['<span class="cite">A</span>', 'Note citing <span class="cite">B</span>.']
