@@ -121,7 +121,7 @@ def test_course_templates_restyle_the_deck(tmp_path):
     (tmp_path / "deck" / "deck.html.j2").write_text(
         '{% extends "deck/layout.html.j2" %}{% block theme %}:root{--paper:#fff}{% endblock %}')
     out = render_deck(make_deck(), make_env(tmp_path), embed_fonts=False)
-    assert ":root { --accent: #006400; }" in out and ":root{--paper:#fff}" in out
+    assert ":root{--accent: #006400}" in out and ":root{--paper:#fff}" in out
     assert out.index("--accent: #006400") > out.index("--accent: #1d4e7a")  # after the default
 
 

@@ -165,11 +165,28 @@ def prepare(deck: DeckView) -> list[SlideRender]:
     return out
 
 
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CSS_SPACE = re.compile(r"\s*([{};,>])\s*")
+
+
+def minify_css(css: str) -> str:
+    """CSS without comments and needless white space (strings and calc() spacing kept)."""
+    css = _CSS_COMMENT.sub("", css)
+    css = re.sub(r"\s+", " ", css)
+    return _CSS_SPACE.sub(r"\1", css).replace(";}", "}").strip()
+
+
+def minify_js(js: str) -> str:
+    """JavaScript without indentation, blank lines and whole-line // comments (nothing else touched)."""
+    lines = (line.strip() for line in js.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
 def runtime_js(env: jinja2.Environment) -> str:
     """The runtime modules, each in its own function scope, in load order."""
     parts = []
     for name in JS_MODULES:
-        src = read_asset(env, f"deck/js/{name}.js")
+        src = minify_js(read_asset(env, f"deck/js/{name}.js"))
         parts.append(f"/* lectern: {name}.js */\n(function () {{\n'use strict';\n{src}\n}}());")
     return "\n".join(parts).replace("</script", "<\\/script")
 
@@ -180,7 +197,7 @@ def theme_css(env: jinja2.Environment) -> str:
         parts.append(read_asset(env, OPTIONAL_CSS))
     except jinja2.TemplateNotFound:
         pass
-    return "\n".join(parts).replace("</style", "<\\/style")
+    return minify_css("\n".join(parts)).replace("</style", "<\\/style")
 
 
 def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = True) -> str:

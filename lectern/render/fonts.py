@@ -18,8 +18,9 @@ FONT_DIRS = (
     Path("/usr/share/fonts/opentype/libertine"),
 )
 FAMILY = "Lectern Sans"
-# Characters the theme's CSS and runtime may show whatever the text: numbers, arrows, quotes.
-ALWAYS = "0123456789/·–—“”‘’…•→←↑↓?:.,()%+- " + "".join(chr(c) for c in range(0x41, 0x5B))
+# Characters every subset holds: all of printable ASCII (so decks of one course mostly share a
+# subset, and its cache entry) and what the theme's CSS and runtime show whatever the text.
+ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F)) + "·–—“”‘’…•→←↑↓"
 
 
 @dataclass(frozen=True)
