@@ -25,22 +25,26 @@ from ..view import DeckView
 from . import pdf
 from .deck import SlideRender, prepare, theme_css
 from .fonts import FACES, FAMILY
-from .theme import read_asset
+from .theme import DEFAULT_THEME, read_asset
 
 SLIDE_W_PX = 1280  # the deck's canvas (deck.css --slide-w, --slide-h)
 SLIDE_H_PX = 720
 PX_MM = 25.4 / 96  # one CSS pixel in millimetres
 KINDS = ("handout", "notes", "slides")
+CUSTOM_CSS = "handout/custom.css"  # a course's templates/ may add this to restyle the print documents
 
 
 @dataclass(frozen=True)
 class Paper:
-    name: str  # CSS page size keyword: "A4" or "letter"
+    name: str  # "A4", "letter" or "slide"
     width: float  # mm, portrait
     height: float
+    css: str  # the CSS @page size
 
 
-PAPERS = {"A4": Paper("A4", 210.0, 297.0), "letter": Paper("letter", 215.9, 279.4)}
+
+PAPERS = {"A4": Paper("A4", 210.0, 297.0, "A4 portrait"),
+          "letter": Paper("letter", 215.9, 279.4, "letter portrait")}
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,24 @@ class Geometry:
     def scale(self) -> float:
         """The factor that shrinks the 1280×720 px canvas to `slide_w` millimetres."""
         return self.slide_w / (SLIDE_W_PX * PX_MM)
+
+    @property
+    def label_h(self) -> float:
+        return LABEL_H
+
+    @property
+    def page_size(self) -> str:
+        return self.paper.css
+
+    @property
+    def row_pitch(self) -> float:
+        """Distance between the tops of two rows (a hair under row_h, so rounding never breaks a page)."""
+        return self.row_h - 0.5
+
+    def cell_box(self, row: int) -> tuple[float, float, float, float]:
+        """The printed slide of row `row` on a handout page: (left, top, right, bottom) in mm."""
+        top = self.margin_top + row * self.row_pitch + LABEL_H
+        return (self.margin_x, top, self.margin_x + self.slide_w, top + self.slide_h)
 
     @property
     def content_w(self) -> float:
@@ -110,7 +132,7 @@ def notes_geometry(paper_name: str) -> Geometry:
 def slides_geometry() -> Geometry:
     """The deck itself: one slide a page, the page the size of the canvas (16:9), no margin."""
     w, h = SLIDE_W_PX * PX_MM, SLIDE_H_PX * PX_MM
-    return Geometry(Paper("slide", w, h), 0, 0, 0, 1, w, h, 0, 0)
+    return Geometry(Paper("slide", w, h, f"{SLIDE_W_PX}px {SLIDE_H_PX}px"), 0, 0, 0, 1, w, h, 0, 0)
 
 
 # --- what the templates receive ------------------------------------------------------------------
@@ -181,6 +203,26 @@ def font_css(roots: list[Path]) -> str:
     return "\n".join(rules)
 
 
+def print_env(env: jinja2.Environment) -> jinja2.Environment:
+    """The course's environment, plus the default theme under "default/".
+
+    A course's templates/handout/handout.html.j2 can then extend the theme's own file and
+    override one block: `{% extends "default/handout/handout.html.j2" %}{% block lines %}...`.
+    """
+    default = jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(DEFAULT_THEME))})
+    return env.overlay(loader=jinja2.ChoiceLoader([env.loader, default]))
+
+
+def print_css(env: jinja2.Environment) -> str:
+    """handout/handout.css, then a course's handout/custom.css when it has one."""
+    parts = [read_asset(env, "handout/handout.css")]
+    try:
+        parts.append(read_asset(env, CUSTOM_CSS))
+    except jinja2.TemplateNotFound:
+        pass
+    return "\n".join(parts).replace("</style", "<\\/style")
+
+
 def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str) -> str:
     """The print document (HTML) for one of KINDS: the deck's slides in the handout templates."""
     if kind == "handout":
@@ -192,12 +234,13 @@ def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[P
     else:
         raise ValueError(f"unknown print kind {kind!r}")
     items = entries(deck, geometry.per_page)
+    env = print_env(env)
     template = env.get_template(f"handout/{kind}.html.j2")
     return template.render(
         deck=deck, entries=items, slide_count=len(items), g=geometry, kind=kind,
         page_count=items[-1].page if items else 0, lecture_label=lecture_label(deck),
         fonts=Markup(font_css(roots)), deck_css=Markup(theme_css(env)),
-        print_css=Markup(read_asset(env, "handout/handout.css").replace("</style", "<\\/style")))
+        print_css=Markup(print_css(env)))
 
 
 def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str,

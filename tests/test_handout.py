@@ -1,0 +1,324 @@
+"""Handouts, the presenter's script and the slides PDF of the fixture course, checked on the PDFs.
+
+Positions come from `pdftotext -bbox` (poppler), page sizes and bookmarks from pypdf, the ruled
+lines from the laid-out boxes and from the pixels of a rendered page.
+"""
+from __future__ import annotations
+
+import html
+import io
+import math
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from lectern.pipeline import check
+from lectern.problems import RenderError
+from lectern.render import handout
+from lectern.render.deck import prepare
+from lectern.render.theme import make_env, theme_dirs
+from lectern.resolve import resolve
+
+pytestmark = pytest.mark.pdf
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "mini"
+MM = 72 / 25.4  # PDF points per millimetre
+
+if not shutil.which("pdftotext") and not os.environ.get("CI"):
+    pytest.skip("poppler-utils (pdftotext) is not installed", allow_module_level=True)
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float  # millimetres from the page's top-left corner
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass
+class Built:
+    decks: dict
+    env: object
+    roots: list[Path]
+
+
+@pytest.fixture(scope="module")
+def built() -> Built:
+    checked = check(FIXTURE)
+    resolved = resolve(checked.course, checked.markup, checked.marks)
+    env = make_env(checked.course.templates)
+    return Built(resolved.decks, env, [checked.course.root, *theme_dirs(checked.course.templates)])
+
+
+def _render(built: Built, make, lecture: str, paper: str = "A4") -> bytes:
+    return make(built.decks[lecture], built.env, built.roots, paper)
+
+
+@pytest.fixture(scope="module")
+def handout_pdf(built, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("handout") / "intro.pdf"
+    path.write_bytes(_render(built, handout.render_handout, "intro"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def notes_pdf(built, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("notes") / "intro-notes.pdf"
+    path.write_bytes(_render(built, handout.render_notes, "intro"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def slides_pdf(built, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("slides") / "intro.pdf"
+    path.write_bytes(_render(built, handout.render_slides_pdf, "intro"))
+    return path
+
+
+def words(pdf: Path) -> list[list[Word]]:
+    """Every word of every page with its box in millimetres (poppler's pdftotext -bbox)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages: list[list[Word]] = []
+    for page in re.findall(r"<page [^>]*>(.*?)</page>", out, re.S):
+        pages.append([Word(html.unescape(m[4]), float(m[0]) / MM, float(m[1]) / MM, float(m[2]) / MM,
+                           float(m[3]) / MM)
+                      for m in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                                          r'yMax="([\d.]+)">(.*?)</word>', page)])
+    return pages
+
+
+def tokens(text: str) -> set[str]:
+    return {t.casefold() for t in re.findall(r"\w+", text)}
+
+
+def plain(markup) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", str(markup or "")))
+
+
+def slide_text(slide) -> str:
+    """What a slide shows in words: title, points, quote, footnotes, questions, references, timeline."""
+    parts = [slide.title]
+
+    def walk(points):
+        for p in points:
+            parts.append(p.html)
+            walk(p.children)
+    walk(slide.points)
+    if slide.quote:
+        parts += [slide.quote.html, slide.quote.source]
+    parts += [f.html for f in slide.footnotes]
+    parts += slide.questions
+    parts += [r.html for r in slide.references]
+    parts += [t.html for t in slide.timeline]
+    if slide.figure and slide.figure.caption:
+        parts.append(slide.figure.caption)
+    return " ".join(plain(p) for p in parts if p)
+
+
+def inside(found: list[Word], box: tuple[float, float, float, float], slack: float = 0.6) -> set[str]:
+    left, top, right, bottom = box
+    return {t for w in found
+            if w.x0 >= left - slack and w.x1 <= right + slack and w.y0 >= top - slack and w.y1 <= bottom + slack
+            for t in tokens(w.text)}
+
+
+# --- the three-up handout ----------------------------------------------------------------------
+
+def test_handout_has_three_slides_a_page(built, handout_pdf):
+    reader = PdfReader(handout_pdf)
+    slides = prepare(built.decks["intro"])
+    assert len(reader.pages) == math.ceil(len(slides) / 3) == 4
+    small = PdfReader(io.BytesIO(_render(built, handout.render_handout, "second")))
+    assert len(small.pages) == 1  # three slides: one page
+
+
+def test_each_slide_title_and_text_sit_in_its_cell_on_its_page(built, handout_pdf):
+    g = handout.handout_geometry("A4")
+    pages = words(handout_pdf)
+    for r in prepare(built.decks["intro"]):
+        k = r.number
+        page, row = (k - 1) // 3, (k - 1) % 3
+        box = g.cell_box(row)
+        assert box[0] == g.margin_x and box[2] < 0.62 * g.paper.width, "slides sit down the left of the page"
+        in_cell = inside(pages[page], box)
+        want = tokens(slide_text(r.slide))
+        assert tokens(plain(r.slide.title)) <= in_cell, f"title of slide {k} not in its cell"
+        # all of it, inside the cell: text pushed past the slide's edge (clipped) would sit outside
+        assert want <= in_cell, f"slide {k}: missing {sorted(want - in_cell)}"
+
+
+def test_every_build_step_and_footnote_is_printed(built, handout_pdf):
+    g = handout.handout_geometry("A4")
+    pages = words(handout_pdf)
+    steps = inside(pages[1], g.cell_box(0))  # slide 4, "Step by step", all three steps
+    assert {"first", "second", "third"} <= steps
+    note = inside(pages[0], g.cell_box(2))  # slide 3 calls a footnote
+    assert {"told", "by", "the", "victors"} <= note
+
+
+def test_header_names_course_and_lecture_and_pages_are_numbered(handout_pdf):
+    pages = words(handout_pdf)
+    for number, page in enumerate(pages, 1):
+        head = " ".join(w.text for w in page if w.y1 < 19)
+        foot = " ".join(w.text for w in page if w.y0 > 297 - 15)
+        assert "SMALL COURSE ON TESTING" in head.upper()
+        assert "The first lecture" in head and "Lecture 1" in head
+        assert f"{number} / {len(pages)}" in foot
+
+
+def test_slide_numbers_of_the_deck_label_each_cell(handout_pdf):
+    g = handout.handout_geometry("A4")
+    pages = words(handout_pdf)
+    for k in range(1, 11):
+        page, row = (k - 1) // 3, (k - 1) % 3
+        left, top, right, _ = g.cell_box(row)
+        label = [w.text for w in pages[page]
+                 if top - g.label_h - 0.5 <= w.y0 and w.y1 <= top + 0.5 and w.x0 < left + 8]
+        assert label[:1] == [str(k)], (k, label)
+
+
+def test_ruled_lines_beside_each_slide_in_the_layout(built):
+    g = handout.handout_geometry("A4")
+    document = handout.handout_document("handout", built.decks["intro"], built.env, built.roots, "A4")
+    px = 25.4 / 96
+    for index, page in enumerate(document.pages):
+        rules = [b for b in _walk(page._page_box)
+                 if getattr(b, "element", None) is not None and "rule" in (b.element.get("class") or "").split()
+                 and b.element_tag == "div"]
+        rows = min(3, 10 - 3 * index)
+        assert len(rules) == rows * g.lines, f"page {index + 1}"
+        for rule in rules:
+            left = rule.border_box_x() * px
+            assert left >= g.cell_box(0)[2] + 2, "lines stand to the right of the slides"
+            assert rule.border_width() * px > 40, "lines long enough to write on"
+            assert rule.border_bottom_width > 0
+
+
+def test_ruled_lines_are_drawn_on_the_page(handout_pdf, tmp_path):
+    from PIL import Image
+    subprocess.run(["pdftoppm", "-r", "100", "-f", "1", "-l", "1", "-gray", "-png", str(handout_pdf),
+                    str(tmp_path / "p")], check=True)
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    g = handout.handout_geometry("A4")
+    scale = 100 / 25.4
+    x0, x1 = int((g.cell_box(0)[2] + g.gutter + 3) * scale), int((g.paper.width - g.margin_x - 3) * scale)
+    y0, y1 = int(g.margin_top * scale), int((g.paper.height - g.margin_bottom) * scale)
+    dark_rows = []
+    for y in range(y0, y1):
+        row = [image.getpixel((x, y)) for x in range(x0, x1)]
+        dark_rows.append(sum(1 for v in row if v < 235) > 0.9 * len(row))
+    runs = sum(1 for i, d in enumerate(dark_rows) if d and (i == 0 or not dark_rows[i - 1]))
+    assert runs == 3 * g.lines
+
+
+def test_letter_paper(built):
+    reader = PdfReader(io.BytesIO(_render(built, handout.render_handout, "intro", "letter")))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    assert len(reader.pages) == 4
+    a4 = PdfReader(io.BytesIO(_render(built, handout.render_handout, "second", "A4"))).pages[0].mediabox
+    assert (round(float(a4.width)), round(float(a4.height))) == (595, 842)
+
+
+def test_unknown_paper_is_a_render_error(built):
+    with pytest.raises(RenderError, match="paper"):
+        _render(built, handout.render_handout, "second", "A5")
+
+
+def test_charts_stay_vector(built, handout_pdf):
+    reader = PdfReader(handout_pdf)
+    page = reader.pages[2]  # slide 7, the line chart
+    assert not page.images, "the chart is drawn, not pasted in as a picture"
+    g = handout.handout_geometry("A4")
+    assert {"1993", "2008", "wages", "pensions"} <= inside(words(handout_pdf)[2], g.cell_box(0))
+
+
+def test_bookmarks_per_section(handout_pdf, slides_pdf):
+    for pdf in (handout_pdf, slides_pdf):
+        outline = PdfReader(pdf).outline
+        top = [item.title for item in outline if not isinstance(item, list)]
+        assert top == ["The first lecture", "Beginnings", "Numbers", "Questions for discussion", "References"]
+        children = [item for item in outline if isinstance(item, list)]
+        assert [c.title for c in children[0]] == ["3. Two stories of 1959", "4. Step by step", "5. A quotation"]
+        assert [c.title for c in children[1]] == ["7. Real wages", "8. The years"]
+
+
+# --- the presenter's script --------------------------------------------------------------------
+
+def test_notes_one_slide_a_page_with_its_notes_beneath(built, notes_pdf):
+    g = handout.notes_geometry("A4")
+    pages = words(notes_pdf)
+    slides = prepare(built.decks["intro"])
+    assert len(PdfReader(notes_pdf).pages) == len(slides) == len(pages)
+    slide_bottom = g.margin_top + g.label_h + g.slide_h
+    for r, page in zip(slides, pages):
+        top = {t for w in page if g.margin_top <= w.y0 and w.y1 <= slide_bottom + 0.5 for t in tokens(w.text)}
+        below = {t for w in page if w.y0 > slide_bottom for t in tokens(w.text)}
+        assert tokens(plain(r.slide.title)) <= top, r.number
+        if r.slide.notes:
+            assert tokens(plain(r.slide.notes)) <= below, r.number
+    assert "room" in tokens(" ".join(w.text for w in pages[2]))  # "Ask the room which story they know."
+
+
+# --- the slides PDF ----------------------------------------------------------------------------
+
+def test_slides_pdf_is_one_slide_per_16_9_page(built, slides_pdf):
+    reader = PdfReader(slides_pdf)
+    slides = prepare(built.decks["intro"])
+    assert len(reader.pages) == len(slides)
+    for page in reader.pages:
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(w / h - 16 / 9) < 1e-4
+        assert (round(w), round(h)) == (960, 540)
+    pages = words(slides_pdf)
+    for r, page in zip(slides, pages):
+        assert tokens(slide_text(r.slide)) <= {t for w in page for t in tokens(w.text)}, r.number
+        assert not any(w.text == f"{r.number}" and w.y0 > 540 / MM - 6 and abs(w.x0 - 1280 * 25.4 / 96 / 2) < 10
+                       for w in page), "no page number of the print layout on a slide page"
+
+
+def test_slides_pdf_ignores_paper(built):
+    reader = PdfReader(io.BytesIO(_render(built, handout.render_slides_pdf, "second", "letter")))
+    assert (round(float(reader.pages[0].mediabox.width)), round(float(reader.pages[0].mediabox.height))) == (960, 540)
+
+
+def test_citations_link_to_the_references_slide(slides_pdf):
+    reader = PdfReader(slides_pdf)
+    quote = reader.pages[4]  # slide 5 cites Cushion
+    links = [a.get_object() for a in quote.get("/Annots", [])]
+    targets = [reader.get_destination_page_number(reader.named_destinations[str(link["/Dest"])])
+               if "/Dest" in link and str(link["/Dest"]) in reader.named_destinations else None
+               for link in links if link.get("/Subtype") == "/Link"]
+    assert 9 in targets  # 0-based: slide 10, the references
+
+
+# --- a course restyles its handouts -----------------------------------------------------------
+
+def test_course_overrides_one_block_and_adds_css(built, tmp_path):
+    (tmp_path / "handout").mkdir()
+    (tmp_path / "handout" / "handout.html.j2").write_text(
+        '{% extends "default/handout/handout.html.j2" %}\n'
+        '{% block lines %}<div class="lines"><p>Your notes on slide {{ r.number }}</p></div>{% endblock %}\n')
+    (tmp_path / "handout" / "custom.css").write_text(".print-handout .lines p { color: #006400; }")
+    env = make_env(tmp_path)
+    roots = [FIXTURE, *theme_dirs(tmp_path)]
+    document = handout.handout_document("handout", built.decks["second"], env, roots, "A4")
+    text = " ".join(handout.pdf.page_texts(document))
+    assert "Your notes on slide 3" in text
+    assert not [b for page in document.pages for b in _walk(page._page_box)
+                if getattr(b, "element", None) is not None and "rule" in (b.element.get("class") or "").split()]
+    assert "#006400" in handout.print_html("handout", built.decks["second"], env, roots, "A4")
+
+
+def _walk(box):
+    yield box
+    for child in getattr(box, "children", ()) or ():
+        yield from _walk(child)
