@@ -445,6 +445,7 @@ def ellipsize(text: str, width: float, size: float) -> str:
     """`text` cut with "…" to fit `width`."""
     if text_width(text, size) <= width:
         return text
+    text = text[: int(width / (0.3 * size)) + 1]  # no glyph is narrower than 0.3 em
     while text and text_width(text + "…", size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
@@ -499,6 +500,8 @@ TITLE = 17
 # For renderers that ignore the CSS (WeasyPrint): Biolinum, the guide's sans, else a common sans.
 # No spaces after commas and no quotes: WeasyPrint 70 splits the list on "," without trimming.
 FONT_FAMILY = "Linux Biolinum O,Linux Biolinum,Biolinum,Helvetica Neue,Helvetica,Arial,sans-serif"
+LEGEND_ROWS = 3
+MAX_LABEL = 120  # characters of a category label drawn; longer ones are cut
 SERIES_COLOURS = ("#1f5f8b", "#d9822b", "#4d9a52", "#b23a48", "#6f5ea8", "#7f7f7f")
 MARKERS = ("circle", "square", "triangle", "diamond", "circle", "square")
 
@@ -645,7 +648,7 @@ def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
         bar_w = (W - 90) / max(1, len(data.categories)) * 0.72 / nseries
         if widest > bar_w + 4:  # a label turned upright on a narrow bar needs its whole width
             room = widest * min(1.0, max(8.0, min(VALUE, bar_w)) / VALUE) + 8
-    labels = [_label(c, lang) for c in data.categories]
+    labels = [_label(c, lang)[:MAX_LABEL] for c in data.categories]  # in full in <desc>
     ncat = max(1, len(labels))
     numeric_x = chart.type == "line" and len(labels) > 1 and all(
         is_number(c) for c in data.categories)
@@ -769,19 +772,28 @@ def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
 
 
 def _legend(svg: _Svg, data: ChartData, kind: str, top: float, W: float) -> float:
-    """Swatch and name for every series, in centred rows; returns the new top."""
+    """Swatch and name for every series, in centred rows (three at most: past that, "+N"
+    stands for the rest, named in <desc>); returns the new top."""
     items = []
     for i, s in enumerate(data.series):
-        name = ellipsize(s.name, W / 2, LEGEND)
+        name = ellipsize(s.name, W / 3, LEGEND)
         items.append((i, name, 22 + text_width(name, LEGEND) + 18))
     rows: list[list[tuple[int, str, float]]] = [[]]
     width = 0.0
-    for it in items:
-        if rows[-1] and width + it[2] > W - 2 * PAD:
+    more = f"+{len(items)}"
+    for n, it in enumerate(items):
+        more = f"+{len(items) - n}"
+        last_row = len(rows) == LEGEND_ROWS
+        room = W - 2 * PAD - (text_width(more, LEGEND) + 10 if last_row else 0)
+        if rows[-1] and width + it[2] > room:
+            if last_row:
+                break
             rows.append([])
             width = 0.0
         rows[-1].append(it)
         width += it[2]
+    else:
+        more = ""
     svg.add('<g class="lc-legend">')
     for row in rows:
         top += LEGEND + 2
@@ -799,6 +811,8 @@ def _legend(svg: _Svg, data: ChartData, kind: str, top: float, W: float) -> floa
                         f'height="12" fill="{colour}"/>')
             svg.text(x + 22, top, name, "lc-legend-label", LEGEND, anchor="start")
             x += w
+        if more and row is rows[-1]:
+            svg.text(x, top, more, "lc-legend-more", LEGEND, anchor="start")
         top += 4
     svg.add("</g>")
     return top + 4
@@ -842,6 +856,7 @@ def _bars(svg: _Svg, data: ChartData, band: float, x_of, y_of, unit: str, lang: 
     vertical = widest * size > width + 4  # too narrow even at the smallest size: turn them
     if vertical:
         size = max(8.0, min(VALUE, width + gap))
+    legible = width + gap >= 7  # below that, labels would pile up: the values stay in <desc>
     for k, s in enumerate(data.series):
         c = k % len(SERIES_COLOURS)
         colour = SERIES_COLOURS[c]
@@ -859,7 +874,7 @@ def _bars(svg: _Svg, data: ChartData, band: float, x_of, y_of, unit: str, lang: 
                     f"{_t(labels[k][i])}</title></rect>")
             cx = x + (width - gap) / 2
             extent = text_width(labels[k][i], size) + 4 if vertical else size + 4
-            if (v >= 0 and top - extent < plot_top - TICK / 2 - 2) or (
+            if not legible or (v >= 0 and top - extent < plot_top - TICK / 2 - 2) or (
                     v < 0 and bottom + extent > plot_bottom + 1):
                 continue
             if vertical:
@@ -883,6 +898,9 @@ def _lines(svg: _Svg, data: ChartData, x_of, y_of, nseries: int, unit: str, lang
     A single line of up to 16 points also gets its values written: above each point, below
     a dip.
     """
+    xs = [x_of(i) for i in range(len(data.categories))]
+    spacing = min((abs(b - a) for a, b in zip(xs, xs[1:])), default=40.0)
+    radius = max(2.0, min(4.5, spacing / 5))  # markers shrink where points crowd
     for k, s in enumerate(data.series):
         c = k % len(SERIES_COLOURS)
         colour = SERIES_COLOURS[c]
@@ -901,7 +919,7 @@ def _lines(svg: _Svg, data: ChartData, x_of, y_of, nseries: int, unit: str, lang
                     f'stroke-linecap="round"/>')
         for i, v in enumerate(s.values):
             if v is not None:
-                svg.add(_marker(c, x_of(i), y_of(v), 4.5, colour))
+                svg.add(_marker(c, x_of(i), y_of(v), radius, colour))
         if nseries == 1 and len(s.values) <= 16:
             for i, v in enumerate(s.values):
                 if v is None:

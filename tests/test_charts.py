@@ -505,3 +505,26 @@ def test_slide_size_viewbox_keeps_text_size_and_can_leave_the_title_to_the_page(
     assert text_of(small, "lc-title") == [] and text_of(big, "lc-title") == ["Work and race"]
     assert small.find(SVG + "title").text == "Work and race"  # still named for screen readers
     assert max(float(r.get("x")) + float(r.get("width")) for r in bars_of(small)) <= SLIDE_SIZE[0]
+
+
+def test_huge_labels_and_tables_stay_quick():
+    import time
+    c = bar(["k", "v", "w"], [["word " * 2000, i, -i] for i in range(300)],
+            title="t " * 3000, y=["v", "w"])
+    start = time.perf_counter()
+    root = parse(chart_svg(c))
+    assert time.perf_counter() - start < 2.0
+    assert len(bars_of(root)) == 600
+    assert all(len(t) <= 125 for t in text_of(root, "lc-cat"))
+
+
+def test_many_series_keep_the_plot_its_room():
+    names = [f"series number {i}" for i in range(40)]
+    c = bar(["k", *names], [[f"c{j}", *range(j, j + 40)] for j in range(12)])
+    root = parse(chart_svg(c))
+    legend = text_of(root, "lc-legend-label")
+    assert 3 <= len(legend) < 40 and text_of(root, "lc-legend-more") == [f"+{40 - len(legend)}"]
+    tops = [float(r.get("y")) for r in bars_of(root)]
+    assert max(float(r.get("height")) for r in bars_of(root)) > HEIGHT * 0.3
+    assert min(tops) > 0
+    assert text_of(root, "lc-value") == []  # 480 bars are too thin to label
