@@ -75,7 +75,7 @@ REFERENCES = [
 
 def make_deck(references_split: bool = True) -> DeckView:
     """A nine-kind lecture deck: title, section, content of every layout, questions, references."""
-    R = 13  # first references slide
+    R = 15  # first references slide
     slides: list[SlideView] = []
 
     def add(**kw) -> SlideView:
@@ -167,6 +167,20 @@ def make_deck(references_split: bool = True) -> DeckView:
             PointView(M("Each school writes a different beginning and a different ending")),
             PointView(M("None of them can do without the others’ sources")),
         ])
+    add(kind="content", title=M("Exile and return"), section=sec2,
+        points=[PointView(M("The Granma sails from Tuxpan with 82 men")),
+                PointView(M("Twelve or so regroup in the Sierra"))],
+        timeline=[
+            TimelineEntry("1955-07-07", "7 July 1955", M("Castro reaches Mexico")),
+            TimelineEntry("1956-11-25", "25 November 1956", M("The <em>Granma</em> sails")),
+            TimelineEntry("1956-12-05", "5 December 1956", M("Alegría de Pío: the rebels scattered")),
+        ])
+    add(kind="content", title=M("Words and a place"), section=sec2,
+        quote=QuoteView(M("Condemn me. It does not matter. History will absolve me."),
+                        M("Fidel Castro, 16 October 1953")),
+        figure=Figure(kind="image", number="1.4", id="fig-1-4",
+                      body=M(f'<img src="{PICTURE}" alt="Hills where the rebels hid">'),
+                      alt="Hills where the rebels hid", caption=M("Oriente, where the trial took place.")))
     add(kind="questions", title=M("Questions"),
         questions=[M("Was the revolution won in the mountains or in the cities?"),
                    M("What did the Moncada assault achieve, if it failed?"),

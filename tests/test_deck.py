@@ -48,7 +48,7 @@ def test_every_slide_kind_and_footnotes_on_their_slide(page):
     three = page.split('id="slide-3"')[1].split("</section>")[0]
     assert 'data-fn="slide-3-fn1"' in three and 'id="slide-3-fn1"' in three and 'id="slide-3-fn2"' in three
     assert three.index("Fulgencio Batista had ruled") > three.index("political success")
-    assert '<a href="#/13">Sweig 2002, 12</a>' in three
+    assert '<a href="#/15">Sweig 2002, 12</a>' in three
     assert 'Stress that the coup' in three.split('class="notes"')[1]  # notes only in the notes aside
 
 

@@ -13,7 +13,7 @@ from lectern.render.theme import make_env
 pytestmark = pytest.mark.browser
 
 BUILD_SLIDE = 4  # "The road to the Sierra": three steps
-SLIDES = 14
+SLIDES = 16
 
 
 @pytest.fixture(scope="module")
@@ -235,7 +235,7 @@ def test_accessibility_basics(open_deck):
     page = open_deck("#/3", reduced_motion="reduce")
     assert page.evaluate("document.documentElement.lang") == "en"
     page.keyboard.press("ArrowRight")
-    assert page.locator(".announcer").inner_text() == "Slide 4 of 14: The road to the Sierra"
+    assert page.locator(".announcer").inner_text() == "Slide 4 of 16: The road to the Sierra"
     assert page.locator(".announcer").get_attribute("aria-live") == "polite"
     assert page.evaluate("getComputedStyle(document.querySelector('.slide')).transitionDuration.split(',')[0]") == "0s"
     # only the current slide is exposed
@@ -244,7 +244,7 @@ def test_accessibility_basics(open_deck):
     # a citation link reaches the references slide
     page.keyboard.press("ArrowLeft")
     page.locator("#slide-3 .cite a").click()
-    page.wait_for_function("lectern.current === 13")
+    page.wait_for_function("lectern.current === 15")
 
 
 def test_no_slide_overflows(open_deck):

@@ -9,7 +9,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..view import BibEntry, DeckView, SlideView
-from .fonts import font_face_css, text_of
+from .fonts import font_face_css, italic_text_of, text_of
 from .theme import read_asset
 
 # One file a concern under templates/deck/js/, concatenated in this order (each in its own scope).
@@ -207,5 +207,5 @@ def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = 
     page = template.render(deck=deck, slides=slides, slide_count=len(slides),
                            css=Markup(theme_css(env)), js=Markup(runtime_js(env)),
                            fonts=Markup(FONTS_MARK))
-    fonts = font_face_css(text_of(page)) if embed_fonts else ""
+    fonts = font_face_css(text_of(page), italic_text_of(page)) if embed_fonts else ""
     return page.replace(FONTS_MARK, fonts, 1)

@@ -57,6 +57,14 @@ def text_of(markup: str) -> str:
     return html.unescape(_TAG.sub(" ", markup))
 
 
+_ITALIC = re.compile(r"<(em|i|blockquote|cite)\b[^>]*>(.*?)</\1>", re.S | re.I)
+
+
+def italic_text_of(markup: str) -> str:
+    """The text a theme sets in italic: emphasis and block quotations."""
+    return "".join(text_of(m.group(2)) for m in _ITALIC.finditer(markup))
+
+
 FEATURES = ["kern", "liga", "onum", "lnum", "pnum", "tnum"]
 
 
@@ -106,18 +114,25 @@ def _make_subset(path: str, chars: str) -> bytes:
     return out.getvalue()
 
 
-def font_face_css(text: str, family: str = FAMILY) -> str:
+def font_face_css(text: str, italic_text: str | None = None, family: str = FAMILY) -> str:
     """@font-face rules embedding the Biolinum faces subset to `text`, or "" when not installed.
 
+    The italic face holds only `italic_text` when given (none at all when that is empty).
     Without the fonts (or fontTools' woff2 support) the theme's system font stack is used.
     """
     if not fonts_available():
         return ""
-    chars = "".join(sorted(set(text + ALWAYS) - {"\n", "\r", "\t"}))
+    blank = {"\n", "\r", "\t"}
+    chars = "".join(sorted(set(text + ALWAYS) - blank))
     rules = []
     try:
         for face in FACES:
-            data = _subset(str(find_font(face.file)), chars)
+            face_chars = chars
+            if face.style == "italic" and italic_text is not None:
+                face_chars = "".join(sorted(set(italic_text + " .,;:'’“”()-–—?!0123456789") - blank))
+                if not italic_text.strip():
+                    continue
+            data = _subset(str(find_font(face.file)), face_chars)
             b64 = base64.b64encode(data).decode("ascii")
             rules.append(
                 f"@font-face{{font-family:'{family}';font-style:{face.style};"
