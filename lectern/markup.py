@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core.replacements import replace_rare, replace_scoped
+from markdown_it.rules_core.smartquotes import process_inlines as smart_quotes
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
@@ -120,11 +122,16 @@ def _new_cluster(env: dict, items: list[CiteItem], in_text: bool) -> Cluster:
 
 
 def _in_text_citations(state) -> None:
-    """Core rule: `@key` in running text becomes an author-in-text citation."""
+    """Core rule: `@key` in running text becomes an author-in-text citation; notes get typography."""
     for block in state.tokens:
         if block.type != "inline" or not block.children:
             continue
         block.children = _split_in_text(block.children, state.env)
+        for tok in _walk(block.children):
+            if tok.type == "lectern_fn" and tok.children:  # quotes and dashes inside ^[...] too
+                replace_scoped(tok.children)
+                replace_rare(tok.children)
+                smart_quotes(tok.children, state)
 
 
 def _split_in_text(children: list[Token], env: dict) -> list[Token]:
@@ -242,7 +249,7 @@ class RenderContext:
 
 def _render_fn(self, tokens, idx, options, env):
     ctx: RenderContext = env["ctx"]
-    note_html = self.renderInline(tokens[idx].children or [], options, {**env, "in_note": True})
+    note_html = self.renderInline(tokens[idx].children or [], options, {**env, "in_note": True}).replace("\n", " ")
     md: Md = env["md"]
     at = md.src.find("^[" + tokens[idx].content)
     return ctx.on_footnote(note_html, md.locate(max(at, 0)))
@@ -257,6 +264,7 @@ def _render_fnref(self, tokens, idx, options, env):
     if definition.tokens is None:
         ctx.markup.parse(definition, inline=True)
     note_html = self.render(definition.tokens, options, {"ctx": ctx, "md": definition, "in_note": True})
+    note_html = note_html.strip().replace("\n", " ")  # a note is one run of text, whatever the YAML lines
     md: Md = env["md"]
     at = md.src.find(f"[^{label}]")
     return ctx.on_footnote(note_html, md.locate(max(at, 0)))

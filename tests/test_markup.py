@@ -119,3 +119,8 @@ def test_note_style_citations_become_footnotes_but_not_inside_notes():
                         markup=markup, note_clusters={c.id for c in parsed.clusters})
     assert markup.render(md, ctx) == "Claim <sup>1</sup>.<sup>2</sup>"
     assert calls == ['<span class="cite">A</span>', 'Note citing <span class="cite">B</span>.']
+
+
+def test_typography_inside_inline_footnotes():
+    html, notes, _ = render("Text.^[The workers' \"story\" -- told later.]", lang="en-GB")
+    assert notes[0][0] == "The workers’ “story” – told later."
