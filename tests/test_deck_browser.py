@@ -268,3 +268,35 @@ def test_print_one_slide_a_page_every_step(browser, deck_file):
     assert "The Granma lands" in text.replace("\n", " ") or "Granma" in text
     assert "History will absolve me" in text
     assert "Castro’s defence speech" in reader.pages[BUILD_SLIDE - 1].extract_text()
+
+
+def test_text_never_overflows_even_when_too_much(browser, tmp_path):
+    """Far too much on one slide: the theme shrinks its type instead of clipping or running off."""
+    from markupsafe import Markup
+
+    from deck_fixture import REFERENCES
+    from lectern.view import BibEntry, PointView, TimelineEntry
+
+    deck = make_deck(references_split=False)
+    crowded = deck.slides[2]
+    crowded.points = [PointView(Markup(f"Point {i}: " + "a rather long sentence about sugar " * 4),
+                                children=[PointView(Markup("and a sub-point"))]) for i in range(9)]
+    deck.slides[5].figure.caption = Markup("A caption " + "with a verylongunbreakablewordthatgoesonandon" * 3)
+    deck.slides[8].timeline = [TimelineEntry(f"19{50 + i}", f"19{50 + i}", Markup("An event " * (3 + i % 4)))
+                               for i in range(12)]
+    deck.slides[-1].references = [BibEntry(f"k{i}", f"ref-k{i}", Markup(h)) for i, (_, h) in
+                                  enumerate(REFERENCES * 3)]
+    path = tmp_path / "crowded.html"
+    path.write_text(render_deck(deck, make_env()), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    watch = Watch()
+    watch.attach(page)
+    page.goto(path.as_uri())
+    page.wait_for_function("window.lectern && window.lectern.current > 0")
+    try:
+        assert overflowing_slides(page) == []
+        refs = page.evaluate("document.querySelectorAll('#deck > .slide[data-kind=references]').length")
+        assert refs >= 3  # the long list was split over several slides
+    finally:
+        page.close()
+    assert watch.errors == []

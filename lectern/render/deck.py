@@ -131,7 +131,8 @@ def paginate(deck: DeckView) -> list[SlideView]:
         if slide.kind == "references" and len(slide.references) > 1:
             pages = split_references(slide.references)
             for i, page in enumerate(pages):
-                title = slide.title if i == 0 else Markup(f"{slide.title} <span class=\"cont\">({i + 1}/{len(pages)})</span>")
+                title = slide.title if len(pages) == 1 else Markup(
+                    f'{slide.title} <span class="cont">({i + 1}/{len(pages)})</span>')
                 out.append(replace(slide, references=page, title=title,
                                    id=slide.id if i == 0 else f"{slide.id}-{i + 1}"))
         else:
