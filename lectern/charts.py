@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import math
@@ -381,7 +382,7 @@ def chart_summary(chart: Chart, lang: str = "en", limit: int = 60) -> str:
         for cat, v in zip(data.categories, s.values):
             if shown >= limit:
                 break
-            items.append(f"{_label(cat, lang)} "
+            items.append(f"{ellipsize(_label(cat, lang), 120, 1)} "
                          f"{format_value(v, chart.unit, lang, decimals) if v is not None else none}")
             shown += 1
         name = s.name
@@ -406,49 +407,61 @@ _NARROW = set("iljtfrI.,:;'!|()[] ")
 _WIDE = set("mwMW@%")
 
 
+@functools.lru_cache(maxsize=4096)
+def _em(ch: str) -> float:
+    """The width of one character, in em, of a typical sans font (rounded up)."""
+    if ch in _NARROW:
+        return 0.32
+    if ch in _WIDE:
+        return 0.88
+    if ch.isupper():
+        return 0.68
+    if ch.isdigit():
+        return 0.57
+    if ord(ch) > 0x2e80:  # CJK and the like: full width
+        return 1.0
+    return 0.56
+
+
+_SLACK = 1.04
+
+
 def text_width(text: str, size: float) -> float:
     """An estimate, on the generous side, of the width of `text` set at `size` in a sans font."""
-    w = 0.0
-    for ch in text:
-        if ch in _NARROW:
-            w += 0.32
-        elif ch in _WIDE:
-            w += 0.88
-        elif ch.isupper():
-            w += 0.68
-        elif ch.isdigit():
-            w += 0.57
-        elif ord(ch) > 0x2e80:  # CJK and the like: full width
-            w += 1.0
-        else:
-            w += 0.56
-    return w * size * 1.04
+    return sum(map(_em, text)) * size * _SLACK
 
 
 def wrap(text: str, width: float, size: float) -> list[str]:
     """Greedy word wrap of `text` into lines no wider than `width` (a long word stays whole)."""
     lines: list[str] = []
-    current = ""
+    current: list[str] = []
+    used = 0.0
+    space = text_width(" ", size)
     for word in text.split():
-        trial = f"{current} {word}" if current else word
-        if current and text_width(trial, size) > width:
-            lines.append(current)
-            current = word
+        w = text_width(word, size)
+        if current and used + space + w > width:
+            lines.append(" ".join(current))
+            current, used = [word], w
         else:
-            current = trial
+            used += (space if current else 0.0) + w
+            current.append(word)
     if current:
-        lines.append(current)
+        lines.append(" ".join(current))
     return lines or [""]
 
 
 def ellipsize(text: str, width: float, size: float) -> str:
-    """`text` cut with "…" to fit `width`."""
-    if text_width(text, size) <= width:
-        return text
-    text = text[: int(width / (0.3 * size)) + 1]  # no glyph is narrower than 0.3 em
-    while text and text_width(text + "…", size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    """`text` cut with "…" to fit `width` (reads no further than the width allows)."""
+    room = width - text_width("…", size)
+    used = 0.0
+    cut = None
+    for n, ch in enumerate(text):
+        used += _em(ch) * size * _SLACK
+        if cut is None and used > room:
+            cut = n
+        if used > width:
+            return text[:cut].rstrip() + "…"
+    return text
 
 
 def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
@@ -870,7 +883,7 @@ def _bars(svg: _Svg, data: ChartData, band: float, x_of, y_of, unit: str, lang: 
             h = round(bottom - top, 1)
             svg.add(f'<rect class="lc-bar lc-s{c + 1}" x="{_n(x)}" y="{_n(top)}" '
                     f'width="{_n(width - gap)}" height="{_n(h)}" fill="{colour}">'
-                    f"<title>{_t(s.name)}, {_t(_label(data.categories[i], lang))}: "
+                    f"<title>{_t(s.name)}, {_t(_label(data.categories[i], lang)[:MAX_LABEL])}: "
                     f"{_t(labels[k][i])}</title></rect>")
             cx = x + (width - gap) / 2
             extent = text_width(labels[k][i], size) + 4 if vertical else size + 4

@@ -513,7 +513,7 @@ def test_huge_labels_and_tables_stay_quick():
             title="t " * 3000, y=["v", "w"])
     start = time.perf_counter()
     root = parse(chart_svg(c))
-    assert time.perf_counter() - start < 2.0
+    assert time.perf_counter() - start < 4.0  # ~0.4 s on an idle machine
     assert len(bars_of(root)) == 600
     assert all(len(t) <= 125 for t in text_of(root, "lc-cat"))
 
