@@ -13,7 +13,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .charts import chart_svg
+from .charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_svg
 from .cite import CitationResult, format_citations, style_path
 from .markup import CourseMarks, Markup as MarkupParser, RenderContext
 from .model import Course, Image, Lecture, Md, Point, Pos, Section, Slide
@@ -114,14 +114,21 @@ class Resolver:
         return [e for e in self.citations.bibliography if e.key in wanted]
 
     # ---- figures -------------------------------------------------------------------------
-    def figure(self, slide: Slide, number: str, ctx: RenderContext) -> Figure | None:
+    def figure(self, slide: Slide, number: str, ctx: RenderContext, on_slide: bool = False) -> Figure | None:
+        """The slide's image or chart as a numbered figure; charts get a larger-text viewBox on slides.
+
+        The chart's title is printed by the page (slide heading, guide caption), not inside the SVG.
+        """
         if slide.image is not None and slide.image.path is not None:
             image = slide.image
             return Figure("image", number, f"fig-{number.replace('.', '-')}", _image_body(image), image.alt,
                           caption=self.html(image.caption, ctx))
         if slide.chart is not None and slide.chart.table is not None:
             chart = slide.chart
-            return Figure("chart", number, f"fig-{number.replace('.', '-')}", chart_svg(chart, self.course.lang),
+            width, height = SLIDE_SIZE if on_slide else (WIDTH, HEIGHT)
+            svg = chart_svg(chart, self.course.lang, id_prefix=f"{'s' if on_slide else 'g'}fig{number}",
+                            show_title=False, width=width, height=height)
+            return Figure("chart", number, f"fig-{number.replace('.', '-')}", svg,
                           chart.title or plain(self.markup.render(slide.title, ctx)),
                           caption=self.html(chart.caption, ctx), source=self.html(chart.source, ctx),
                           title=chart.title)
@@ -181,7 +188,7 @@ class Resolver:
                 figure = None
                 if slide.image is not None or slide.chart is not None:
                     figure_no += 1
-                    figure = self.figure(slide, f"{number}.{figure_no}", ctx)
+                    figure = self.figure(slide, f"{number}.{figure_no}", ctx, on_slide=True)
                 quote = None
                 if slide.quote is not None:
                     quote = QuoteView(self.html(slide.quote.text, ctx), self.html(slide.quote.source, ctx))
