@@ -13,7 +13,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_svg
+from .charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
 from .cite import CitationResult, format_citations, style_path
 from .markup import CourseMarks, Markup as MarkupParser, RenderContext
 from .model import Course, Image, Lecture, Md, Point, Pos, Section, Slide
@@ -129,7 +129,7 @@ class Resolver:
             svg = chart_svg(chart, self.course.lang, id_prefix=f"{'s' if on_slide else 'g'}fig{number}",
                             show_title=False, width=width, height=height)
             return Figure("chart", number, f"fig-{number.replace('.', '-')}", svg,
-                          chart.title or plain(self.markup.render(slide.title, ctx)),
+                          chart_summary(chart, self.course.lang),
                           caption=self.html(chart.caption, ctx), source=self.html(chart.source, ctx),
                           title=chart.title)
         return None
