@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from .charts import read_csv
+from .charts import is_number, read_csv
 from .cite import BibIndex, style_error
 from .load import display_path
 from .markup import CourseMarks
@@ -96,7 +96,7 @@ def _charts(course: Course) -> list[Problem]:
                     if column not in chart.table.columns:
                         continue
                     i = chart.table.columns.index(column)
-                    if any(row[i] is not None and not isinstance(row[i], (int, float)) for row in chart.table.rows):
+                    if any(row[i] is not None and not is_number(row[i]) for row in chart.table.rows):
                         problems.append(Problem(chart.pos, f"the chart's y column '{column}' holds values that "
                                                            "are not numbers"))
     return problems
