@@ -142,3 +142,13 @@ def test_default_theme_meets_wcag_aa():
     for fg, bg in [("ink", "paper"), ("muted", "paper"), ("accent", "paper"), ("accent-2", "paper"),
                    ("accent-ink", "accent"), ("ink", "tint"), ("muted", "tint")]:
         assert _contrast(var[fg], var[bg]) >= 4.5, (fg, bg)
+
+
+def test_controls_speak_the_course_language():
+    deck = make_deck()
+    deck.lang = "es-CU"
+    out = render_deck(deck, make_env(), embed_fonts=False)
+    assert '<html lang="es-CU"' in out
+    assert '<h2 id="help-title">Teclas</h2>' in out
+    assert '"next_step": "Paso siguiente"' in out  # for the runtime (speaker view)
+    assert 'aria-label="Diapositiva 3 de 16"' in out

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html as htmlmod
+import json
 import re
 from dataclasses import dataclass, field, replace
 
@@ -10,6 +11,7 @@ from markupsafe import Markup
 
 from ..view import BibEntry, DeckView, SlideView
 from .fonts import font_face_css, italic_text_of, text_of
+from .labels import labels
 from .theme import read_asset
 
 # One file a concern under templates/deck/js/, concatenated in this order (each in its own scope).
@@ -205,8 +207,10 @@ def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = 
     """The deck as one HTML document that needs nothing outside itself (works from file://)."""
     slides = prepare(deck)
     template = env.get_template("deck/deck.html.j2")
-    page = template.render(deck=deck, slides=slides, slide_count=len(slides),
-                           css=Markup(theme_css(env)), js=Markup(runtime_js(env)),
-                           fonts=Markup(FONTS_MARK))
+    words = labels(deck.lang)
+    words_json = json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
+    page = template.render(deck=deck, slides=slides, slide_count=len(slides), L=words,
+                           labels_json=Markup(words_json), css=Markup(theme_css(env)),
+                           js=Markup(runtime_js(env)), fonts=Markup(FONTS_MARK))
     fonts = font_face_css(text_of(page), italic_text_of(page)) if embed_fonts else ""
     return page.replace(FONTS_MARK, fonts, 1)

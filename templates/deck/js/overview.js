@@ -5,6 +5,9 @@ const slides = Array.from(deck.querySelectorAll(':scope > .slide'));
 let overlay = null;
 let current = 1;
 let returnFocus = null;
+const L = (() => {
+  try { return JSON.parse(document.getElementById('lectern-labels').textContent); } catch (e) { return {}; }
+})();
 
 function miniature(slide) {
   const copy = slide.cloneNode(true);
@@ -32,11 +35,17 @@ function build() {
   overlay.className = 'overview';
   overlay.setAttribute('role', 'dialog');
   overlay.setAttribute('aria-modal', 'true');
-  overlay.setAttribute('aria-label', 'All slides');
+  overlay.setAttribute('aria-label', L.all_slides || 'All slides');
   overlay.hidden = true;
   const head = document.createElement('div');
   head.className = 'overview-head';
-  head.innerHTML = '<h2>All slides</h2><button type="button" class="overview-close">Close (Esc)</button>';
+  const h = document.createElement('h2');
+  h.textContent = L.all_slides || 'All slides';
+  const closer = document.createElement('button');
+  closer.type = 'button';
+  closer.className = 'overview-close';
+  closer.textContent = L.close_esc || 'Close (Esc)';
+  head.append(h, closer);
   head.querySelector('button').addEventListener('click', close);
   const grid = document.createElement('ol');
   grid.className = 'overview-grid';
@@ -47,7 +56,7 @@ function build() {
     b.className = 'thumb';
     b.dataset.n = String(i + 1);
     const t = titleOf(slide);
-    b.setAttribute('aria-label', 'Slide ' + (i + 1) + (t ? ': ' + t : ''));
+    b.setAttribute('aria-label', (L.slide || 'Slide') + ' ' + (i + 1) + (t ? ': ' + t : ''));
     const frame = document.createElement('span');
     frame.className = 'thumb-frame';
     frame.appendChild(miniature(slide));

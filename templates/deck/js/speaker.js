@@ -11,6 +11,10 @@ let peer = isSpeaker ? window.opener : null;
 let remote = false;
 let sent = '';
 let at = { n: 1, step: 0, steps: 0 };
+const L = (() => {
+  try { return JSON.parse(document.getElementById('lectern-labels').textContent); } catch (e) { return {}; }
+})();
+const word = (k, d) => L[k] || d;
 
 function post(msg) {
   if (!peer || peer.closed) return;
@@ -102,19 +106,20 @@ function clock(ms) {
 
 function build() {
   document.documentElement.classList.add('speaker-mode');
-  document.title = 'Speaker view · ' + document.title;
+  document.title = word('speaker_view', 'Speaker view') + ' · ' + document.title;
   view = document.createElement('div');
   view.className = 'speaker';
   view.setAttribute('role', 'region');
-  view.setAttribute('aria-label', 'Speaker view');
+  view.setAttribute('aria-label', word('speaker_view', 'Speaker view'));
+  const esc = (t) => String(t).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
   view.innerHTML =
-    '<section class="speaker-current"><p class="speaker-label">Now <span class="position"></span></p><div class="speaker-frame"></div></section>' +
-    '<section class="speaker-next"><p class="speaker-label">Next</p><div class="speaker-frame"></div></section>' +
-    '<section class="speaker-notes" aria-label="Notes" aria-live="polite"></section>' +
+    '<section class="speaker-current"><p class="speaker-label">' + esc(word('now', 'Now')) + ' <span class="position"></span></p><div class="speaker-frame"></div></section>' +
+    '<section class="speaker-next"><p class="speaker-label">' + esc(word('next_slide', 'Next slide')) + '</p><div class="speaker-frame"></div></section>' +
+    '<section class="speaker-notes" aria-label="' + esc(word('notes', 'Notes')) + '" aria-live="polite"></section>' +
     '<div class="speaker-bar"><span><span class="speaker-elapsed">00:00</span>' +
-    (minutes ? ' <span class="position">of ' + clock(minutes * 60000) + '</span>' : '') + '</span>' +
-    '<div class="speaker-pace" role="progressbar" aria-label="Time used"><span></span></div>' +
-    '<span class="speaker-clock"></span><button type="button" class="speaker-reset">Restart timer</button></div>';
+    (minutes ? ' <span class="position">' + esc(word('of', 'of')) + ' ' + clock(minutes * 60000) + '</span>' : '') + '</span>' +
+    '<div class="speaker-pace" role="progressbar" aria-label="' + esc(word('time_used', 'Time used')) + '"><span></span></div>' +
+    '<span class="speaker-clock"></span><button type="button" class="speaker-reset">' + esc(word('restart', 'Restart timer')) + '</button></div>';
   document.body.appendChild(view);
   view.querySelector('.speaker-reset').addEventListener('click', () => { offset = Date.now() - started; tick(); });
   window.addEventListener('resize', render);
@@ -147,7 +152,7 @@ function fill(frame, slide, shown, dim) {
   if (!slide) {
     const end = document.createElement('div');
     end.className = 'speaker-end';
-    end.textContent = 'End of the deck';
+    end.textContent = word('end', 'End of the deck');
     frame.appendChild(end);
     return;
   }
@@ -164,9 +169,9 @@ function render() {
   fill(now, slide, at.step, true);
   if (at.step < at.steps) fill(next, slide, at.step + 1, false);
   else fill(next, slides[at.n], 0, false);
-  view.querySelector('.speaker-next .speaker-label').textContent = at.step < at.steps ? 'Next step' : 'Next slide';
+  view.querySelector('.speaker-next .speaker-label').textContent = at.step < at.steps ? word('next_step', 'Next step') : word('next_slide', 'Next slide');
   view.querySelector('.speaker-current .position').textContent =
-    '· ' + at.n + ' / ' + slides.length + (at.steps ? ' · step ' + at.step + ' of ' + at.steps : '');
+    '· ' + at.n + ' / ' + slides.length + (at.steps ? ' · ' + word('step', 'step') + ' ' + at.step + ' ' + word('of', 'of') + ' ' + at.steps : '');
   const notes = view.querySelector('.speaker-notes');
   notes.textContent = '';
   const src = slide.querySelector('.notes');
@@ -175,7 +180,7 @@ function render() {
   } else {
     const p = document.createElement('p');
     p.className = 'empty';
-    p.textContent = 'No notes for this slide.';
+    p.textContent = word('no_notes', 'No notes for this slide.');
     notes.appendChild(p);
   }
 }

@@ -7,6 +7,9 @@ const bar = document.querySelector('.progress-bar');
 const announcer = document.querySelector('.announcer');
 const blackout = document.querySelector('.blackout');
 let typed = null;
+const L = (() => {
+  try { return JSON.parse(document.getElementById('lectern-labels').textContent); } catch (e) { return {}; }
+})();
 
 function titleOf(slide) {
   const h = slide.querySelector('h1, h2');
@@ -19,7 +22,7 @@ document.addEventListener('slidechange', (e) => {
   if (bar) bar.style.width = (count > 1 ? ((n - 1) / (count - 1)) * 100 : 100) + '%';
   if (announcer) {
     const t = titleOf(slides[n - 1]);
-    announcer.textContent = 'Slide ' + n + ' of ' + count + (t ? ': ' + t : '');
+    announcer.textContent = (L.slide || 'Slide') + ' ' + n + ' ' + (L.of || 'of') + ' ' + count + (t ? ': ' + t : '');
   }
 });
 

@@ -1,0 +1,64 @@
+"""The words the deck's controls and the course page use, in the course's language (English fallback)."""
+from __future__ import annotations
+
+EN = {
+    "slide": "Slide", "of": "of", "help_title": "Keys", "close": "Close", "close_esc": "Close (Esc)",
+    "next_step_or_slide": "next step or slide", "back": "back", "first_last": "first, last slide",
+    "go_to_7": "go to slide 7", "overview": "overview of all slides", "speaker": "speaker view in a second window",
+    "fullscreen": "full screen", "black": "black screen", "this_list": "this list", "touch": "On a touch screen, swipe left or right.",
+    "keys_button": "Keyboard shortcuts (?)", "notes": "Speaker notes", "all_slides": "All slides",
+    "now": "Now", "next_step": "Next step", "next_slide": "Next slide", "step": "step",
+    "end": "End of the deck", "no_notes": "No notes for this slide.", "restart": "Restart timer",
+    "speaker_view": "Speaker view", "time_used": "Time used",
+    "lectures": "Lectures", "minutes": "minutes", "slides_n": "slides", "slide_1": "slide",
+    "deck": "Slides", "handout": "Handout", "notes_pdf": "Speaker notes", "guide": "Study guide",
+    "guide_meta": "the whole course as a book", "footer": "The slides work offline: open them straight from the folder; press ? in a deck for its keys.",
+}
+ES = {
+    "slide": "Diapositiva", "of": "de", "help_title": "Teclas", "close": "Cerrar", "close_esc": "Cerrar (Esc)",
+    "next_step_or_slide": "paso o diapositiva siguiente", "back": "atrás", "first_last": "primera, última diapositiva",
+    "go_to_7": "ir a la diapositiva 7", "overview": "vista de todas las diapositivas",
+    "speaker": "vista del orador en otra ventana", "fullscreen": "pantalla completa", "black": "pantalla negra",
+    "this_list": "esta lista", "touch": "En una pantalla táctil, deslice a izquierda o derecha.",
+    "keys_button": "Atajos de teclado (?)", "notes": "Notas del orador", "all_slides": "Todas las diapositivas",
+    "now": "Ahora", "next_step": "Paso siguiente", "next_slide": "Diapositiva siguiente", "step": "paso",
+    "end": "Fin de la presentación", "no_notes": "Sin notas para esta diapositiva.", "restart": "Reiniciar",
+    "speaker_view": "Vista del orador", "time_used": "Tiempo usado",
+    "lectures": "Clases", "minutes": "minutos", "slides_n": "diapositivas", "slide_1": "diapositiva",
+    "deck": "Diapositivas", "handout": "Apuntes", "notes_pdf": "Notas del orador", "guide": "Guía de estudio",
+    "guide_meta": "todo el curso como libro", "footer": "Las diapositivas funcionan sin conexión: ábralas desde la carpeta; pulse ? en una presentación para ver sus teclas.",
+}
+FR = {
+    "slide": "Diapositive", "of": "sur", "help_title": "Touches", "close": "Fermer", "close_esc": "Fermer (Échap)",
+    "next_step_or_slide": "étape ou diapositive suivante", "back": "retour", "first_last": "première, dernière diapositive",
+    "go_to_7": "aller à la diapositive 7", "overview": "vue de toutes les diapositives",
+    "speaker": "vue de l’orateur dans une autre fenêtre", "fullscreen": "plein écran", "black": "écran noir",
+    "this_list": "cette liste", "touch": "Sur un écran tactile, balayez à gauche ou à droite.",
+    "keys_button": "Raccourcis clavier (?)", "notes": "Notes de l’orateur", "all_slides": "Toutes les diapositives",
+    "now": "Maintenant", "next_step": "Étape suivante", "next_slide": "Diapositive suivante", "step": "étape",
+    "end": "Fin de la présentation", "no_notes": "Pas de notes pour cette diapositive.", "restart": "Remettre à zéro",
+    "speaker_view": "Vue de l’orateur", "time_used": "Temps écoulé",
+    "lectures": "Cours", "minutes": "minutes", "slides_n": "diapositives", "slide_1": "diapositive",
+    "deck": "Diapositives", "handout": "Polycopié", "notes_pdf": "Notes de l’orateur", "guide": "Guide d’étude",
+    "guide_meta": "tout le cours en un livre", "footer": "Les diapositives fonctionnent hors ligne : ouvrez-les depuis le dossier ; appuyez sur ? dans une présentation pour ses touches.",
+}
+DE = {
+    "slide": "Folie", "of": "von", "help_title": "Tasten", "close": "Schließen", "close_esc": "Schließen (Esc)",
+    "next_step_or_slide": "nächster Schritt oder nächste Folie", "back": "zurück", "first_last": "erste, letzte Folie",
+    "go_to_7": "zu Folie 7", "overview": "Übersicht aller Folien", "speaker": "Referentenansicht in einem zweiten Fenster",
+    "fullscreen": "Vollbild", "black": "schwarzer Bildschirm", "this_list": "diese Liste",
+    "touch": "Auf einem Touchscreen nach links oder rechts wischen.", "keys_button": "Tastenkürzel (?)",
+    "notes": "Notizen", "all_slides": "Alle Folien", "now": "Jetzt", "next_step": "Nächster Schritt",
+    "next_slide": "Nächste Folie", "step": "Schritt", "end": "Ende der Präsentation",
+    "no_notes": "Keine Notizen zu dieser Folie.", "restart": "Zeit neu starten", "speaker_view": "Referentenansicht",
+    "time_used": "Verbrauchte Zeit", "lectures": "Vorlesungen", "minutes": "Minuten", "slides_n": "Folien",
+    "slide_1": "Folie", "deck": "Folien", "handout": "Handout", "notes_pdf": "Notizen", "guide": "Studienbuch",
+    "guide_meta": "der ganze Kurs als Buch", "footer": "Die Folien funktionieren offline: direkt aus dem Ordner öffnen; ? in einer Präsentation zeigt die Tasten.",
+}
+TABLES = {"en": EN, "es": ES, "fr": FR, "de": DE}
+
+
+def labels(lang: str) -> dict[str, str]:
+    """The labels for a BCP 47 tag ("es-CU" → Spanish), English where a language or word is missing."""
+    table = TABLES.get((lang or "en").split("-")[0].lower(), {})
+    return {**EN, **table}
