@@ -8,6 +8,7 @@ out in worker processes while the decks render here.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ class BuildOptions:
     strict: bool = False  # warnings are errors
     force: bool = False  # rebuild even what is unchanged
     workers: int | None = None  # PDF worker processes; None: one per core
+    decks_first: bool = False  # write decks and the course page before the PDFs are done (serve)
 
 
 @dataclass
@@ -137,7 +139,8 @@ def build(course_dir: Path, out_dir: Path, options: BuildOptions | None = None,
         reporter.plan([p.name for p in stale], skipped)
         reporter.phase("render")
         pool = pools.get() if any(p.kind in PDF_KINDS for p in stale) else None
-        files, layout = render_outputs(course, stale, pool, reporter)  # 5 render
+        early = _EarlyWriter(out_dir, state, planned, reporter) if options.decks_first else None
+        files, layout = render_outputs(course, stale, pool, reporter, early)  # 5 render
         reporter.phase("verify")
         problems = [p for found in layout.values() for p in found]
         _gate(course, checked.markup, checked.marks, problems, options.strict, reporter)  # 6 verify
@@ -147,6 +150,8 @@ def build(course_dir: Path, out_dir: Path, options: BuildOptions | None = None,
         reporter.phase("write")
         _remember(state, snapshot, planned, files, layout, checked.warnings, options)
         written = outputs.write_outputs(out_dir, files, state.to_manifest())  # 7 write, manifest last
+        reporter.written(written)
+        written = sorted(set(written) | set(early.written if early else []))
     except BaseException:
         reporter.failed()
         pools.close(cancel=True)
@@ -266,12 +271,14 @@ def _extra_inputs(course: Course) -> list[str]:
 
 # ---- 5 render -----------------------------------------------------------------------------------
 
-def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None,
-                   reporter: Reporter) -> tuple[dict[str, bytes], dict[str, list[Problem]]]:
+def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, reporter: Reporter,
+                   early: Callable[[dict[str, bytes]], None] | None = None,
+                   ) -> tuple[dict[str, bytes], dict[str, list[Problem]]]:
     """Render the stale outputs into memory: {path in out_dir: bytes}, and layout problems by output.
 
     PDFs go to the worker pool first (the guide, the longest, leading); decks and the course page
-    render here meanwhile; then the PDFs are collected as they finish.
+    render here meanwhile; then the PDFs are collected as they finish. `early`, when given,
+    receives the HTML outputs as soon as they are ready (and they are not returned again).
     """
     from .render.theme import make_env, theme_dirs
     roots = [course.root, *theme_dirs(course.templates)]
@@ -297,6 +304,9 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None,
             from .render.deck import render_deck
             files[p.name] = render_deck(p.view, env).encode("utf-8")
         reporter.output_done(p.name, time.perf_counter() - t0)
+    if early is not None and files:
+        early(files)
+        files = {}
     from concurrent.futures import as_completed
     errors = []
     for future in as_completed(futures):
@@ -311,6 +321,23 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None,
     if errors:
         raise RenderError("\n".join(errors))
     return files, problems
+
+
+class _EarlyWriter:
+    """Writes the decks and the course page at once (serve reloads them before the PDFs are done)."""
+
+    def __init__(self, out_dir: Path, state: BuildState, planned: list[Planned], reporter: Reporter):
+        self.out_dir, self.state, self.reporter = out_dir, state, reporter
+        self.planned = {p.name: p for p in planned}
+        self.written: list[str] = []
+
+    def __call__(self, files: dict[str, bytes]) -> None:
+        for name, data in files.items():
+            p = self.planned[name]
+            self.state.outputs[name] = OutputRecord(p.key, len(data), p.inputs)
+        names = outputs.write_outputs(self.out_dir, files, self.state.to_manifest())
+        self.written += names
+        self.reporter.written(names)
 
 
 # ---- 7 write: what the manifest remembers ---------------------------------------------------------

@@ -101,6 +101,8 @@ class PdfPool:
         self.workers = max(1, workers or os.cpu_count() or 1)
         method = start_method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self._context = multiprocessing.get_context(method)
+        if method == "forkserver":  # the server imports WeasyPrint once; each worker forks from it
+            self._context.set_forkserver_preload(["lectern.pool", "lectern.render.pdf"])
         self._executor: ProcessPoolExecutor | None = None
 
     @classmethod

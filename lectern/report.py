@@ -47,10 +47,17 @@ class Reporter:
     def output_skipped(self, name: str) -> None:
         """An output is kept as it is (its inputs did not change)."""
 
+    def written(self, names: list[str]) -> None:
+        """These outputs are now on disk (serve reloads the pages showing them)."""
+
     def warning(self, problem: Problem) -> None:
         self._line(str(problem))
 
     def info(self, message: str) -> None:
+        self._line(message)
+
+    def error(self, message: str) -> None:
+        """A failed build that does not end the program (serve): shown even with -q."""
         self._line(message)
 
     def summary(self, built: int, skipped: int, seconds: float, out_dir: str) -> None:
@@ -190,6 +197,12 @@ class BufferReporter(Reporter):
 
     def warning(self, problem: Problem) -> None:
         self.events.append(("warning", str(problem)))
+
+    def error(self, message: str) -> None:
+        self.events.append(("error", message))
+
+    def written(self, names: list[str]) -> None:
+        self.events += [("written", n) for n in names]
 
     def summary(self, built: int, skipped: int, seconds: float, out_dir: str) -> None:
         self.events.append(("summary", summary_line(built, skipped, seconds, out_dir)))

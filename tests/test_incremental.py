@@ -1,0 +1,247 @@
+"""Incremental builds: what a second build rebuilds, skips, and what the manifest remembers."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lectern.pipeline import BuildOptions, build
+from lectern.problems import ContentError
+from lectern.report import BufferReporter
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    dest = tmp_path / "course"
+    shutil.copytree(MINI, dest)
+    return dest
+
+
+@pytest.fixture(autouse=True)
+def frozen_code(tmp_path_factory, monkeypatch):
+    """Fingerprint a copy of Lectern's code and theme taken when the test starts.
+
+    Outputs are keyed on the code and theme too; in a working tree others edit, a file saved
+    between two builds of a test would (rightly) rebuild everything and hide what is tested.
+    """
+    import lectern.cache as cache
+    frozen = tmp_path_factory.mktemp("frozen")
+    shutil.copytree(cache.PACKAGE_DIR, frozen / "lectern", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(cache.DEFAULT_THEME, frozen / "templates")
+    monkeypatch.setattr(cache, "PACKAGE_DIR", frozen / "lectern")
+    monkeypatch.setattr(cache, "DEFAULT_THEME", frozen / "templates")
+
+
+def run(course: Path, out: Path, **options) -> tuple[object, BufferReporter]:
+    reporter = BufferReporter()
+    result = build(course, out, BuildOptions(**options), reporter)
+    return result, reporter
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+# ---- decks only (fast) -------------------------------------------------------------------------
+
+def test_second_build_with_no_change_rebuilds_nothing_and_reads_no_course(course, tmp_path):
+    out = tmp_path / "out"
+    first, _ = run(course, out, only=["deck"])
+    assert sorted(first.built) == ["index.html", "slides/intro.html", "slides/second.html"]
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
+
+    second, reporter = run(course, out, only=["deck"])
+    assert second.built == []
+    assert sorted(second.skipped) == ["index.html", "slides/intro.html", "slides/second.html"]
+    assert second.loaded is False  # decided from fingerprints, before reading any YAML
+    assert "load" not in reporter.names("phase")
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.html")} == before
+    assert "nothing changed" in reporter.names("summary")[0]
+
+
+def test_editing_one_lecture_rebuilds_its_deck_only(course, tmp_path):
+    out = tmp_path / "out"
+    run(course, out, only=["deck"])
+    second_deck = (out / "slides" / "second.html").stat().st_mtime_ns
+    edit(course / "lectures" / "intro.yaml", "Ask the room which story they know.",
+         "Ask the room which of the two stories they know.")
+    result, reporter = run(course, out, only=["deck"])
+    assert result.built == ["slides/intro.html"]
+    assert "slides/second.html" in result.skipped and "index.html" in result.skipped
+    assert (out / "slides" / "second.html").stat().st_mtime_ns == second_deck
+    assert "which of the two stories" in (out / "slides" / "intro.html").read_text("utf-8")
+    assert reporter.names("built") == ["slides/intro.html"]
+
+
+def test_change_that_alters_no_output_rebuilds_nothing_then_takes_the_fast_path(course, tmp_path):
+    out = tmp_path / "out"
+    run(course, out, only=["deck"])
+    with (course / "lectures" / "second.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("# a comment changes the file but no output\n")
+    result, _ = run(course, out, only=["deck"])
+    assert result.built == [] and result.loaded is True
+    again, _ = run(course, out, only=["deck"])
+    assert again.loaded is False
+
+
+def test_force_rebuilds_everything(course, tmp_path):
+    out = tmp_path / "out"
+    run(course, out, only=["deck"])
+    result, _ = run(course, out, only=["deck"], force=True)
+    assert sorted(result.built) == ["index.html", "slides/intro.html", "slides/second.html"]
+
+
+def test_a_deleted_or_damaged_output_is_rebuilt(course, tmp_path):
+    out = tmp_path / "out"
+    run(course, out, only=["deck"])
+    (out / "slides" / "second.html").unlink()
+    (out / "index.html").write_text("overwritten by hand", "utf-8")
+    result, _ = run(course, out, only=["deck"])
+    assert sorted(result.built) == ["index.html", "slides/second.html"]
+    assert (out / "slides" / "second.html").stat().st_size > 1000
+
+
+def test_a_theme_override_rebuilds_the_decks(course, tmp_path):
+    out = tmp_path / "out"
+    run(course, out, only=["deck"])
+    css = (REPO / "templates" / "deck" / "deck.css").read_text("utf-8")
+    (course / "templates" / "deck").mkdir(parents=True)
+    (course / "templates" / "deck" / "deck.css").write_text(css + "\n.slide { outline: 0; }\n", "utf-8")
+    result, _ = run(course, out, only=["deck"])
+    assert {"slides/intro.html", "slides/second.html"} <= set(result.built)
+
+
+def test_a_changed_picture_rebuilds_the_deck_that_shows_it(course, tmp_path):
+    out = tmp_path / "out"
+    (course / "images").mkdir()
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="{}"/></svg>'
+    (course / "images" / "box.svg").write_text(svg.format("red"), "utf-8")
+    text = (course / "lectures" / "second.yaml").read_text("utf-8")
+    slide = "      - title: A picture\n        image: {src: images/box.svg, alt: A red box}\n"
+    text = re.sub(r"(    slides:\n)", lambda m: m.group(1) + slide, text, count=1)
+    (course / "lectures" / "second.yaml").write_text(text, "utf-8")
+    run(course, out, only=["deck"])
+    manifest = json.loads((out / ".lectern" / "manifest.json").read_text("utf-8"))
+    assert "images/box.svg" in manifest["lectern"]["outputs"]["slides/second.html"]["inputs"]
+    (course / "images" / "box.svg").write_text(svg.format("blue"), "utf-8")
+    result, _ = run(course, out, only=["deck"])
+    assert result.built == ["slides/second.html"]
+
+
+def test_manifest_lists_each_outputs_inputs(course, tmp_path):
+    out = tmp_path / "out"
+    run(course, out, only=["deck"])
+    manifest = json.loads((out / ".lectern" / "manifest.json").read_text("utf-8"))
+    outputs = manifest["lectern"]["outputs"]
+    assert outputs["slides/intro.html"]["inputs"][:3] == ["course.yaml", "references.yaml", "lectures/intro.yaml"]
+    assert "lectures/second.yaml" not in outputs["slides/intro.html"]["inputs"]
+    assert "data/wages.csv" in outputs["slides/intro.html"]["inputs"]
+    assert manifest["lectern"]["version"]
+    assert "course:lectures/intro.yaml" in manifest["lectern"]["snapshot"]
+
+
+def test_warnings_are_repeated_by_a_no_change_build_and_strict_still_fails(course, tmp_path):
+    out = tmp_path / "out"
+    with (course / "lectures" / "second.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("  - title: Still to write\n    reading: Nothing on slides yet.\n")
+    first, r1 = run(course, out, only=["deck"])
+    assert any("has no slides" in w for w in r1.names("warning"))
+    second, r2 = run(course, out, only=["deck"])
+    assert second.loaded is False
+    assert r2.names("warning") == r1.names("warning")
+    with pytest.raises(ContentError):
+        run(course, out, only=["deck"], strict=True)
+
+
+def test_a_broken_edit_leaves_outputs_and_manifest_as_they_were(course, tmp_path):
+    out = tmp_path / "out"
+    run(course, out, only=["deck"])
+    manifest = (out / ".lectern" / "manifest.json").read_bytes()
+    deck = (out / "slides" / "intro.html").read_bytes()
+    edit(course / "lectures" / "intro.yaml", "title: The first lecture", "title: [unclosed")
+    with pytest.raises(ContentError):
+        run(course, out, only=["deck"])
+    assert (out / ".lectern" / "manifest.json").read_bytes() == manifest
+    assert (out / "slides" / "intro.html").read_bytes() == deck
+
+
+def test_no_change_build_does_not_import_weasyprint(course, tmp_path):
+    out = tmp_path / "out"
+    run(course, out, only=["deck", "handouts"])
+    code = ("import sys; from pathlib import Path; from lectern.pipeline import build, BuildOptions;"
+            "from lectern.report import BufferReporter;"
+            f"r = build(Path({str(course)!r}), Path({str(out)!r}), BuildOptions(only=['deck', 'handouts']), BufferReporter());"
+            "print(len(r.built), len(r.skipped), 'weasyprint' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert done.stdout.split() == ["0", "5", "False"]
+
+
+# ---- the whole course: guide and handouts -------------------------------------------------------
+
+def _outline(reader) -> list[tuple[int, str, int]]:
+    found = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item)))
+    walk(reader.outline, 0)
+    return found
+
+
+def check_guide(path: Path) -> list[str]:
+    """Bookmarks lead to the pages whose printed number the contents gives, and those pages show the title."""
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(str(path))
+    labels = reader.page_labels
+    texts = [page.extract_text() or "" for page in reader.pages]
+    contents = next(t for t in texts if t.lstrip().startswith("Contents"))
+    titles = []
+    for depth, title, index in _outline(reader):
+        if title == "Contents":
+            continue
+        name = re.sub(r"^[\d.]+\s*", "", title)
+        titles.append(name)
+        assert name.split()[0] in texts[index], f"bookmark {title!r} leads to a page without its title"
+        line = next((ln for ln in contents.splitlines() if name in ln), None)
+        assert line is not None, f"{name!r} is not in the contents"
+        assert line.rstrip().endswith(" " + labels[index]), f"contents say {line!r}, page is {labels[index]}"
+    return titles
+
+
+@pytest.mark.pdf
+def test_editing_one_lecture_rebuilds_its_outputs_and_the_guide_with_correct_numbers(course, tmp_path):
+    out = tmp_path / "out"
+    first, _ = run(course, out)
+    assert sorted(first.built) == ["handouts/intro.pdf", "handouts/second.pdf", "index.html",
+                                   "slides/intro.html", "slides/second.html", "study-guide.pdf"]
+    assert check_guide(out / "study-guide.pdf")[:2] == ["The first lecture", "Beginnings"]
+    second_handout = (out / "handouts" / "second.pdf").read_bytes()
+
+    nothing, _ = run(course, out)
+    assert nothing.built == [] and nothing.loaded is False
+
+    # a longer reading in lecture 1: its deck is unchanged, its guide chapter grows
+    paragraph = "Another paragraph of reading, long enough to need more lines on the page. " * 40
+    edit(course / "lectures" / "intro.yaml", "    reading: Wages fell hard.",
+         f"    reading: |\n      Wages fell hard.\n\n      {paragraph}\n\n      {paragraph}\n    note_:")
+    text = (course / "lectures" / "intro.yaml").read_text("utf-8").replace("\n    note_:", "", 1)
+    (course / "lectures" / "intro.yaml").write_text(text, "utf-8")
+    edit(course / "lectures" / "intro.yaml", "Point at 1993.", "Point at 1993, then at 2016.")
+    result, _ = run(course, out)
+    assert sorted(result.built) == ["handouts/intro.pdf", "slides/intro.html", "study-guide.pdf"]
+    assert (out / "handouts" / "second.pdf").read_bytes() == second_handout
+    titles = check_guide(out / "study-guide.pdf")
+    assert "The second lecture" in titles and "Bibliography" in titles
