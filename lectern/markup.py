@@ -186,6 +186,7 @@ class Parsed:
     clusters: list[Cluster] = field(default_factory=list)
     labels: list[tuple[str, Pos]] = field(default_factory=list)
     inline_notes: int = 0
+    nested: list[Pos] = field(default_factory=list)  # footnotes called inside a footnote
 
 
 class Markup:
@@ -214,6 +215,10 @@ class Markup:
                 parsed.labels.append((tok.meta["label"], text.locate(max(at, 0))))
             elif tok.type == "lectern_fn":
                 parsed.inline_notes += 1
+                for inner in _walk(tok.children or []):
+                    if inner.type in ("lectern_fn", "lectern_fnref"):
+                        needle = f"[^{inner.meta['label']}]" if inner.type == "lectern_fnref" else "^[" + inner.content
+                        parsed.nested.append(text.locate(max(text.src.find(needle), 0)))
         return parsed
 
     def render(self, text: Md | None, ctx: "RenderContext") -> str:
@@ -244,6 +249,7 @@ class RenderContext:
     definitions: dict[str, Md] = field(default_factory=dict)  # labelled footnotes of the lecture
     link_rewrite: Callable[[str], str] | None = None  # deck: "#ref-KEY" -> "#/R"
     markup: Markup | None = None
+    active: set[str] = field(default_factory=set)  # labelled notes being rendered (no endless loops)
     note_clusters: set[str] = field(default_factory=set)  # a note style's citations become footnotes
 
 
@@ -259,11 +265,15 @@ def _render_fnref(self, tokens, idx, options, env):
     ctx: RenderContext = env["ctx"]
     label = tokens[idx].meta["label"]
     definition = ctx.definitions.get(label)
-    if definition is None or ctx.markup is None:
-        return ""  # validation reports undefined labels before anything renders
+    if definition is None or ctx.markup is None or label in ctx.active:
+        return ""  # validation reports undefined labels and notes calling notes before anything renders
     if definition.tokens is None:
         ctx.markup.parse(definition, inline=True)
-    note_html = self.render(definition.tokens, options, {"ctx": ctx, "md": definition, "in_note": True})
+    ctx.active.add(label)
+    try:
+        note_html = self.render(definition.tokens, options, {"ctx": ctx, "md": definition, "in_note": True})
+    finally:
+        ctx.active.discard(label)
     note_html = note_html.strip().replace("\n", " ")  # a note is one run of text, whatever the YAML lines
     md: Md = env["md"]
     at = md.src.find(f"[^{label}]")
@@ -301,6 +311,7 @@ class LectureMarks:
     clusters: list[Cluster] = field(default_factory=list)
     labels: list[tuple[str, Pos]] = field(default_factory=list)
     notes_per_section: list[int] = field(default_factory=list)  # footnotes called in each section
+    nested: list[Pos] = field(default_factory=list)  # footnotes called inside footnotes (an error)
 
 
 @dataclass
@@ -357,11 +368,15 @@ def parse_course(course, markup: Markup) -> CourseMarks:
             parsed = markup.parse(text, inline)
             lm.clusters += parsed.clusters
             lm.labels += parsed.labels
+            lm.nested += parsed.nested
             if section is not None and text is lecture.sections[section].reading:
                 lm.notes_per_section[section] += parsed.inline_notes + len(parsed.labels)
         for definition in lecture.footnotes.values():
             parsed = markup.parse(definition, inline=True)
             lm.clusters += parsed.clusters
+            lm.nested += parsed.nested + [pos for _label, pos in parsed.labels]
+            if parsed.inline_notes:
+                lm.nested.append(definition.pos)
         marks.lectures[lecture.id] = lm
     for event in course.timeline:
         marks.other_clusters += markup.parse(event.event, inline=True).clusters

@@ -65,6 +65,9 @@ def _footnotes(course: Course, marks: CourseMarks) -> list[Problem]:
                 hint = f"; did you mean '[^{close[0]}]'?" if close else \
                     f"; define it under `footnotes:` in {display_path(lecture.path)}"
                 problems.append(Problem(pos, f"the footnote [^{label}] is not defined{hint}"))
+        for pos in lm.nested:
+            problems.append(Problem(pos, "a footnote cannot hold another footnote: "
+                                         "write the second note's text into the first"))
         for label, definition in lecture.footnotes.items():
             if label not in used:
                 problems.append(Problem(definition.pos, f"the footnote '{label}' is defined but never called "
