@@ -57,6 +57,7 @@ class Session:
     """What outlives one build: `serve` keeps a warm PDF pool between rebuilds."""
 
     pool: PdfPool | None = None
+    start_method: str | None = None  # serve: "forkserver" (its threads must not be forked)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -123,7 +124,7 @@ def build(course_dir: Path, out_dir: Path, options: BuildOptions | None = None,
         return _report_unchanged(state, reporter, out_dir, started)
 
     pools = _Pools(session, options.workers)
-    if _expects_pdfs(course_dir, options):
+    if expects_pdfs(course_dir, options):
         pools.get()  # workers fork now and import WeasyPrint while this process loads the course
     try:
         checked = check(course_dir, options.strict, reporter)  # 1 load, 2 validate
@@ -172,7 +173,7 @@ class _Pools:
     def get(self) -> PdfPool:
         if self.session is not None:
             if self.session.pool is None:
-                self.session.pool = PdfPool.start(self.workers)
+                self.session.pool = PdfPool.start(self.workers, self.session.start_method)
             return self.session.pool
         if self.owned is None:
             self.owned = PdfPool.start(self.workers)
@@ -201,7 +202,7 @@ def _report_unchanged(state: BuildState, reporter: Reporter, out_dir: Path, star
                        loaded=False)
 
 
-def _expects_pdfs(course_dir: Path, options: BuildOptions) -> bool:
+def expects_pdfs(course_dir: Path, options: BuildOptions) -> bool:
     """Whether this build will likely lay out PDFs (decided before loading: a quick look at `outputs`)."""
     if options.only is not None:
         return any(k in PDF_KINDS for k in options.only)

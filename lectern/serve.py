@@ -397,7 +397,9 @@ def start(course: Path, out: Path, port: int = 8000, host: str = "127.0.0.1", st
     from .outputs import check_out_dir
     check_out_dir(course, out)  # an unsafe --out is a usage problem: refuse before serving anything
     out.mkdir(parents=True, exist_ok=True)
-    session = pipeline.Session(PdfPool.start(start_method="forkserver"))  # warm workers, no fork under threads
+    session = pipeline.Session(start_method="forkserver")  # workers fork from a clean server, not from us
+    if pipeline.expects_pdfs(course, pipeline.BuildOptions()):
+        session.pool = PdfPool.start(start_method="forkserver")  # warm before the first save
     live = LiveState()
     server = _Server((host, port), _Handler)
     server.root = out.resolve()
