@@ -8,9 +8,10 @@ The book is laid out in parts (front matter, each chapter, each appendix), each 
 from templates/guide/guide.html.j2 given to WeasyPrint, then the pages are joined into one PDF:
 a chapter starts on a right-hand page (a blank verso is put in when needed), its folios follow
 the previous part's, and the contents (laid out last) prints the folios found. After each part
-is laid out, every footnote is looked up on the laid-out pages; a note that was dropped or
-pushed off its call's page gets its paragraph nudged (stricter orphans, then kept whole, then
-started on a new page) and the part is laid out again, keeping the best attempt.
+is laid out, every footnote is looked up on the laid-out pages; when a note was dropped or
+pushed off its call's page, the paragraph ending that page is nudged (kept whole, so it starts
+on the next page, see NUDGE; if that fails, the call's paragraph starts a new page, see PUSH)
+and the part is laid out again, keeping the best layout.
 """
 from __future__ import annotations
 
@@ -28,10 +29,16 @@ from . import pdf
 from .guide_labels import labels_for
 
 TEMPLATE = "guide/guide.html.j2"
-MAX_ATTEMPTS = 4  # layouts of one part while footnotes are misplaced
-NUDGES = 3  # strongest paragraph nudge (see guide.css: [data-fn-nudge])
-BLOCK_TAGS = ("p", "li", "dd", "dt", "blockquote", "figcaption", "td", "th", "h1", "h2", "h3",
-              "h4", "div", "aside", "section")
+MAX_ATTEMPTS = 5  # layouts of one part while footnotes are misplaced
+BLOCK_RE = re.compile(r"<(p|li|dd|dt|blockquote|figcaption|h2|h3)(?=[\s>])")
+# WeasyPrint 70 drops or pushes off a note when a paragraph has exactly one line left on a page
+# (orphans) and it makes room for the second line by moving notes to the next page. For the
+# block that ends such a page: no line-count rule, but kept whole, so it simply starts on the
+# next page (costing the one or two lines that were left) and the notes stay with their calls.
+NUDGE = "orphans: 1; widows: 1; break-inside: avoid;"
+# When that is not enough (the call sits in the very block that ends the page), the block that
+# holds the call starts a new page: a short page rather than a note away from its call.
+PUSH = "break-before: page;"
 
 
 @dataclass
@@ -53,6 +60,8 @@ class PartLayout:
     check: pdf.FootnoteCheck | None = None
     attempts: int = 1
     log: list[str] = field(default_factory=list)
+    nudged: list[str] = field(default_factory=list)  # data-b numbers of the nudged blocks
+    pushed: list[str] = field(default_factory=list)  # ... and of blocks that start a new page
 
 
 @dataclass
@@ -95,24 +104,29 @@ def extra_questions(chapter: Chapter) -> list[Markup]:
     return [q for q in chapter.questions if str(q) not in seen]
 
 
-def nudge(html: str, note_id: str, level: int) -> str:
-    """Mark the block holding the call of `note_id` with data-fn-nudge="level" (see guide.css)."""
-    at = html.find(f'id="{note_id}"')
-    if at < 0:
+def number_blocks(html: str) -> str:
+    """Give every text block a data-b number, so the footnote check can name the block that
+    holds a call or ends a page, and a retry can adjust exactly that block."""
+    count = 0
+
+    def number(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return f'<{match.group(1)} data-b="{count}"'
+
+    return BLOCK_RE.sub(number, html)
+
+
+def with_nudges(html: str, blocks: list[str], pushed: list[str] | None = None) -> str:
+    """The HTML with NUDGE applied to the numbered `blocks`, and PUSH to the `pushed` ones."""
+    rules = []
+    for found, rule in ((blocks, NUDGE), (pushed or [], PUSH)):
+        if found:
+            selector = ", ".join(f'[data-b="{b}"]' for b in sorted(set(found), key=int))
+            rules.append(f"{selector} {{ {rule} }}")
+    if not rules:
         return html
-    pattern = re.compile(r"<(%s)(?=[\s>])([^>]*)>" % "|".join(BLOCK_TAGS))
-    # the nearest opening block tag before the note that is still open at the note
-    best = None
-    for m in pattern.finditer(html, 0, at):
-        tag = m.group(1)
-        closed = html.find(f"</{tag}>", m.end(), at)
-        if closed < 0:
-            best = m
-    if best is None:
-        return html
-    attrs = re.sub(r'\s*data-fn-nudge="\d+"', "", best.group(2))
-    new_tag = f'<{best.group(1)}{attrs} data-fn-nudge="{level}">'
-    return html[:best.start()] + new_tag + html[best.end():]
+    return html.replace("</head>", f"<style>{' '.join(rules)}</style>\n</head>", 1)
 
 
 class GuideRenderer:
@@ -141,26 +155,36 @@ class GuideRenderer:
 
     def layout(self, kind: str, key: str, html: str, notes: list[Footnote],
                first_folio: int = 1) -> PartLayout:
-        """Lay out one part; while notes are lost or moved, nudge their paragraphs and retry."""
+        """Lay out one part; while notes are lost or moved, nudge the blocks around their page
+        ends and lay it out again (at most MAX_ATTEMPTS times), keeping the best layout."""
         ids = [n.id for n in notes]
-        levels: dict[str, int] = {}
+        if ids:
+            html = number_blocks(html)
+        nudged: list[str] = []
+        pushed: list[str] = []
         best: PartLayout | None = None
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            source = html
-            for note_id, level in levels.items():
-                source = nudge(source, note_id, level)
             log: list[str] = []
-            document = pdf.render(source, self.base, self.roots, log=log)
+            document = pdf.render(with_nudges(html, nudged, pushed), self.base, self.roots, log=log)
             check = pdf.check_footnotes(document, ids)
-            part = PartLayout(kind, key, document, first_folio, check=check, attempts=attempt, log=log)
+            part = PartLayout(kind, key, document, first_folio, check=check, log=log)
             if best is None or _score(check) < _score(best.check):
                 best = part
             bad = check.lost + check.moved
-            if not bad or not ids:
+            if not bad:
                 break
+            tried = (len(set(nudged)), len(set(pushed)))
             for place in bad:
-                levels[place.id] = min(levels.get(place.id, 0) + 1, NUDGES)
+                target = place.page_end_block or place.call_block
+                if target and target not in nudged:
+                    nudged.append(target)
+                elif place.call_block and place.call_block not in pushed:
+                    pushed.append(place.call_block)  # nudged already: start the call's block anew
+            if (len(set(nudged)), len(set(pushed))) == tried:
+                break  # nothing new to try
         best.attempts = attempt
+        best.nudged = sorted(set(nudged), key=int)
+        best.pushed = sorted(set(pushed), key=int)
         return best
 
 

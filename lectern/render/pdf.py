@@ -99,6 +99,8 @@ class NotePlace:
     call_page: int | None = None  # 1-based page of the call in the body
     note_page: int | None = None  # 1-based page where the note is in the footnote area
     overlaps_body: bool = False  # note painted over body text (longer than the page area)
+    call_block: str | None = None  # `block_attr` of the block whose line holds the call
+    page_end_block: str | None = None  # `block_attr` of the block that ends the call's page
 
 
 @dataclass
@@ -132,25 +134,44 @@ def _bottom(box) -> float:
     return box.position_y + box.margin_height()
 
 
-def check_footnotes(document: weasyprint.Document, ids: list[str]) -> FootnoteCheck:
-    """Find each footnote (by element id) in the footnote areas and each call in the body."""
+def _block_of(line, block_attr: str) -> str | None:
+    element = getattr(line, "element", None)
+    return element.get(block_attr) if element is not None and block_attr else None
+
+
+def check_footnotes(document: weasyprint.Document, ids: list[str],
+                    block_attr: str = "data-b") -> FootnoteCheck:
+    """Find each footnote (by element id) in the footnote areas and each call in the body.
+
+    When the HTML numbers its blocks with `block_attr`, each place also names the block that
+    holds the call and the block that ends the call's page (what a retry may adjust).
+    """
     check = FootnoteCheck({i: NotePlace(i) for i in ids})
     for number, page in enumerate(document.pages, 1):
         page_box = page._page_box
         area = None
         body_lines = []
+        calls = []
         for child in page_box.children:
             if isinstance(child, wboxes.FootnoteAreaBox):
                 area = child
             elif not isinstance(child, wboxes.MarginBox):
+                line = None
                 for box in _walk(child):
                     if isinstance(box, wboxes.LineBox):
                         body_lines.append(box)
+                        line = box
                     note = getattr(box, "footnote", None)
                     if note is not None and note.element is not None:
                         place = check.places.get(note.element.get("id"))
                         if place is not None and place.call_page is None:
                             place.call_page = number
+                            place.call_block = _block_of(line, block_attr)
+                            calls.append(place)
+        if body_lines:
+            last = max(body_lines, key=_bottom)
+            for place in calls:
+                place.page_end_block = _block_of(last, block_attr)
         if area is None:
             continue
         body_bottom = max((_bottom(line) for line in body_lines), default=0)

@@ -1,0 +1,172 @@
+"""render/pdf.py: the confined fetcher, footnote checks on laid-out pages, and the PDF it writes."""
+from __future__ import annotations
+
+import io
+import socket
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from lectern.render import pdf
+
+pytestmark = pytest.mark.pdf
+
+PAGE = "@page { size: A4; margin: 20mm; } body { font: 12px/16px serif; }"
+NOTE_CSS = (".footnote { float: footnote; footnote-policy: line; } "
+            ".footnote::footnote-call { content: attr(data-n); } "
+            ".footnote::footnote-marker { content: attr(data-n) ' '; }")
+
+
+def doc(body: str, css: str = "") -> str:
+    return f"<!DOCTYPE html><html lang=en><head><style>{PAGE}{NOTE_CSS}{css}</style></head><body>{body}</body></html>"
+
+
+def note(n: int, text: str) -> str:
+    return f'<span class="footnote" id="fn-{n}" data-n="{n}">{text}</span>'
+
+
+# ---- fetching -------------------------------------------------------------------------------
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a5f3d6d50000000049454e44ae426082")
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    root = tmp_path / "course"
+    (root / "images").mkdir(parents=True)
+    (root / "images" / "dot.png").write_bytes(PNG)
+    (tmp_path / "secret.png").write_bytes(PNG)
+    (root / "images" / "escape.png").symlink_to(tmp_path / "secret.png")
+    return root
+
+
+def test_fetcher_reads_files_inside_the_roots_only(course: Path):
+    fetcher = pdf.ConfinedFetcher([course])
+    inside = fetcher.fetch((course / "images" / "dot.png").as_uri())
+    assert inside.read() == PNG
+    for url in [(course.parent / "secret.png").as_uri(), (course / "images" / "escape.png").as_uri(),
+                (course / "images" / ".." / ".." / "secret.png").as_uri(), "file:///etc/passwd",
+                "http://127.0.0.1:9/x.png", "https://example.org/x.css", "ftp://example.org/x"]:
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 7
+
+
+def test_render_refuses_network_and_outside_files_without_connecting(course: Path, monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("WeasyPrint tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    html = doc('<img src="images/dot.png"><img src="http://127.0.0.1:9/a.png">'
+               f'<img src="{(course.parent / "secret.png").as_uri()}"><img src="images/escape.png">'
+               '<link rel="stylesheet" href="https://example.org/x.css">')
+    log: list[str] = []
+    document = pdf.render(html, course, [course], log=log)
+    refused = document.url_fetcher.refused
+    assert "http://127.0.0.1:9/a.png" in refused
+    assert "https://example.org/x.css" in refused
+    assert any(url.endswith("secret.png") for url in refused)
+    assert any(url.endswith("escape.png") for url in refused)
+    assert not any(url.endswith("dot.png") for url in refused)
+
+
+def test_render_takes_the_document_as_a_string_never_a_path(tmp_path: Path):
+    (tmp_path / "page.html").write_text(doc("<p>FROM THE FILE</p>"))
+    document = pdf.render(str(tmp_path / "page.html"), tmp_path, [tmp_path])
+    text = " ".join(pdf.page_texts(document))
+    assert "FROM THE FILE" not in text
+    assert "page.html" in text
+
+
+def test_no_attachment_ever_reaches_the_pdf(course: Path):
+    (course / "notes.txt").write_text("private")
+    html = doc('<link rel="attachment" href="notes.txt"><p><a rel="attachment" href="notes.txt">x</a></p>')
+    document = pdf.render(html, course, [course])
+    data = pdf.write_pdf(document, pdf.PdfMeta("T", ["A"], "en"))
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert "/Names" not in reader.trailer["/Root"] or "/EmbeddedFiles" not in reader.trailer["/Root"]["/Names"]
+    assert b"private" not in data
+    assert not reader.attachments
+
+
+# ---- footnotes on the laid-out pages --------------------------------------------------------
+
+def paragraphs(count: int, words: int = 60, notes_every: int = 2) -> tuple[str, list[str]]:
+    body, ids = [], []
+    for i in range(1, count + 1):
+        text = " ".join(f"word{j}" for j in range(words))
+        if i % notes_every == 0:
+            text += note(i, f"Note number {i} with a few words of its own.")
+            ids.append(f"fn-{i}")
+        body.append(f"<p>{text}</p>")
+    return "".join(body), ids
+
+
+def test_every_note_is_found_on_the_page_of_its_call(tmp_path: Path):
+    body, ids = paragraphs(40)
+    document = pdf.render(doc(body), tmp_path, [tmp_path])
+    check = pdf.check_footnotes(document, ids)
+    assert len(document.pages) > 2
+    assert not check.lost and not check.moved and not check.overlapping
+    pages = {p.call_page for p in check.places.values()}
+    assert len(pages) > 2  # notes on several pages, each found where it was called
+    texts = pdf.page_texts(document)
+    for place in check.places.values():
+        number = place.id.split("-")[1]
+        assert f"Note number {number} " in texts[place.note_page - 1]
+
+
+def test_a_note_missing_from_the_pages_is_reported_lost(tmp_path: Path):
+    body, ids = paragraphs(4)
+    document = pdf.render(doc(body), tmp_path, [tmp_path])
+    check = pdf.check_footnotes(document, ids + ["fn-99"])
+    assert [p.id for p in check.lost] == ["fn-99"]
+
+
+def test_fractional_footnote_area_borders_move_notes_and_the_check_sees_it(tmp_path: Path):
+    """The WeasyPrint 70 bug the guide's CSS avoids: `.5pt`/`8pt` in @footnote pushes notes off."""
+    body, ids = paragraphs(40)
+    bad = "@page { @footnote { border-top: .5pt solid; margin-top: 8pt; } }"
+    check = pdf.check_footnotes(pdf.render(doc(body, bad), tmp_path, [tmp_path]), ids)
+    assert check.moved or check.lost
+    good = "@page { @footnote { border-top: 1px solid; margin-top: 12px; } }"
+    check = pdf.check_footnotes(pdf.render(doc(body, good), tmp_path, [tmp_path]), ids)
+    assert not check.moved and not check.lost
+
+
+def test_a_note_longer_than_the_page_is_reported_as_painted_over_the_body(tmp_path: Path):
+    long_note = note(1, " ".join(["very long note"] * 900))
+    body = "<p>" + " ".join(["text"] * 300) + long_note + " more text</p><p>" + " ".join(["after"] * 300) + "</p>"
+    check = pdf.check_footnotes(pdf.render(doc(body), tmp_path, [tmp_path]), ["fn-1"])
+    assert [p.id for p in check.overlapping] == ["fn-1"]
+
+
+# ---- the PDF --------------------------------------------------------------------------------
+
+def test_metadata_language_page_labels_and_identical_bytes(tmp_path: Path):
+    body, _ = paragraphs(20)
+    meta = pdf.PdfMeta("A Title", ["Ana Author", "Ben Author"], "es", date="2026-11-24")
+    labels = [pdf.PageLabel(0, "r"), pdf.PageLabel(1, "D", 1)]
+    first = pdf.write_pdf(pdf.render(doc(body), tmp_path, [tmp_path]), meta, page_labels=labels)
+    second = pdf.write_pdf(pdf.render(doc(body), tmp_path, [tmp_path]), meta, page_labels=labels)
+    assert first == second
+    reader = pypdf.PdfReader(io.BytesIO(first))
+    info = reader.metadata
+    assert info.title == "A Title"
+    assert info.author == "Ana Author, Ben Author"
+    assert info["/CreationDate"].startswith("D:20261124")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "es"
+    assert "/StructTreeRoot" in root  # tagged (PDF/UA-1)
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
+    assert reader.page_labels[:3] == ["i", "1", "2"]
+
+
+def test_no_clock_in_the_pdf_without_a_course_date(tmp_path: Path):
+    data = pdf.write_pdf(pdf.render(doc("<p>x</p>"), tmp_path, [tmp_path]), pdf.PdfMeta("T", ["A"], "en"))
+    info = pypdf.PdfReader(io.BytesIO(data)).metadata
+    assert "/CreationDate" not in info and "/ModDate" not in info
