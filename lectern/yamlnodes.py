@@ -11,11 +11,12 @@ import yaml
 from .model import Pos
 from .problems import Problem
 
-MAX_YAML_BYTES = 5 * 1024 * 1024  # a course file larger than this is refused, not parsed
+MAX_YAML_BYTES = 2 * 1024 * 1024  # a course file larger than this is refused, not parsed
+# (a 4.8 MB lecture file took a minute to read on a busy machine; real ones are under 200 kB)
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same nodes and marks, 10x faster
 
-MAX_NODES = 1_000_000  # values in one file, counting what aliases expand to
+MAX_NODES = 500_000  # values in one file, counting what aliases expand to
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t
@@ -138,6 +139,24 @@ class _Converter:
         return 0
 
 
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the tree holds once every alias is expanded, counted without expanding."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if done:
+            sizes[id(node)] = min(1 + sum(sizes.get(id(c), 1) for c in children), MAX_NODES + 1)
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
 @dataclass
 class YamlFile:
     """The parsed root node of one file (None when it could not be read) and its problems."""
@@ -177,6 +196,9 @@ def read_yaml(path: Path, display: str) -> YamlFile:
         return YamlFile(None, [Problem(Pos(display, 1, 1), "the YAML is nested too deeply")])
     if node is None:
         return YamlFile(Node(None, Pos(display, 1, 1)), [])
+    if _expanded_size(node) > MAX_NODES:  # "billion laughs": refuse before expanding anything
+        return YamlFile(None, [Problem(Pos(display, 1, 1), "the YAML expands (through aliases * and "
+                                       f"anchors &) to more than {MAX_NODES:,} values: write it out plainly")])
     conv = _Converter(display, text)
     try:
         root = conv.convert(node)
