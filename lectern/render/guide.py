@@ -30,6 +30,7 @@ from .guide_labels import labels_for
 
 TEMPLATE = "guide/guide.html.j2"
 MAX_ATTEMPTS = 5  # layouts of one part while footnotes are misplaced
+RANGE_RE = re.compile(r"(\d)([–—-])(\d)")
 BLOCK_RE = re.compile(r"<(p|li|dd|dt|blockquote|figcaption|h2|h3)(?=[\s>])")
 # WeasyPrint 70 drops or pushes off a note when a paragraph has exactly one line left on a page
 # (orphans) and it makes room for the second line by moving notes to the next page. For the
@@ -104,6 +105,13 @@ def extra_questions(chapter: Chapter) -> list[Markup]:
     return [q for q in chapter.questions if str(q) not in seen]
 
 
+def keep_ranges(html: object) -> Markup:
+    """No line break inside a number range ("1959–1990"): word joiners around the dash."""
+    parts = re.split(r"(<[^>]*>)", str(html))  # text between tags only, never attributes
+    return Markup("".join(part if part.startswith("<") else
+                          RANGE_RE.sub("\\1\u2060\\2\u2060\\3", part) for part in parts))
+
+
 def number_blocks(html: str) -> str:
     """Give every text block a data-b number, so the footnote check can name the block that
     holds a call or ends a page, and a retry can adjust exactly that block."""
@@ -139,7 +147,9 @@ class GuideRenderer:
         self.base = Path(roots[0]) if roots else Path.cwd()
         self.labels = labels_for(guide.lang)
         self.appendices = appendices_of(guide, self.labels)
-        self.template = env.get_template(TEMPLATE)
+        self.env = env.overlay()
+        self.env.filters["keep_ranges"] = keep_ranges
+        self.template = self.env.get_template(TEMPLATE)
         self.fonts = fonts_url(env)
         self.chapter_numbers = {c.id: c.number for c in guide.chapters}
 
