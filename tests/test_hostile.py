@@ -331,3 +331,42 @@ def test_weasyprint_reads_only_course_and_theme(tmp_path):
     assert any("secret.png" in u for u in refused if "link" not in u), refused
     assert any("/etc/hostname" in u for u in refused), refused
     assert not any(u.endswith("images/p.png") for u in refused), refused
+
+
+# ---------------------------------------------------------------------------------- in a browser
+@pytest.mark.browser
+def test_hostile_deck_runs_no_author_script_in_chromium(rendered, tmp_path):
+    """Open the hostile deck and course page, click and hover over everything: no dialog, no request."""
+    if not Path("/usr/bin/chromium").exists() and not os.environ.get("CI"):
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+    dialogs: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+            for name in ("deck", "index"):
+                html = next(v for k, v in rendered.items() if k.startswith(name))
+                path = tmp_path / f"{name}.html"
+                path.write_text(html, "utf-8")
+                page.goto(path.as_uri())
+                count = page.evaluate("window.lectern ? window.lectern.slideCount : 1")
+                for n in range(1, count + 1):
+                    if name == "deck":
+                        page.evaluate(f"window.lectern.go({n})")
+                    page.evaluate("""() => { for (const el of document.querySelectorAll('body *')) {
+                        for (const t of ['mouseover', 'mouseenter', 'focus', 'error', 'load', 'animationstart'])
+                            el.dispatchEvent(new Event(t));
+                        if (!el.closest('a[href]')) el.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+                    } }""")
+                    for link in page.query_selector_all("a[href^='javascript' i], a[href*='script:' i]"):
+                        link.click(timeout=500)
+                page.wait_for_timeout(300)
+        finally:
+            browser.close()
+    assert dialogs == []
+    assert requests == []
