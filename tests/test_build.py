@@ -1,0 +1,98 @@
+"""A full build of the small fixture course: every output appears, and the build's safety rules hold."""
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from helpers import copy_fixture, run_cli
+
+pytestmark = pytest.mark.pdf
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("build")
+    course = copy_fixture("mini", root)
+    with open(course / "course.yaml", "a", encoding="utf-8") as fh:
+        fh.write("outputs: [deck, guide, handouts, notes, slides-pdf]\n")
+    out = root / "out"
+    result = run_cli("build", str(course), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return course, out, result
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_every_output_is_written(built):
+    _, out, _ = built
+    expected = {"index.html", "study-guide.pdf",
+                "slides/intro.html", "slides/second.html", "slides/intro.pdf", "slides/second.pdf",
+                "handouts/intro.pdf", "handouts/second.pdf", "handouts/intro-notes.pdf", "handouts/second-notes.pdf"}
+    written = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and ".lectern" not in p.parts}
+    assert written == expected
+    for name in expected:
+        if name.endswith(".pdf"):
+            assert (out / name).read_bytes().startswith(b"%PDF-")
+
+
+def test_index_links_every_output(built):
+    _, out, _ = built
+    html = (out / "index.html").read_text("utf-8")
+    for href in ["slides/intro.html", "slides/second.html", "handouts/intro.pdf", "study-guide.pdf",
+                 "handouts/intro-notes.pdf", "slides/intro.pdf"]:
+        assert f'href="{href}"' in html
+    assert "A Small Course on <em>Testing</em>" in html
+
+
+def test_deck_has_generated_and_written_slides(built):
+    _, out, _ = built
+    html = (out / "slides" / "intro.html").read_text("utf-8")
+    for text in ["The first lecture", "Beginnings", "Two stories of 1959", "Step by step", "A quotation",
+                 "Real wages", "Questions for discussion", "References", "Why does the myth persist?",
+                 "Cushion, Steve. 2016."]:
+        assert text in html, text
+    assert "&lt;script&gt;" not in html or "<script>alert(1)</script>" not in html
+    assert not re.search(r'(src|href)="https?://', html), "a deck must not fetch anything from a network"
+
+
+def test_guide_has_chapters_footnotes_and_bibliography(built):
+    _, out, _ = built
+    text = pdf_text(out / "study-guide.pdf")
+    for needle in ["The first lecture", "The second lecture", "Beginnings", "A first inline note",
+                   "The Partido Independiente de Color was founded in 1908.", "Cushion, Steve. 2016.",
+                   "Franklin, Jane. 2016.", "Gonzalez, Mike. 2016."]:
+        assert needle in text, needle
+    assert "<script>alert(1)</script>" in text  # raw HTML in prose is shown as text
+
+
+def test_out_that_contains_the_course_is_refused(tmp_path):
+    course = copy_fixture("mini", tmp_path)
+    result = run_cli("build", str(course), "--out", str(tmp_path), "--only", "deck")
+    assert result.exit_code == 1
+    assert "is or contains the course folder" in result.output
+    result = run_cli("build", str(course), "--out", str(course), "--only", "deck")
+    assert result.exit_code == 1
+
+
+def test_clean_removes_only_what_builds_wrote(tmp_path):
+    course = copy_fixture("mini", tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep me", "utf-8")
+    assert run_cli("build", str(course), "--out", str(out), "--only", "deck", "-q").exit_code == 0
+    assert (out / "slides" / "intro.html").exists()
+    result = run_cli("clean", "--out", str(out))
+    assert result.exit_code == 0
+    assert sorted(p.name for p in out.rglob("*")) == ["mine.txt"]
+
+
+def test_new_course_builds(tmp_path):
+    target = tmp_path / "starter"
+    assert run_cli("new", str(target)).exit_code == 0
+    result = run_cli("build", str(target), "--out", str(tmp_path / "out"), "--strict", "--only", "deck")
+    assert result.exit_code == 0, result.output
+    assert list((tmp_path / "out" / "slides").glob("*.html"))
