@@ -1,10 +1,14 @@
 """Writing outputs: out-folder safety checks, atomic file writes, the manifest, and clean."""
 from __future__ import annotations
 
+import contextlib
 import errno
+import fcntl
 import json
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 
 from .problems import OutputError
@@ -15,6 +19,49 @@ FILE_MODE = 0o666 & ~_UMASK  # what a plain open() would give: temporary files s
 
 STATE_DIR = ".lectern"
 MANIFEST = "manifest.json"
+LOCK = "lock"
+LOCK_WAIT = 120.0  # seconds a build waits for another one writing to the same folder
+_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # what _atomic_write's mkstemp names look like
+
+
+@contextlib.contextmanager
+def locked(out: Path, wait: float | None = None):
+    """Hold out/.lectern/lock (flock) so two builds, or a build and clean, never write at once.
+
+    A second build waits up to `wait` seconds (LOCK_WAIT) for the first, then gives up with an
+    OutputError. The lock goes with the process, so a killed build never leaves it held.
+    """
+    wait = LOCK_WAIT if wait is None else wait
+    state = out / STATE_DIR
+    state.mkdir(parents=True, exist_ok=True)
+    fd = os.open(state / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OutputError(f"another Lectern build is writing to {out} and did not finish within "
+                                      f"{wait:.0f} s: wait for it, or choose another --out") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _remove_leftovers(folders: set[Path]) -> None:
+    """Temporary files of a build that was killed mid-write (only ever removed under the lock)."""
+    for folder in folders:
+        try:
+            children = list(folder.iterdir())
+        except OSError:
+            continue
+        for child in children:
+            if _TEMP.match(child.name) and child.is_file() and not child.is_symlink():
+                with contextlib.suppress(OSError):
+                    child.unlink()
 
 
 def check_out_dir(course_root: Path, out_dir: Path) -> None:
@@ -45,16 +92,19 @@ def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_extra: dict |
     written: list[str] = []
     try:
         out.mkdir(parents=True, exist_ok=True)
-        manifest = read_manifest(out)
-        for rel, data in files.items():
-            _atomic_write(_safe_target(out, rel), data)
-            written.append(rel)
-        manifest["files"] = sorted(set(manifest.get("files", [])) | set(written))
-        if manifest_extra:
-            manifest.update(manifest_extra)
-        state = out / STATE_DIR
-        state.mkdir(exist_ok=True)
-        _atomic_write(state / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
+        with locked(out):
+            manifest = read_manifest(out)
+            targets = {rel: _safe_target(out, rel) for rel in files}
+            _remove_leftovers({out, out / STATE_DIR} | {t.parent for t in targets.values() if t.parent.is_dir()})
+            for rel, data in files.items():
+                _atomic_write(targets[rel], data)
+                written.append(rel)
+            manifest["files"] = sorted(set(manifest.get("files", [])) | set(written))
+            if manifest_extra:
+                manifest.update(manifest_extra)
+            state = out / STATE_DIR
+            state.mkdir(exist_ok=True)
+            _atomic_write(state / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
     except OSError as exc:
         raise OutputError(_os_message(exc, out_dir)) from None
     return written
@@ -95,38 +145,60 @@ def read_manifest(out: Path) -> dict:
         return {}
 
 
+CLEANABLE = {".html", ".pdf", ".css", ".js", ".json", ".svg", ".png", ".jpg", ".woff2"}  # never sources
+
+
 def clean(out_dir: Path) -> list[str]:
-    """Remove what builds wrote (as the manifest lists it), and nothing else."""
+    """Remove what builds wrote (as the manifest lists it), and nothing else.
+
+    A listed file is kept when it is not something a build writes (a .yaml, say: a manifest
+    copied along with a course must not delete sources) or when its size differs from what the
+    build recorded (someone put their own file there since).
+    """
     out = out_dir.resolve()
+    if not (out / STATE_DIR).is_dir():
+        return []
+    try:
+        with locked(out, wait=10):
+            return _clean_locked(out)
+    except OSError as exc:
+        raise OutputError(_os_message(exc, out_dir)) from None
+
+
+def _clean_locked(out: Path) -> list[str]:
     manifest = read_manifest(out)
+    files = [rel for rel in manifest.get("files", []) if isinstance(rel, str)] \
+        if isinstance(manifest.get("files"), list) else []
+    records = (manifest.get("lectern") or {}).get("outputs") if isinstance(manifest.get("lectern"), dict) else None
+    records = records if isinstance(records, dict) else {}
     removed = []
-    for rel in manifest.get("files", []):
+    for rel in files:
         try:
             target = _safe_target(out, rel)
         except OutputError:
             continue
-        if target.is_file():
-            target.unlink()
-            removed.append(rel)
+        if not target.is_file() or target.suffix.lower() not in CLEANABLE:
+            continue
+        size = records.get(rel, {}).get("size") if isinstance(records.get(rel), dict) else None
+        if isinstance(size, int) and target.stat().st_size != size:
+            continue
+        target.unlink()
+        removed.append(rel)
+    _remove_leftovers({out} | {(out / rel).parent for rel in files if (out / rel).parent.is_dir()})
     state = out / STATE_DIR
-    if state.is_dir():
-        for child in state.iterdir():
-            if child.is_file():
-                child.unlink()
-        try:
-            state.rmdir()
-        except OSError:
-            pass
+    for child in state.iterdir():
+        if child.is_file() and (child.name in (MANIFEST, LOCK) or _TEMP.match(child.name)):
+            child.unlink()
+    with contextlib.suppress(OSError):
+        state.rmdir()
     # remove folders the build made, if nothing else lives in them now
-    for folder in sorted({(out / rel).parent for rel in manifest.get("files", [])}, key=lambda p: -len(p.parts)):
+    for folder in sorted({(out / rel).parent for rel in files}, key=lambda p: -len(p.parts)):
         while folder != out and out in folder.parents:
             try:
                 folder.rmdir()
             except OSError:
                 break
             folder = folder.parent
-    try:
+    with contextlib.suppress(OSError):
         out.rmdir()
-    except OSError:
-        pass
     return removed
