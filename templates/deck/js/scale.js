@@ -1,6 +1,8 @@
 // Scaling: fits the fixed 16:9 canvas into the window (letterboxed) and, as a last resort,
 // shrinks the type of a slide whose content would not fit, so nothing is ever clipped.
-// Listens to: resize, lectern:refit. Sets: --scale on #deck, --fit on a slide.
+// Only the slide shown and the next are measured (others are not even laid out), and every
+// slide before printing. Listens to: resize, slidechange, beforeprint, lectern:refit.
+// Sets: --scale on #deck, --fit on a slide.
 const root = document.documentElement;
 root.classList.remove('no-js');
 root.classList.add('js');
@@ -23,23 +25,35 @@ function overflows(slide) {
   return false;
 }
 
-function fit(slides) {
+const slides = Array.from(deck.querySelectorAll(':scope > .slide'));
+const fitted = new WeakSet();
+
+function fit(list, again) {
+  list = list.filter((s) => s && (again || !fitted.has(s)));
+  if (!list.length) return;
+  for (const s of list) s.classList.add('measuring');
   // Read all first (one layout), then shrink only the slides that need it.
-  let pending = slides.filter(overflows);
+  let pending = list.filter(overflows);
   let f = 1;
   while (pending.length && f > MIN_FIT) {
     f = Math.max(MIN_FIT, Math.round((f - 0.05) * 100) / 100);
     for (const s of pending) s.style.setProperty('--fit', String(f));
     pending = pending.filter(overflows);
   }
+  for (const s of list) {
+    s.classList.remove('measuring');
+    fitted.add(s);
+  }
 }
 
-function fitAll() {
-  fit(Array.from(deck.querySelectorAll(':scope > .slide')));
+let at = 1;
+function fitAround(again) {
+  fit([slides[at - 1], slides[at]], again);
 }
 
 window.addEventListener('resize', rescale);
-document.addEventListener('lectern:refit', fitAll);
+document.addEventListener('slidechange', (e) => { at = e.detail.current; fitAround(false); });
+document.addEventListener('lectern:refit', () => fit(slides, true));
+window.addEventListener('beforeprint', () => fit(slides, false));
 rescale();
-fitAll();
-if (document.fonts && document.fonts.ready) document.fonts.ready.then(fitAll);
+if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => fitAround(true));
