@@ -8,6 +8,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -24,13 +25,27 @@ LOCK_WAIT = 120.0  # seconds a build waits for another one writing to the same f
 _TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # what _atomic_write's mkstemp names look like
 
 
+_held: dict[tuple[Path, int], int] = {}  # (out folder, thread) -> depth: the lock is re-entrant
+
+
 @contextlib.contextmanager
 def locked(out: Path, wait: float | None = None):
     """Hold out/.lectern/lock (flock) so two builds, or a build and clean, never write at once.
 
     A second build waits up to `wait` seconds (LOCK_WAIT) for the first, then gives up with an
-    OutputError. The lock goes with the process, so a killed build never leaves it held.
+    OutputError. The lock goes with the process, so a killed build never leaves it held. It is
+    re-entrant within a thread: a whole build may hold it around its plan-render-write phases
+    while write_outputs takes it again.
     """
+    out = out.resolve()
+    key = (out, threading.get_ident())
+    if key in _held:
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
     wait = LOCK_WAIT if wait is None else wait
     state = out / STATE_DIR
     state.mkdir(parents=True, exist_ok=True)
@@ -44,9 +59,13 @@ def locked(out: Path, wait: float | None = None):
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise OutputError(f"another Lectern build is writing to {out} and did not finish within "
-                                      f"{wait:.0f} s: wait for it, or choose another --out") from None
+                                      f"{wait:g} s: wait for it, or choose another --out") from None
                 time.sleep(0.05)
-        yield
+        _held[key] = 1
+        try:
+            yield
+        finally:
+            del _held[key]
     finally:
         os.close(fd)  # closing releases the lock
 
