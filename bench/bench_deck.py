@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,12 @@ from lectern.render.deck import render_deck  # noqa: E402
 from lectern.render.theme import make_env  # noqa: E402
 
 BUDGET = 150_000  # bytes, the 30-slide deck without pictures
+FIGURE_BODY = re.compile(r'<div class="figure-body">.*?</div>', re.S)
+
+
+def without_figures(html: str) -> int:
+    """Bytes of a deck with the bodies of its figures (pictures, chart SVG) left out."""
+    return len(FIGURE_BODY.sub("", html).encode())
 
 
 def kb(n: int) -> str:
@@ -76,8 +83,9 @@ def build_course(scale: str, work: Path) -> dict | None:
         return {"scale": scale, "error": (proc.stdout + proc.stderr)[-500:]}
     decks = sorted((out / "slides").glob("*.html"))
     sizes = [d.stat().st_size for d in decks]
+    bare = [without_figures(d.read_text("utf-8")) for d in decks]
     result = {"scale": scale, "decks": len(decks), "build_s": wall, "largest_deck_bytes": max(sizes),
-              "all_decks_bytes": sum(sizes)}
+              "largest_deck_without_figures_bytes": max(bare), "all_decks_bytes": sum(sizes)}
     pandoc = shutil.which("pandoc")
     if not pandoc:
         try:
@@ -109,7 +117,7 @@ def main() -> None:
     args = parser.parse_args()
 
     results: dict = {"render": [], "courses": []}
-    print("render_deck (DeckView → HTML, fonts warm):")
+    print("render_deck (DeckView → HTML, fonts warm; 'pictures' are small data-URI images, else SVG charts):")
     for n in (30, 600):
         for images in (False, True):
             r = time_render(n, images, args.repeat)
@@ -135,7 +143,9 @@ def main() -> None:
                     print(f"  course {scale}: build failed: {r['error']}")
                     continue
                 line = (f"course {scale}: {r['decks']} deck(s), build --only deck {r['build_s']:.2f} s, "
-                        f"largest deck {kb(r['largest_deck_bytes'])}, all {kb(r['all_decks_bytes'])}")
+                        f"largest deck {kb(r['largest_deck_bytes'])} "
+                        f"({kb(r['largest_deck_without_figures_bytes'])} without figures), "
+                        f"all {kb(r['all_decks_bytes'])}")
                 if "pandoc_revealjs_s" in r:
                     line += (f"; pandoc revealjs {r['pandoc_revealjs_s']:.2f} s, "
                              f"largest {kb(r['pandoc_largest_html_bytes'])} + reveal.js from a CDN")

@@ -117,3 +117,19 @@ def test_bundled_course_has_no_overflowing_slide(browser, bundled_decks):
         problems += [f"{deck.name}: console error {e}" for e in watch.errors]
         problems += [f"{deck.name}: request {u}" for u in watch.foreign()]
     assert problems == []
+
+
+def test_benchmark_lecture_within_size_budget(tmp_path):
+    """bench/gen_course.py's 30-slide lecture: its deck, figures left out, stays under 150 kB."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from bench_deck import without_figures
+        from gen_course import generate
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+
+    course = generate(tmp_path / "course", "S")
+    (deck,) = build(course, tmp_path / "out")
+    html = deck.read_text("utf-8")
+    assert html.count('class="slide ') >= 30
+    assert without_figures(html) < 150_000
