@@ -1,0 +1,133 @@
+"""The printed slide is the slide on screen: every block's box in WeasyPrint's layout of the slides
+PDF matches the box Chromium gives it in the deck (within a few CSS pixels of the 1280×720 canvas).
+
+The handout and the script draw the same laid-out slide, only scaled, so this covers all three.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deck_browser import ARGS, CHROMIUM, need_chromium
+from deck_fixture import make_deck
+from lectern.pipeline import check
+from lectern.render import handout
+from lectern.render.deck import render_deck
+from lectern.render.theme import make_env, theme_dirs
+from lectern.resolve import resolve
+
+pytestmark = [pytest.mark.browser, pytest.mark.pdf]
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "mini"
+TOLERANCE = 4.0  # CSS px on the 1280×720 canvas
+
+# Every block-level element of a slide, keyed by its path of (index, tag) from the slide element,
+# as [left, top, width, height] relative to the slide, in canvas pixels.
+BOXES_JS = """(n) => {
+  window.lectern.go(n);
+  const s = document.querySelector('section.slide[data-n="' + n + '"]');
+  s.querySelectorAll('[data-step]').forEach(e => e.classList.add('shown'));
+  const o = s.getBoundingClientRect(); const k = 1280 / o.width; const out = {};
+  function walk(el, path) {
+    let i = 0;
+    for (const c of el.children) {
+      if (c.classList.contains('slide-anchor') || c.classList.contains('notes')) continue;
+      const p = path + '/' + i + c.tagName.toLowerCase(); i++;
+      if (c.namespaceURI !== 'http://www.w3.org/1999/xhtml') continue;
+      const cs = getComputedStyle(c);
+      if (cs.display !== 'inline' && cs.display !== 'none') {
+        const r = c.getBoundingClientRect();
+        out[p] = [(r.left - o.left) * k, (r.top - o.top) * k, r.width * k, r.height * k];
+      }
+      walk(c, p);
+    }
+  }
+  walk(s, ''); return out; }"""
+
+
+def chromium_boxes(html: str, numbers: list[int]) -> dict[int, dict[str, list[float]]]:
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.set_content(html)
+        page.wait_for_function("() => window.lectern && window.lectern.slideCount > 0")
+        boxes = {n: page.evaluate(BOXES_JS, n) for n in numbers}
+        browser.close()
+    return boxes
+
+
+def _walk(box):
+    yield box
+    for child in getattr(box, "children", ()) or ():
+        if type(child).__name__ == "AbsolutePlaceholder":
+            child = child._box
+        yield from _walk(child)
+
+
+def weasy_boxes(document) -> dict[int, dict[str, list[float]]]:
+    """The same boxes from WeasyPrint's layout of the slides PDF (one slide a page)."""
+    result = {}
+    for page in document.pages:
+        section = next(b for b in _walk(page._page_box)
+                       if getattr(b, "element_tag", None) == "section"
+                       and "slide" in (b.element.get("class") or "").split())
+        paths: dict[int, str] = {}
+
+        def index(element, path):
+            i = 0
+            for child in element:
+                if not isinstance(child.tag, str):
+                    continue
+                classes = (child.get("class") or "").split()
+                if "slide-anchor" in classes or "notes" in classes:
+                    continue
+                p = f"{path}/{i}{child.tag.split('}')[-1]}"
+                i += 1
+                paths[id(child)] = p
+                if not child.tag.startswith("{"):
+                    index(child, p)
+        index(section.element, "")
+        x0, y0 = section.border_box_x(), section.border_box_y()
+        out: dict[str, list[float]] = {}
+        for box in _walk(section):
+            element = getattr(box, "element", None)
+            kind = type(box).__name__
+            if element is None or id(element) not in paths or paths[id(element)] in out:
+                continue
+            if kind in ("BlockBox", "FlexBox", "GridBox", "BlockReplacedBox", "TableBox"):
+                out[paths[id(element)]] = [box.border_box_x() - x0, box.border_box_y() - y0,
+                                           box.border_width(), box.border_height()]
+        result[int(section.element.get("data-n"))] = out
+    return result
+
+
+def mismatches(deck, env, roots) -> list[str]:
+    document = handout.handout_document("slides", deck, env, roots, "A4")
+    printed = weasy_boxes(document)
+    screen = chromium_boxes(render_deck(deck, env), sorted(printed))
+    bad = []
+    for n in sorted(printed):
+        assert screen[n], f"slide {n}: no boxes measured in Chromium"
+        for path, want in screen[n].items():
+            got = printed[n].get(path)
+            if got is None:
+                bad.append(f"slide {n} {path}: not laid out in print")
+            elif max(abs(a - b) for a, b in zip(want, got)) > TOLERANCE:
+                bad.append(f"slide {n} {path}: screen {[round(v) for v in want]} print {[round(v) for v in got]}")
+    return bad
+
+
+def test_every_kind_of_slide_prints_as_it_shows():
+    need_chromium()
+    assert mismatches(make_deck(), make_env(), theme_dirs(None)) == []
+
+
+def test_fixture_course_prints_as_it_shows():
+    need_chromium()
+    checked = check(FIXTURE)
+    resolved = resolve(checked.course, checked.markup, checked.marks)
+    env = make_env(checked.course.templates)
+    roots = [checked.course.root, *theme_dirs(checked.course.templates)]
+    assert mismatches(resolved.decks["intro"], env, roots) == []
