@@ -70,7 +70,7 @@ def _point_lines(points, width: int, depth: int = 0) -> float:
 
 
 def load_of(slide: SlideView, layout: str) -> float:
-    """Lines of body text a slide holds at the normal type size (the body fits about 13)."""
+    """Lines of body text a slide holds at 32 px type (the body fits about 13 of them)."""
     width = LINE_CHARS // 2 if layout == "split" else LINE_CHARS
     n = _point_lines(slide.points, width)
     if slide.quote:
@@ -81,7 +81,7 @@ def load_of(slide: SlideView, layout: str) -> float:
             per = max(_lines(plain(t.html), max(8, 96 // len(slide.timeline))) for t in slide.timeline)
             n += 2.2 + per * 0.8
         else:
-            per_entry = (0.85 + _lines(plain(t.html), int(LINE_CHARS / 2 / 0.82) - 4) * 0.82 + 0.45
+            per_entry = (0.75 + _lines(plain(t.html), int(LINE_CHARS / 2 / 0.82) - 4) * 0.75 + 0.45
                          for t in slide.timeline)
             n += sum(per_entry) / 2 + 1
     n += sum(_lines(plain(f.html), LINE_CHARS * 2) * 0.6 for f in slide.footnotes)
@@ -94,13 +94,18 @@ def load_of(slide: SlideView, layout: str) -> float:
     return n
 
 
+# The most load each type size holds, with a margin: the body's capacity grows with the square of
+# the type size shrinking (36, 32, 28, 25, 22 px; beyond the last, 19 px).
+DENSITY_LIMITS = (9.2, 11.7, 15.3, 19.2, 24.7)
+
+
 def density_of(slide: SlideView, layout: str) -> int:
-    """0 (roomy) to 4 (smallest type): how much the theme shrinks type so the slide never overflows."""
+    """0 (largest type) to 5 (smallest): how far the theme shrinks type so the slide never overflows."""
     load = load_of(slide, layout)
-    for level, limit in enumerate((12.0, 13.8, 17.0, 20.5)):
+    for level, limit in enumerate(DENSITY_LIMITS):
         if load <= limit:
             return level
-    return 4
+    return len(DENSITY_LIMITS)
 
 
 def _reference_cost(entry: BibEntry) -> float:
