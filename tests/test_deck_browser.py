@@ -300,3 +300,18 @@ def test_text_never_overflows_even_when_too_much(browser, tmp_path):
     finally:
         page.close()
     assert watch.errors == []
+
+
+def test_keys_work_after_following_a_citation_link(open_deck):
+    page = open_deck("#/3")
+    page.locator("#slide-3 .cite a").click()
+    page.wait_for_function("lectern.current === 15")
+    page.keyboard.press("Space")
+    assert page.evaluate("lectern.current") == 16
+
+
+def test_blocked_speaker_window_is_explained(open_deck):
+    page = open_deck("#/3")
+    page.evaluate("window.open = () => null")
+    page.keyboard.press("s")
+    assert "blocked the speaker window" in page.locator(".notice").inner_text()

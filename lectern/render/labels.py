@@ -13,6 +13,7 @@ EN = {
     "lectures": "Lectures", "minutes": "minutes", "slides_n": "slides", "slide_1": "slide",
     "deck": "Slides", "handout": "Handout", "notes_pdf": "Speaker notes", "guide": "Study guide",
     "guide_meta": "the whole course as a book", "footer": "The slides work offline: open them straight from the folder; press ? in a deck for its keys.",
+    "popup_blocked": "The browser blocked the speaker window: allow pop-ups for this file.",
 }
 ES = {
     "slide": "Diapositiva", "of": "de", "help_title": "Teclas", "close": "Cerrar", "close_esc": "Cerrar (Esc)",
@@ -27,6 +28,7 @@ ES = {
     "lectures": "Clases", "minutes": "minutos", "slides_n": "diapositivas", "slide_1": "diapositiva",
     "deck": "Diapositivas", "handout": "Apuntes", "notes_pdf": "Notas del orador", "guide": "Guía de estudio",
     "guide_meta": "todo el curso como libro", "footer": "Las diapositivas funcionan sin conexión: ábralas desde la carpeta; pulse ? en una presentación para ver sus teclas.",
+    "popup_blocked": "El navegador bloqueó la ventana del orador: permita las ventanas emergentes para este archivo.",
 }
 FR = {
     "slide": "Diapositive", "of": "sur", "help_title": "Touches", "close": "Fermer", "close_esc": "Fermer (Échap)",
@@ -41,6 +43,7 @@ FR = {
     "lectures": "Cours", "minutes": "minutes", "slides_n": "diapositives", "slide_1": "diapositive",
     "deck": "Diapositives", "handout": "Polycopié", "notes_pdf": "Notes de l’orateur", "guide": "Guide d’étude",
     "guide_meta": "tout le cours en un livre", "footer": "Les diapositives fonctionnent hors ligne : ouvrez-les depuis le dossier ; appuyez sur ? dans une présentation pour ses touches.",
+    "popup_blocked": "Le navigateur a bloqué la fenêtre de l’orateur : autorisez les fenêtres surgissantes pour ce fichier.",
 }
 DE = {
     "slide": "Folie", "of": "von", "help_title": "Tasten", "close": "Schließen", "close_esc": "Schließen (Esc)",
@@ -54,6 +57,7 @@ DE = {
     "time_used": "Verbrauchte Zeit", "lectures": "Vorlesungen", "minutes": "Minuten", "slides_n": "Folien",
     "slide_1": "Folie", "deck": "Folien", "handout": "Handout", "notes_pdf": "Notizen", "guide": "Studienbuch",
     "guide_meta": "der ganze Kurs als Buch", "footer": "Die Folien funktionieren offline: direkt aus dem Ordner öffnen; ? in einer Präsentation zeigt die Tasten.",
+    "popup_blocked": "Der Browser hat das Referentenfenster blockiert: Pop-ups für diese Datei erlauben.",
 }
 TABLES = {"en": EN, "es": ES, "fr": FR, "de": DE}
 

@@ -40,6 +40,8 @@ function show(n, direction, step) {
   if (!count || n === current) return false;
   const previous = current;
   if (previous) {
+    const focused = document.activeElement;
+    if (focused && slides[previous - 1].contains(focused)) focused.blur();  // keys go to the deck again
     slides[previous - 1].classList.remove('current');
     slides[previous - 1].setAttribute('aria-hidden', 'true');
   }

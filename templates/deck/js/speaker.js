@@ -63,6 +63,9 @@ function openSpeaker() {
   const url = location.href.split('#')[0] + '#/' + at.n;
   peer = window.open(url, NAME, 'popup,width=1280,height=800');
   sent = '';
+  if (!peer) {
+    document.dispatchEvent(new CustomEvent('lectern:notice', { detail: { text: word('popup_blocked', 'The browser blocked the speaker window: allow pop-ups for this file.') } }));
+  }
 }
 
 document.addEventListener('keydown', (e) => {

@@ -63,6 +63,22 @@ document.addEventListener('keydown', (e) => {
 });
 if (blackout) blackout.addEventListener('click', () => black(false));
 
+// lectern:notice {text}: a short message at the foot of the window (e.g. a blocked pop-up).
+let notice = null;
+let noticeTimer = 0;
+document.addEventListener('lectern:notice', (e) => {
+  if (!notice) {
+    notice = document.createElement('div');
+    notice.className = 'notice';
+    notice.setAttribute('role', 'status');
+    document.body.appendChild(notice);
+  }
+  notice.textContent = e.detail.text;
+  notice.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => { notice.hidden = true; }, 5000);
+});
+
 let idle = 0;
 document.addEventListener('mousemove', () => {
   document.body.classList.add('pointer-active');
