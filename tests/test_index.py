@@ -58,3 +58,12 @@ def test_readable_on_a_phone(tmp_path, page_html):
     assert body_px >= 16
     assert target >= 44  # touch targets at least 44 px high
     assert watch.errors == [] and watch.foreign() == []
+
+
+def test_course_templates_restyle_the_page(tmp_path):
+    (tmp_path / "index.html.j2").write_text(
+        '{% extends "index-layout.html.j2" %}{% block styles %}:root{--accent:#006400}{% endblock %}'
+        '{% block footer %}<footer>Our own footer</footer>{% endblock %}')
+    out = render_index(make_index(), make_env(tmp_path), embed_fonts=False)
+    assert ":root{--accent:#006400}" in out and "<footer>Our own footer</footer>" in out
+    assert "The slides work offline" not in out and 'href="slides/revolution.html"' in out

@@ -31,7 +31,10 @@ const fitted = new WeakSet();
 function fit(list, again) {
   list = list.filter((s) => s && (again || !fitted.has(s)));
   if (!list.length) return;
-  for (const s of list) s.classList.add('measuring');
+  for (const s of list) {
+    s.classList.add('measuring');
+    if (again) s.style.removeProperty('--fit');  // measure afresh (fonts may have changed)
+  }
   // Read all first (one layout), then shrink only the slides that need it.
   let pending = list.filter(overflows);
   let f = 1;
