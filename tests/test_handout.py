@@ -322,3 +322,19 @@ def _walk(box):
     yield box
     for child in getattr(box, "children", ()) or ():
         yield from _walk(child)
+
+
+def test_long_speaker_notes_still_fit_one_page_a_slide(built):
+    from dataclasses import replace
+
+    from markupsafe import Markup
+    deck = built.decks["second"]
+    sentence = "The strike committees met every night in the union hall and argued about the next step. "
+    long_notes = [Markup("<p>" + sentence * (n // len(sentence)) + "</p>") for n in (1300, 2100, 3500, 5300)]
+    slides = [replace(deck.slides[2], notes=notes) for notes in long_notes]
+    long_deck = replace(deck, slides=[replace(s, number=i, id=f"slide-{i}") for i, s in enumerate(slides, 1)])
+    for paper in ("A4", "letter"):
+        reader = PdfReader(io.BytesIO(handout.render_notes(long_deck, built.env, built.roots, paper)))
+        assert len(reader.pages) == len(slides), paper
+        for page in reader.pages:
+            assert "union hall" in page.extract_text()

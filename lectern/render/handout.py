@@ -105,6 +105,7 @@ def paper_of(name: str) -> Paper:
         raise RenderError(f"unknown paper {name!r}: use {' or '.join(PAPERS)}") from None
 
 
+NOTES_LIMITS = (1400, 2200, 3600)  # characters of speaker notes per type size (see handout.css)
 LABEL_H = 6.0  # the "Slide 7 · section" line above each slide on a handout
 
 
@@ -159,9 +160,12 @@ def _plain(markup: object) -> str:
 
 
 def notes_size(notes: object) -> int:
-    """How much to shrink the speaker notes so they fit under the slide on one page."""
+    """How much to shrink the speaker notes so they fit under the slide on one page (0 to 3).
+
+    Past about 5,500 characters (A4) the notes run on to a second page rather than shrink further.
+    """
     n = len(_plain(notes))
-    return 0 if n <= 1500 else 1 if n <= 2400 else 2
+    return next((i for i, limit in enumerate(NOTES_LIMITS) if n <= limit), len(NOTES_LIMITS))
 
 
 def entries(deck: DeckView, per_page: int) -> list[Entry]:
