@@ -151,6 +151,23 @@ def test_bibliography_prints_exactly_the_cited_works_with_working_links(built):
     assert {e.id for e in guide.bibliography} <= linked, linked
 
 
+def test_each_note_call_links_to_its_note_on_the_same_page(built):
+    guide, result, reader, texts, _ = built
+    names = reader.named_destinations
+    calls = {}
+    for number, page in enumerate(reader.pages):
+        for annot in page.get("/Annots", []) or []:
+            annot = annot.get_object()
+            action = annot.get("/A")
+            dest = annot.get("/Dest") or (action.get("/D") if action else None)
+            if isinstance(dest, str) and dest.startswith("fn-"):
+                calls[str(dest)] = number
+    notes = [n for c in guide.chapters for n in c.footnotes]
+    assert set(calls) == {n.id for n in notes}
+    for note_id, page in calls.items():
+        assert reader.get_destination_page_number(names[note_id]) == page
+
+
 def test_bookmarks_chapters_sections_and_appendices(built):
     guide, result, reader, texts, _ = built
     outline = reader.outline

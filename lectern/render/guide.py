@@ -30,7 +30,7 @@ from .guide_labels import labels_for
 
 TEMPLATE = "guide/guide.html.j2"
 MAX_ATTEMPTS = 5  # layouts of one part while footnotes are misplaced
-RANGE_RE = re.compile(r"(\d)([–—-])(\d)")
+RANGE_RE = re.compile(r"\d+[–—-]\d+")
 BLOCK_RE = re.compile(r"<(p|li|dd|dt|blockquote|figcaption|h2|h3)(?=[\s>])")
 # WeasyPrint 70 drops or pushes off a note when a paragraph has exactly one line left on a page
 # (orphans) and it makes room for the second line by moving notes to the next page. For the
@@ -106,10 +106,36 @@ def extra_questions(chapter: Chapter) -> list[Markup]:
 
 
 def keep_ranges(html: object) -> Markup:
-    """No line break inside a number range ("1959–1990"): word joiners around the dash."""
+    """No line break inside a number range ("1959–1990"): such ranges go in a nowrap span."""
     parts = re.split(r"(<[^>]*>)", str(html))  # text between tags only, never attributes
     return Markup("".join(part if part.startswith("<") else
-                          RANGE_RE.sub("\\1\u2060\\2\u2060\\3", part) for part in parts))
+                          RANGE_RE.sub(r'<span class="nobr">\g<0></span>', part) for part in parts))
+
+
+NOTE_RE = re.compile(r'<span class="footnote" id="([^"]+)"[^>]*>')
+SPAN_RE = re.compile(r"<span\b|</span>")
+
+
+def link_note_calls(html: str) -> str:
+    """After each footnote, an empty link laid over its call, pointing at the note (WeasyPrint
+    makes links only of <a>, and a note holding citation links cannot sit inside one)."""
+    out, pos = [], 0
+    for match in NOTE_RE.finditer(html):
+        if match.start() < pos:
+            continue  # a note inside a note: only the outer one gets a link
+        depth, end = 0, None
+        for tag in SPAN_RE.finditer(html, match.start()):
+            depth += 1 if tag.group() == "<span" else -1
+            if depth == 0:
+                end = tag.end()
+                break
+        if end is None:
+            break
+        out.append(html[pos:end])
+        out.append(f'<a class="fn-link" href="#{match.group(1)}" aria-label="note"></a>')
+        pos = end
+    out.append(html[pos:])
+    return "".join(out)
 
 
 def number_blocks(html: str) -> str:
@@ -169,7 +195,7 @@ class GuideRenderer:
         ends and lay it out again (at most MAX_ATTEMPTS times), keeping the best layout."""
         ids = [n.id for n in notes]
         if ids:
-            html = number_blocks(html)
+            html = number_blocks(link_note_calls(html))
         nudged: list[str] = []
         pushed: list[str] = []
         best: PartLayout | None = None
