@@ -20,17 +20,20 @@ sections:
 """
 
 
+REFERENCES = """
+- id: known2016
+  type: book
+  author: [{family: Known, given: Kim}]
+  issued: {date-parts: [[2016]]}
+  title: A Book
+"""
+
+
 def course_with(tmp_path, lecture: str, course_extra: str = "", extra_files: dict | None = None):
     files = {
         "course.yaml": "title: T\nauthor: A\nbibliography: references.yaml\nlectures:\n  - lectures/one.yaml\n"
                        + course_extra + "\n",
-        "references.yaml": """
-            - id: known2016
-              type: book
-              author: [{family: Known, given: Kim}]
-              issued: {date-parts: [[2016]]}
-              title: A Book
-            """,
+        "references.yaml": REFERENCES,
         "lectures/one.yaml": lecture,
     }
     files.update(extra_files or {})
@@ -53,13 +56,7 @@ TEN_MISTAKES = {
           - lectures/missing.yaml
           - other/one.yaml
         """,
-    "references.yaml": """
-        - id: known2016
-          type: book
-          author: [{family: Known, given: Kim}]
-          issued: {date-parts: [[2016]]}
-          title: A Book
-        """,
+    "references.yaml": REFERENCES,
     "lectures/one.yaml": """
         title: One
         duration: soon
