@@ -206,8 +206,9 @@ def main() -> None:
             if result.marp:
                 print(result.marp.line())
                 slides_pdf = next(t for t in timings if t.what == "slides")
-                print(f"  Lectern slides PDF / Marp PDF, wall per slide: "
-                      f"{(slides_pdf.wall / slides_pdf.slides) / (result.marp.wall / result.marp.slides):.2f}x")
+                print(f"  Lectern slides PDF / Marp PDF, per slide: "
+                      f"{(slides_pdf.wall / slides_pdf.slides) / (result.marp.wall / result.marp.slides):.2f}x wall, "
+                      f"{(slides_pdf.cpu / slides_pdf.slides) / (result.marp.cpu / result.marp.slides):.2f}x CPU")
             else:
                 print(f"  marp: {result.marp_note}")
             results.append(result)
