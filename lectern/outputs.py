@@ -102,10 +102,13 @@ def _safe_target(out: Path, rel: str) -> Path:
 
 
 def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_extra: dict | None = None) -> list[str]:
-    """Write each file through a temporary file and an atomic rename; the manifest last.
+    """Write every file, then the manifest, so that a failure changes nothing.
 
-    A failure (full disk, no permission) raises OutputError and leaves every file either as it
-    was or wholly new: never half-written.
+    Each file (and the manifest) is first written in full to a temporary file beside its target
+    and flushed; only when all of them are on disk are they renamed into place, the manifest last.
+    A full disk or a permission error therefore raises OutputError with the previous outputs
+    exactly as they were; a kill between two renames leaves each file old or wholly new. Builds
+    writing to the same folder take turns (see `locked`).
     """
     out = out_dir.resolve()
     written: list[str] = []
@@ -113,23 +116,46 @@ def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_extra: dict |
         out.mkdir(parents=True, exist_ok=True)
         with locked(out):
             manifest = read_manifest(out)
-            targets = {rel: _safe_target(out, rel) for rel in files}
-            _remove_leftovers({out, out / STATE_DIR} | {t.parent for t in targets.values() if t.parent.is_dir()})
-            for rel, data in files.items():
-                _atomic_write(targets[rel], data)
-                written.append(rel)
-            manifest["files"] = sorted(set(manifest.get("files", [])) | set(written))
+            before = manifest.get("files")
+            before = [f for f in before if isinstance(f, str)] if isinstance(before, list) else []
+            manifest["files"] = sorted(set(before) | set(files))
             if manifest_extra:
                 manifest.update(manifest_extra)
-            state = out / STATE_DIR
-            state.mkdir(exist_ok=True)
-            _atomic_write(state / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
+            targets = {rel: _safe_target(out, rel) for rel in files}
+            targets[STATE_DIR + "/" + MANIFEST] = out / STATE_DIR / MANIFEST  # staged with the rest, renamed last
+            contents = dict(files)
+            contents[STATE_DIR + "/" + MANIFEST] = json.dumps(manifest, indent=1, sort_keys=True).encode()
+            _remove_leftovers({out, out / STATE_DIR} | {t.parent for t in targets.values() if t.parent.is_dir()})
+            staged: dict[str, str] = {}
+            try:
+                for rel, data in contents.items():
+                    staged[rel] = _stage(targets[rel], data)
+                for rel in contents:
+                    os.replace(staged[rel], targets[rel])
+                    del staged[rel]
+                    if rel in files:
+                        written.append(rel)
+            finally:
+                for tmp in staged.values():
+                    with contextlib.suppress(OSError):
+                        os.unlink(tmp)
     except OSError as exc:
         raise OutputError(_os_message(exc, out_dir)) from None
     return written
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
+    tmp = _stage(target, data)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _stage(target: Path, data: bytes) -> str:
+    """Write data to a temporary file beside target, flushed to disk; returns its path."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -138,13 +164,11 @@ def _atomic_write(target: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
+    return tmp
 
 
 def _os_message(exc: OSError, out_dir: Path) -> str:
