@@ -205,6 +205,7 @@ class Loader:
             lecture = self.lecture(path, lecture_id)
             if lecture is not None:
                 course.lectures.append(lecture)
+        course.listed_ids = set(seen)  # type: ignore[attr-defined]  # loaded or not: validate skips broken ones
         if "lectures" in keys and not self.list(keys["lectures"], "lectures") and keys["lectures"].value is not None:
             pass
         if "lectures" in keys and not keys["lectures"].value:

@@ -108,8 +108,9 @@ def _charts(course: Course) -> list[Problem]:
 def _lecture_links(course: Course) -> list[Problem]:
     ids = [lecture.id for lecture in course.lectures]
     problems = []
+    unreadable = set(getattr(course, "listed_ids", ())) - set(ids)  # their own errors are reported already
     for item in [*course.timeline, *course.glossary]:
-        if item.lecture is not None and item.lecture not in ids:
+        if item.lecture is not None and item.lecture not in ids and item.lecture not in unreadable:
             close = difflib.get_close_matches(item.lecture, ids, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; the lectures are {', '.join(ids)}"
             problems.append(Problem(item.pos, f"there is no lecture '{item.lecture}'{hint}"))
