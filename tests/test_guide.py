@@ -288,3 +288,34 @@ def test_chapter_questions_are_not_printed_twice():
     html = GuideRenderer(guide, make_env(None), [Path(".")]).html("chapter", 1, chapter)
     for question in chapter.questions:
         assert html.count(str(question)) == 1
+
+
+def test_a_note_longer_than_a_page_fails_the_guide_naming_it(tmp_path: Path):
+    guide = make_guide(chapters=1, seed=2, sections=1, paragraphs=3)
+    chapter = guide.chapters[0]
+    note = chapter.footnotes[0]
+    long_text = " ".join(["An endless note that no page can hold."] * 260)
+    section = chapter.sections[0]
+    old = f'data-n="1">{note.html}</span>'
+    assert old in str(section.reading)
+    section.reading = type(section.reading)(str(section.reading).replace(old, f'data-n="1">{long_text}</span>'))
+    result = render_guide(guide, make_env(None), [tmp_path])
+    errors = [p for p in result.problems if p.severity == "error"]
+    assert any("footnote 1 of chapter 1 is too long" in p.message and p.pos == note.pos for p in errors), result.problems
+
+
+def test_a_course_stylesheet_that_breaks_footnotes_is_caught(tmp_path: Path):
+    """A course's own guide.css with fractional @footnote borders (the WeasyPrint bug): the
+    build is told which notes left their page instead of printing them silently elsewhere."""
+    theme = tmp_path / "templates" / "guide"
+    theme.mkdir(parents=True)
+    default = Path(__file__).resolve().parent.parent / "templates" / "guide" / "guide.css"
+    theme.joinpath("guide.css").write_text(
+        default.read_text() + "\n@page { @footnote { border-top: .5pt solid; margin-top: 8pt; padding-top: 0; } }\n")
+    guide = make_guide(chapters=1, seed=4, sections=2, paragraphs=5)
+    result = render_guide(guide, make_env(tmp_path / "templates"), [tmp_path])
+    misplaced = [p for p in result.problems if "footnote" in p.message]
+    assert misplaced
+    assert all(p.pos.path == "lectures/lecture-1.yaml" for p in misplaced)
+    strict = render_guide(guide, make_env(tmp_path / "templates"), [tmp_path], strict=True)
+    assert {p.severity for p in strict.problems if "footnote" in p.message} == {"error"}
