@@ -338,3 +338,13 @@ def test_long_speaker_notes_still_fit_one_page_a_slide(built):
         assert len(reader.pages) == len(slides), paper
         for page in reader.pages:
             assert "union hall" in page.extract_text()
+
+
+def test_running_head_does_not_repeat_the_lecture_number(built):
+    from dataclasses import replace
+
+    from markupsafe import Markup
+    deck = built.decks["second"]
+    assert handout.lecture_label(deck) == "Lecture 2: The second lecture"
+    titled = replace(deck, title=Markup("Lecture 2: Afterwards"), plain_title="Lecture 2: Afterwards")
+    assert handout.lecture_label(titled) == "Lecture 2: Afterwards"

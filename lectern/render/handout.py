@@ -187,7 +187,9 @@ def lecture_label(deck: DeckView) -> str:
     """"Lecture 2: Title" when the title slide knows the lecture's number, else the title."""
     number = deck.slides[0].meta.get("lecture", "") if deck.slides else ""
     number = _plain(number)
-    return f"{number}: {deck.plain_title}" if number else deck.plain_title
+    if not number or deck.plain_title.casefold().startswith(number.casefold()):
+        return deck.plain_title  # "Lecture 1: …" already says so
+    return f"{number}: {deck.plain_title}"
 
 
 def font_css(roots: list[Path]) -> str:
