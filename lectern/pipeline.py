@@ -20,6 +20,8 @@ from .pool import PDF_KINDS, PdfJob, PdfPool
 from .problems import ContentError, Problem, RenderError
 from .report import Reporter
 
+PARTS_DIR = "parts"  # under out_dir/.lectern/: the guide's laid-out chapters, kept between builds
+
 # Heavy stages (markdown-it, the citation engine, Jinja, the renderers) are imported inside the
 # phases that need them, so that a build with nothing to do returns in a blink.
 
@@ -50,6 +52,7 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     loaded: bool = True  # False when fingerprints showed nothing changed and the course was not read
+    details: dict = field(default_factory=dict)  # per output, what its renderer reported (guide parts)
 
 
 @dataclass
@@ -141,7 +144,9 @@ def build(course_dir: Path, out_dir: Path, options: BuildOptions | None = None,
         reporter.phase("render")
         pool = pools.get() if any(p.kind in PDF_KINDS for p in stale) else None
         early = _EarlyWriter(out_dir, state, planned, reporter) if options.decks_first else None
-        files, layout = render_outputs(course, stale, pool, reporter, early)  # 5 render
+        parts = (out_dir.resolve() / outputs.STATE_DIR / PARTS_DIR, snapshot.theme_digest())
+        rendered = render_outputs(course, stale, pool, reporter, early, parts)  # 5 render
+        files, layout = rendered.files, rendered.problems
         reporter.phase("verify")
         problems = [p for found in layout.values() for p in found]
         _gate(course, checked.markup, checked.marks, problems, options.strict, reporter)  # 6 verify
@@ -150,6 +155,7 @@ def build(course_dir: Path, out_dir: Path, options: BuildOptions | None = None,
             reporter.warning(warning)
         reporter.phase("write")
         _remember(state, snapshot, planned, files, layout, checked.warnings, options)
+        state.extra.update({f"details:{name}": value for name, value in rendered.details.items()})
         written = outputs.write_outputs(out_dir, files, state.to_manifest())  # 7 write, manifest last
         reporter.written(written)
         written = sorted(set(written) | set(early.written if early else []))
@@ -161,7 +167,7 @@ def build(course_dir: Path, out_dir: Path, options: BuildOptions | None = None,
     seconds = time.perf_counter() - started
     reporter.summary(len(written), len(skipped), seconds, str(out_dir))
     return BuildResult(built=written, skipped=skipped, warnings=checked.warnings + problems + kept,
-                       seconds=seconds)
+                       seconds=seconds, details=rendered.details)
 
 
 class _Pools:
@@ -270,11 +276,19 @@ def _extra_inputs(course: Course) -> list[str]:
     return [course_relative(p, course.root) for p in paths]
 
 
+@dataclass
+class Rendered:
+    files: dict[str, bytes]  # path in out_dir: bytes
+    problems: dict[str, list[Problem]]  # layout problems, by output
+    details: dict[str, object]  # what a renderer reports besides (the guide: parts laid out or kept)
+
+
 # ---- 5 render -----------------------------------------------------------------------------------
 
 def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, reporter: Reporter,
                    early: Callable[[dict[str, bytes]], None] | None = None,
-                   ) -> tuple[dict[str, bytes], dict[str, list[Problem]]]:
+                   parts: tuple[Path, str] | None = None,
+                   ) -> Rendered:
     """Render the stale outputs into memory: {path in out_dir: bytes}, and layout problems by output.
 
     PDFs go to the worker pool first (the guide, the longest, leading); decks and the course page
@@ -285,13 +299,15 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
     roots = [course.root, *theme_dirs(course.templates)]
     files: dict[str, bytes] = {}
     problems: dict[str, list[Problem]] = {}
+    details: dict[str, object] = {}
     pdfs = [p for p in stale if p.kind in PDF_KINDS]
     futures: dict[Future, Planned] = {}
     if pdfs:
         assert pool is not None, "PDFs need the worker pool"
         for p in pdfs:
             reporter.output_started(p.name)
-            futures[pool.submit(PdfJob(p.name, p.kind, p.view, course.templates, roots, course.paper))] = p
+            store = parts if p.kind == "guide" else None
+            futures[pool.submit(PdfJob(p.name, p.kind, p.view, course.templates, roots, course.paper, store))] = p
     env = make_env(course.templates) if len(pdfs) < len(stale) else None
     for p in stale:
         if p.kind in PDF_KINDS:
@@ -309,19 +325,26 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
         early(files)
         files = {}
     from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
     errors = []
     for future in as_completed(futures):
-        result = future.result()
+        try:
+            result = future.result()
+        except BrokenProcessPool:  # a worker died (out of memory, killed, a crash in a C library)
+            errors.append(f"{futures[future].name}: the process laying it out stopped unexpectedly")
+            continue
         if result.error:
             errors.append(result.error)
             continue
         files[result.name] = result.data
+        if result.payload is not None:
+            details[result.name] = result.payload
         if result.problems:
             problems[result.name] = list(result.problems)
         reporter.output_done(result.name, result.seconds)
     if errors:
         raise RenderError("\n".join(errors))
-    return files, problems
+    return Rendered(files, problems, details)
 
 
 class _EarlyWriter:

@@ -32,6 +32,7 @@ class PdfJob:
     templates: Path | None  # the course's templates/ (the worker makes its own Jinja environment)
     roots: list[Path]  # folders the layout may read files from
     paper: str = "A4"
+    store: tuple[Path, str] | None = None  # guide: (folder, salt) where laid-out parts are kept
 
 
 @dataclass
@@ -72,7 +73,13 @@ def run_job(job: PdfJob) -> JobResult:
     result = JobResult(job.name)
     try:
         env = _env(job.templates)
-        if job.kind == "guide":
+        if job.kind == "guide" and job.store is not None:
+            from .render.chapters import PartStore, part_summary, render_guide_cached
+            store = PartStore(*job.store)
+            rendered = render_guide_cached(job.view, env, job.roots, store)
+            result.data, result.problems = rendered.pdf, list(rendered.problems)
+            result.payload = {"parts": part_summary(rendered), "reused": store.hits, "laid_out": store.misses}
+        elif job.kind == "guide":
             from .render.guide import render_guide
             rendered = render_guide(job.view, env, job.roots)
             result.data, result.problems = rendered.pdf, list(rendered.problems)

@@ -1,0 +1,297 @@
+"""The study guide by part: each chapter's laid-out pages kept between builds, so an edit re-lays out one.
+
+`render.guide` lays the book out part by part (front matter, each chapter, each appendix) and
+joins the pages. This module keeps each part's laid-out pages on disk, keyed by the exact HTML
+the part was laid out from (which holds its first page number) plus the theme and Lectern's
+code, so a build lays out again only the parts whose text changed, and the parts after one
+whose length changed (their page numbers moved). The assembly, contents, bookmarks, links and
+footnote checks stay those of `render_guide`: this module only swaps in a renderer whose
+`layout` looks in the store first.
+
+Pages are stored pickled; the one object that cannot be (WeasyPrint's font configuration,
+which wraps fontconfig and Pango pointers) is written as a reference and replaced, on
+loading, by the configuration of a document laid out from the same theme in this process.
+
+Run in a PDF worker (it imports WeasyPrint):
+
+    result = render_guide_cached(guide, env, roots, PartStore(out / ".lectern" / "parts", salt))
+    speculate_chapter(guide, env, roots, store, chapter_id, first_folio)   # warm one part, in parallel
+"""
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import guide as guide_module
+from . import pdf
+
+STORE_FORMAT = 1
+_SWAP = threading.Lock()
+
+
+@dataclass
+class StoredPart:
+    """What a part's layout left behind, apart from its pages."""
+
+    kind: str
+    key: str
+    pages: int
+    check: object  # pdf.FootnoteCheck or None
+    attempts: int
+    log: list[str]
+    refused: list[str]
+    extra: dict = field(default_factory=dict)  # nudged / pushed blocks, whatever PartLayout carries
+
+
+def _placeholder(cls, box, layout_done):
+    placeholder = cls(box)
+    object.__setattr__(placeholder, "_layout_done", layout_done)
+    return placeholder
+
+
+def _reduce_placeholder(obj):
+    # an absolutely positioned box's placeholder forwards every attribute to its box, which
+    # plain unpickling cannot rebuild: make it again from its box
+    return _placeholder, (type(obj), object.__getattribute__(obj, "_box"),
+                          object.__getattribute__(obj, "_layout_done"))
+
+
+class _Pickler(pickle.Pickler):
+    """Pages as data; the process-bound objects they point to are written as references."""
+
+    def __init__(self, file, protocol=None):
+        super().__init__(file, protocol)
+        self.dispatch_table = copyreg.dispatch_table.copy()
+        absolute = sys.modules.get("weasyprint.layout.absolute")
+        if absolute is not None:
+            self.dispatch_table[absolute.AbsolutePlaceholder] = _reduce_placeholder
+
+    def persistent_id(self, obj):
+        name = type(obj).__name__
+        if name == "FontConfiguration":
+            return "font-config"
+        if name == "LayoutContext":  # pictures (SVG charts) keep the context they were laid out in
+            return "layout-context"
+        if isinstance(obj, pdf.URLFetcher):
+            return "url-fetcher"
+        if name == "function" and obj.__qualname__ == "flex_children.<locals>.<lambda>":
+            return "not-floated"  # flex items get `is_floated = lambda: False` in place of the method
+        return None
+
+
+def _not_floated() -> bool:
+    return False
+
+
+class _DrawingContext:
+    """What a stored SVG picture may ask of its layout context when drawn: fonts, and nothing fetched."""
+
+    def __init__(self, font_config):
+        self.font_config = font_config
+
+    def get_image_from_uri(self, *args, **kwargs):
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, font_config):
+        super().__init__(file)
+        self.font_config = font_config
+
+    def persistent_load(self, pid):
+        if pid == "font-config":
+            return self.font_config
+        if pid == "layout-context":
+            return _DrawingContext(self.font_config)
+        if pid == "url-fetcher":
+            return pdf.ConfinedFetcher([])
+        if pid == "not-floated":
+            return _not_floated
+        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+
+
+class PartStore:
+    """Laid-out parts on disk: `<digest>.pkl` each, written atomically; unused ones pruned."""
+
+    def __init__(self, folder: Path, salt: str = ""):
+        self.folder = Path(folder)
+        self.salt = salt
+        self.used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+        self.unstored: list[str] = []  # parts that could not be pickled (laid out again next time)
+
+    def key(self, kind: str, html: str, note_ids: list[str]) -> str:
+        h = hashlib.blake2b(digest_size=20)
+        for piece in (str(STORE_FORMAT), self.salt, kind, "\x1f".join(note_ids), html):
+            h.update(piece.encode("utf-8"))
+            h.update(b"\x00")
+        return h.hexdigest()
+
+    def load(self, digest: str, font_config) -> tuple[StoredPart, list] | None:
+        path = self.folder / f"{digest}.pkl"
+        try:
+            with path.open("rb") as fh:
+                meta = pickle.load(fh)
+                pages = _Unpickler(fh, font_config).load()
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
+                ValueError, IndexError):
+            return None
+        if not isinstance(meta, StoredPart) or len(pages) != meta.pages:
+            return None
+        self.used.add(digest)
+        return meta, pages
+
+    def save(self, digest: str, meta: StoredPart, pages: list) -> None:
+        buf = io.BytesIO()
+        try:
+            pickle.dump(meta, buf, protocol=5)
+            _Pickler(buf, protocol=5).dump(pages)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
+            self.unstored.append(f"{meta.kind} {meta.key}: {exc}")
+            return  # a part that cannot be kept is simply laid out again next time
+        self.used.add(digest)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".part.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(buf.getvalue())
+            os.replace(tmp, self.folder / f"{digest}.pkl")
+        except OSError:
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(tmp)
+
+    def prune(self, keep: set[str] | None = None) -> None:
+        """Remove stored parts this build did not use (and stray temporary files)."""
+        keep = self.used if keep is None else keep
+        try:
+            entries = list(self.folder.iterdir())
+        except OSError:
+            return
+        for entry in entries:
+            if entry.suffix in (".pkl", ".tmp") and entry.stem not in keep:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+
+
+class _Document:
+    """A stand-in for a weasyprint.Document of stored pages: pages, and what was refused."""
+
+    def __init__(self, base, pages: list, refused: list[str]):
+        self._real = base.copy(pages)
+        self.pages = pages
+        self.url_fetcher = pdf.ConfinedFetcher([])
+        self.url_fetcher.refused = list(refused)
+
+    def copy(self, pages="all"):
+        return self._real.copy(self.pages if pages == "all" else pages)
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+def _renderer_class(store: PartStore):
+    base = guide_module.GuideRenderer
+
+    class StoringRenderer(base):
+        """GuideRenderer whose parts come from the store when their HTML was laid out before."""
+
+        def layout(self, kind, key, html, notes, first_folio=1):
+            digest = store.key(kind, html, [n.id for n in notes])
+            blank = guide_module._blank(self)  # a document of this theme: its font configuration
+            found = store.load(digest, blank.font_config)
+            if found is not None:
+                meta, pages = found
+                store.hits += 1
+                part = guide_module.PartLayout(kind, key, _Document(blank, pages, meta.refused), first_folio,
+                                               check=meta.check, log=list(meta.log))
+                part.attempts = meta.attempts
+                for name, value in meta.extra.items():
+                    setattr(part, name, value)
+                return part
+            store.misses += 1
+            part = super().layout(kind, key, html, notes, first_folio)
+            extra = {name: getattr(part, name) for name in ("nudged", "pushed") if hasattr(part, name)}
+            meta = StoredPart(kind, key, len(part.document.pages), part.check, part.attempts, list(part.log),
+                              list(getattr(part.document.url_fetcher, "refused", [])), extra)
+            store.save(digest, meta, part.document.pages)
+            return part
+
+    return StoringRenderer
+
+
+@contextlib.contextmanager
+def _storing(store: PartStore):
+    """render_guide with the storing renderer (one guide at a time in a worker process)."""
+    with _SWAP:
+        original = guide_module.GuideRenderer
+        guide_module.GuideRenderer = _renderer_class(store)
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 20000))  # box trees are deep
+        try:
+            yield
+        finally:
+            guide_module.GuideRenderer = original
+            sys.setrecursionlimit(limit)
+
+
+def render_guide_cached(guide, env: jinja2.Environment, roots: list[Path], store: PartStore):
+    """`render_guide`, re-using every part laid out before from the same HTML; prunes the rest."""
+    with _storing(store):
+        result = guide_module.render_guide(guide, env, roots)
+    store.prune()
+    return result
+
+
+def speculate_chapter(guide, env: jinja2.Environment, roots: list[Path], store: PartStore,
+                      chapter_id: str, first_folio: int) -> int:
+    """Lay out one chapter as if it began on `first_folio` and store it; returns its page count.
+
+    Run in parallel with other work before the guide is assembled: when the guess of the first
+    page is right (it usually is: the folio of the last build), assembly finds the part stored.
+    """
+    chapter = next(c for c in guide.chapters if c.id == chapter_id)
+    renderer = _renderer_class(store)(guide, env, roots)
+    html = renderer.html("chapter", first_page=first_folio, chapter=chapter)
+    part = renderer.layout("chapter", chapter.id, html, chapter.footnotes, first_folio)
+    return len(part.document.pages)
+
+
+@dataclass
+class ChapterJob:
+    """What a worker needs to lay out one chapter ahead of assembly."""
+
+    guide: object
+    chapter_id: str
+    first_folio: int
+    store: Path
+    salt: str
+
+
+def run_chapter_job(job: ChapterJob, env: jinja2.Environment, roots: list[Path]):
+    """Pool entry point for `kind="chapter"`: (page count, problems)."""
+    with contextlib.ExitStack():
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 20000))
+        try:
+            pages = speculate_chapter(job.guide, env, roots, PartStore(job.store, job.salt),
+                                      job.chapter_id, job.first_folio)
+        finally:
+            sys.setrecursionlimit(limit)
+    return pages, []
+
+
+def part_summary(result) -> list[tuple[str, str, int, int]]:
+    """(kind, key, first page index, page count) of each laid-out part: for the manifest."""
+    return [(p.kind, p.key, p.first_index, len(p.document.pages)) for p in result.parts]
