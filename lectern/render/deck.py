@@ -19,7 +19,7 @@ JS_MODULES = ("scale", "nav", "steps", "ui", "overview", "speaker", "help", "tou
 CSS_FILES = ("deck/deck.css",)
 OPTIONAL_CSS = "deck/custom.css"  # a course's templates/ may add this to restyle the theme
 
-# A slide's body holds about 15 lines of LINE_CHARS characters at the normal type size (density 0).
+# Characters in a line across the slide at 32 px; a body holds about 13 such lines (see load_of).
 LINE_CHARS = 76
 FONTS_MARK = "/*@lectern-fonts@*/"
 _FN_REF = re.compile(r'data-fn="([^"]+)"')
