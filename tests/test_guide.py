@@ -183,6 +183,12 @@ def test_bookmarks_chapters_sections_and_appendices(built):
     assert reader.get_destination_page_number(chapter_item) == physical(result, result.folios[guide.chapters[0].id])
 
 
+def test_the_theme_css_gives_weasyprint_nothing_to_ignore(built):
+    guide, result, reader, texts, _ = built
+    assert [line for part in result.parts for line in part.log] == []
+    assert all(not part.document.url_fetcher.refused for part in result.parts)
+
+
 def test_metadata_page_size_and_internal_links(built):
     guide, result, reader, texts, _ = built
     assert reader.metadata.title == guide.plain_title
@@ -319,3 +325,23 @@ def test_a_course_stylesheet_that_breaks_footnotes_is_caught(tmp_path: Path):
     assert all(p.pos.path == "lectures/lecture-1.yaml" for p in misplaced)
     strict = render_guide(guide, make_env(tmp_path / "templates"), [tmp_path], strict=True)
     assert {p.severity for p in strict.problems if "footnote" in p.message} == {"error"}
+
+
+def test_a_note_called_in_a_chapter_title_stays_out_of_contents_heads_and_bookmarks(tmp_path: Path):
+    from markupsafe import Markup
+
+    from lectern.view import Footnote
+
+    guide = make_guide(chapters=1, seed=6, sections=1, paragraphs=6)
+    chapter = guide.chapters[0]
+    chapter.footnotes = [Footnote(0, "fn-1-0", Markup("Title note text."), Pos("lectures/lecture-1.yaml", 1, 8))] + chapter.footnotes
+    chapter.title = Markup(f'{chapter.plain_title}<span class="footnote" id="fn-1-0" data-n="*">Title note text.</span>')
+    result = render_guide(guide, make_env(None), [tmp_path])
+    assert [p for p in result.problems if "footnote" in p.message] == []
+    reader = pypdf.PdfReader(io.BytesIO(result.pdf))
+    assert [i.title for i in reader.outline if not isinstance(i, list)][1] == f"1. {chapter.plain_title}"
+    assert "Title note text" not in reader.pages[2].extract_text()  # the contents
+    part = next(p for p in result.parts if p.kind == "chapter")
+    assert part.check.places["fn-1-0"].note_page == 1  # on the opener, with its call
+    for page in part.document.pages[1:]:
+        assert "Title note" not in " ".join(margin_texts(page).values())

@@ -15,6 +15,7 @@ and the part is laid out again, keeping the best layout.
 """
 from __future__ import annotations
 
+import html as htmllib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,23 +117,46 @@ NOTE_RE = re.compile(r'<span class="footnote" id="([^"]+)"[^>]*>')
 SPAN_RE = re.compile(r"<span\b|</span>")
 
 
+def _note_spans(html: str):
+    """(start, end) of each outermost footnote span in `html`."""
+    pos = 0
+    for match in NOTE_RE.finditer(html):
+        if match.start() < pos:
+            continue
+        depth = 0
+        for tag in SPAN_RE.finditer(html, match.start()):
+            depth += 1 if tag.group() == "<span" else -1
+            if depth == 0:
+                pos = tag.end()
+                yield match.start(), pos
+                break
+        else:
+            return
+
+
+def without_notes(html: object) -> Markup:
+    """A title without the footnotes it calls (for the contents, running heads, bookmarks)."""
+    text, out, pos = str(html), [], 0
+    for start, end in _note_spans(text):
+        out.append(text[pos:start])
+        pos = end
+    out.append(text[pos:])
+    return Markup("".join(out))
+
+
+def plain_text(html: object) -> str:
+    """The text of an HTML fragment, footnotes left out."""
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", str(without_notes(html)))).strip()
+
+
 def link_note_calls(html: str) -> str:
     """After each footnote, an empty link laid over its call, pointing at the note (WeasyPrint
     makes links only of <a>, and a note holding citation links cannot sit inside one)."""
     out, pos = [], 0
-    for match in NOTE_RE.finditer(html):
-        if match.start() < pos:
-            continue  # a note inside a note: only the outer one gets a link
-        depth, end = 0, None
-        for tag in SPAN_RE.finditer(html, match.start()):
-            depth += 1 if tag.group() == "<span" else -1
-            if depth == 0:
-                end = tag.end()
-                break
-        if end is None:
-            break
+    for start, end in _note_spans(html):
+        note_id = NOTE_RE.match(html, start).group(1)
         out.append(html[pos:end])
-        out.append(f'<a class="fn-link" href="#{match.group(1)}" aria-label="note"></a>')
+        out.append(f'<a class="fn-link" href="#{note_id}" aria-label="note"></a>')
         pos = end
     out.append(html[pos:])
     return "".join(out)
@@ -175,6 +199,8 @@ class GuideRenderer:
         self.appendices = appendices_of(guide, self.labels)
         self.env = env.overlay()
         self.env.filters["keep_ranges"] = keep_ranges
+        self.env.filters["without_notes"] = without_notes
+        self.env.filters["plain_text"] = plain_text
         self.template = self.env.get_template(TEMPLATE)
         self.fonts = fonts_url(env)
         self.chapter_numbers = {c.id: c.number for c in guide.chapters}
@@ -277,7 +303,7 @@ def render_guide(guide: GuideView, env: jinja2.Environment, roots: list[Path],
 
     combined = front.document.copy(pages)
     combined._lectern_parts = parts  # keep every part's fonts alive until the PDF is written
-    meta = pdf.PdfMeta(title=guide.plain_title, authors=[a.strip() for a in guide.author.split(",") if a.strip()] or [guide.author],
+    meta = pdf.PdfMeta(title=plain_text(guide.title), authors=[a.strip() for a in guide.author.split(",") if a.strip()] or [guide.author],
                        lang=guide.lang, date=guide.date, subject=labels_for(guide.lang)["study_guide"])
     labels = [pdf.PageLabel(0, "r", 1)] + ([pdf.PageLabel(front_count, "D", 1)] if front_count < len(pages) else [])
     data = pdf.write_pdf(combined, meta, page_labels=labels)
