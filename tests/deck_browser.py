@@ -24,11 +24,13 @@ class Watch:
 
     errors: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)  # stopped by the deck's content policy
 
     def attach(self, page) -> None:
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("request", lambda r: self.requests.append(r.url))
+        page.on("requestfailed", lambda r: "csp" in (r.failure or "").lower() and self.blocked.append(r.url))
 
     def foreign(self) -> list[str]:
         return [u for u in self.requests if not u.startswith(("file:", "data:", "about:blank"))]

@@ -1,6 +1,8 @@
 """A lecture's DeckView becomes one self-contained HTML deck: slides, theme CSS, runtime JS, fonts."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import html as htmlmod
 import json
 import re
@@ -208,14 +210,23 @@ def theme_css(env: jinja2.Environment) -> str:
     return minify_css("\n".join(parts)).replace("</style", "<\\/style")
 
 
+def content_policy(script: str) -> str:
+    """The deck's Content-Security-Policy: nothing loads from anywhere but the file and data:
+    URIs, and no script runs but the runtime itself (by its hash), whatever a course's text holds."""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
+            "img-src data:; font-src data:; media-src data:; base-uri 'none'; form-action 'none'")
+
+
 def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = True) -> str:
     """The deck as one HTML document that needs nothing outside itself (works from file://)."""
     slides = prepare(deck)
     template = env.get_template("deck/deck.html.j2")
     words = labels(deck.lang)
     words_json = json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
+    script = "\n" + runtime_js(env) + "\n"  # exactly the text between <script> and </script>
     page = template.render(deck=deck, slides=slides, slide_count=len(slides), L=words,
                            labels_json=Markup(words_json), css=Markup(theme_css(env)),
-                           js=Markup(runtime_js(env)), fonts=Markup(FONTS_MARK))
+                           js=Markup(script), csp=Markup(content_policy(script)), fonts=Markup(FONTS_MARK))
     fonts = font_face_css(text_of(page), italic_text_of(page)) if embed_fonts else ""
     return page.replace(FONTS_MARK, fonts, 1)
