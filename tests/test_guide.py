@@ -345,3 +345,29 @@ def test_a_note_called_in_a_chapter_title_stays_out_of_contents_heads_and_bookma
     assert part.check.places["fn-1-0"].note_page == 1  # on the opener, with its call
     for page in part.document.pages[1:]:
         assert "Title note" not in " ".join(margin_texts(page).values())
+
+
+def test_words_are_hyphenated_and_headings_kept_with_what_follows(built):
+    from weasyprint.formatting_structure import boxes
+
+    guide, result, reader, texts, _ = built
+    lines = [line for text in texts for line in text.splitlines()]
+    assert sum(line.rstrip().endswith("\u2010") for line in lines) > 10  # hyphenated by lang "en"
+    headings = 0
+    for part in result.parts:
+        if part.kind != "chapter":
+            continue
+        for page in part.document.pages:
+            body = [b for b in page._page_box.children
+                    if not isinstance(b, (boxes.MarginBox, boxes.FootnoteAreaBox))]
+            line_tops = [box.position_y for root in body for box in pdf._walk(root)
+                         if isinstance(box, boxes.LineBox)]
+            for root in body:
+                for box in pdf._walk(root):
+                    element = getattr(box, "element", None)
+                    if (isinstance(box, boxes.BlockBox) and element is not None and element.tag in ("h2", "h3")
+                            and box.element_tag in ("h2", "h3")):
+                        headings += 1
+                        below = [y for y in line_tops if y > box.position_y + box.margin_height() - 1]
+                        assert below, f"heading {''.join(element.itertext())!r} ends a page"
+    assert headings > 10
