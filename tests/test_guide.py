@@ -240,7 +240,7 @@ def test_letter_paper_and_another_language(tmp_path: Path):
 
 def _fake_part(guide, places) -> PartLayout:
     check = pdf.FootnoteCheck({p.id: p for p in places})
-    return PartLayout("chapter", guide.chapters[0].id, document=None, first_index=10, check=check)
+    return PartLayout("chapter", guide.chapters[0].id, document=None, first_folio=11, check=check)
 
 
 def test_a_lost_note_is_an_error_naming_the_note_and_its_source_line():

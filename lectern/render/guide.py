@@ -192,7 +192,6 @@ class GuideRenderer:
 
     def __init__(self, guide: GuideView, env: jinja2.Environment, roots: list[Path]):
         self.guide = guide
-        self.env = env
         self.roots = [Path(r) for r in roots] + theme_roots(env)
         self.base = Path(roots[0]) if roots else Path.cwd()
         self.labels = labels_for(guide.lang)
@@ -229,7 +228,8 @@ class GuideRenderer:
             log: list[str] = []
             document = pdf.render(with_nudges(html, nudged, pushed), self.base, self.roots, log=log)
             check = pdf.check_footnotes(document, ids)
-            part = PartLayout(kind, key, document, first_folio, check=check, log=log)
+            part = PartLayout(kind, key, document, first_folio, check=check, log=log,
+                              nudged=sorted(set(nudged), key=int), pushed=sorted(set(pushed), key=int))
             if best is None or _score(check) < _score(best.check):
                 best = part
             bad = check.lost + check.moved
@@ -245,8 +245,6 @@ class GuideRenderer:
             if (len(set(nudged)), len(set(pushed))) == tried:
                 break  # nothing new to try
         best.attempts = attempt
-        best.nudged = sorted(set(nudged), key=int)
-        best.pushed = sorted(set(pushed), key=int)
         return best
 
 
@@ -303,7 +301,7 @@ def render_guide(guide: GuideView, env: jinja2.Environment, roots: list[Path],
 
     combined = front.document.copy(pages)
     combined._lectern_parts = parts  # keep every part's fonts alive until the PDF is written
-    meta = pdf.PdfMeta(title=plain_text(guide.title), authors=[a.strip() for a in guide.author.split(",") if a.strip()] or [guide.author],
+    meta = pdf.PdfMeta(title=plain_text(guide.title), authors=[guide.author],
                        lang=guide.lang, date=guide.date, subject=labels_for(guide.lang)["study_guide"])
     labels = [pdf.PageLabel(0, "r", 1)] + ([pdf.PageLabel(front_count, "D", 1)] if front_count < len(pages) else [])
     data = pdf.write_pdf(combined, meta, page_labels=labels)
@@ -325,7 +323,7 @@ def _problems(guide: GuideView, parts: list[PartLayout], strict: bool) -> list[P
         for place in part.check.places.values():
             chapter, note = notes[place.id]
             where = f"footnote {note.number} of chapter {chapter.number}"
-            first = part.first_index + 1
+            first = part.first_folio  # pages as printed (and as PDF viewers label them)
             if place.note_page is None:
                 problems.append(Problem(note.pos, (
                     f"{where} is missing from the laid-out study guide (WeasyPrint dropped it near "
