@@ -337,7 +337,8 @@ def _problems(guide: GuideView, parts: list[PartLayout], strict: bool) -> list[P
             elif place.call_page is not None and place.note_page != place.call_page:
                 gap = place.note_page - place.call_page
                 message = (f"{where} is printed on page {first + place.note_page - 1}, "
-                           f"{gap} page{'s' if abs(gap) != 1 else ''} after its call on page "
+                           f"{abs(gap)} page{'s' if abs(gap) != 1 else ''} "
+                           f"{'after' if gap > 0 else 'before'} its call on page "
                            f"{first + place.call_page - 1}")
                 severity = "warning" if gap == 1 and not strict else "error"
                 problems.append(Problem(note.pos, message, severity))
