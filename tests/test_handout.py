@@ -348,3 +348,23 @@ def test_running_head_does_not_repeat_the_lecture_number(built):
     assert handout.lecture_label(deck) == "Lecture 2: The second lecture"
     titled = replace(deck, title=Markup("Lecture 2: Afterwards"), plain_title="Lecture 2: Afterwards")
     assert handout.lecture_label(titled) == "Lecture 2: Afterwards"
+
+
+def test_a_crowded_slide_shrinks_to_fit_its_cell_not_clipped(built, tmp_path):
+    from dataclasses import replace
+
+    from markupsafe import Markup
+
+    from lectern.view import PointView
+    deck = built.decks["second"]
+    base = next(s for s in built.decks["intro"].slides if s.footnotes)
+    text = "A long point about the sugar harvest and the unions of Havana, one of many: number {}"
+    crowded = replace(base, number=3, id="slide-3", points=[PointView(Markup(text.format(k))) for k in range(24)])
+    deck = replace(deck, slides=[*deck.slides[:2], crowded])
+    pdf_path = tmp_path / "crowded.pdf"
+    pdf_path.write_bytes(handout.render_handout(deck, built.env, built.roots, "A4"))
+    assert len(PdfReader(pdf_path).pages) == 1
+    g = handout.handout_geometry("A4")
+    in_cell = inside(words(pdf_path)[0], g.cell_box(2))
+    assert tokens(slide_text(crowded)) <= in_cell
+    assert {str(k) for k in range(24)} <= in_cell  # the last point too: nothing cut off at the foot

@@ -25,6 +25,7 @@ from ..view import DeckView
 from . import pdf
 from .deck import SlideRender, prepare, theme_css
 from .fonts import FACES, FAMILY
+from .labels import labels
 from .theme import DEFAULT_THEME, read_asset
 
 SLIDE_W_PX = 1280  # the deck's canvas (deck.css --slide-w, --slide-h)
@@ -149,6 +150,7 @@ class Entry:
     notes_size: int = 0  # notes: 0 normal, 1 small, 2 smallest type, so a script stays one page a slide
     bookmark_level: int = 1  # PDF outline: title, sections, questions and references at 1, slides at 2
     bookmark_label: str = ""
+    fit: float | None = None  # the deck's --fit: type shrunk so a crowded slide is not clipped
 
 
 _TAGS = re.compile(r"<[^>]*>")
@@ -168,10 +170,16 @@ def notes_size(notes: object) -> int:
     return next((i for i, limit in enumerate(NOTES_LIMITS) if n <= limit), len(NOTES_LIMITS))
 
 
-def entries(deck: DeckView, per_page: int) -> list[Entry]:
+def entries(deck: DeckView, per_page: int, fits: dict[int, float] | None = None,
+            only: set[int] | None = None) -> list[Entry]:
+    """The deck's slides (as the deck numbers them) placed on pages; `only` keeps just those numbers."""
+    fits = fits or {}
     out: list[Entry] = []
     section = ""
-    for i, r in enumerate(prepare(deck)):
+    for r in prepare(deck):
+        if only is not None and r.number not in only:
+            continue
+        i = len(out)
         title = _plain(r.slide.title)
         if r.slide.kind == "section":
             section = title
@@ -179,7 +187,8 @@ def entries(deck: DeckView, per_page: int) -> list[Entry]:
             section = ""
         level = 2 if r.slide.kind == "content" else 1
         label = f"{r.number}. {title}" if level == 2 else title
-        out.append(Entry(r, i // per_page + 1, i % per_page, section, notes_size(r.slide.notes), level, label))
+        out.append(Entry(r, i // per_page + 1, i % per_page, section, notes_size(r.slide.notes), level, label,
+                         fits.get(r.number)))
     return out
 
 
@@ -229,8 +238,12 @@ def print_css(env: jinja2.Environment) -> str:
     return "\n".join(parts).replace("</style", "<\\/style")
 
 
-def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str) -> str:
-    """The print document (HTML) for one of KINDS: the deck's slides in the handout templates."""
+def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str,
+               fits: dict[int, float] | None = None, only: set[int] | None = None) -> str:
+    """The print document (HTML) for one of KINDS: the deck's slides in the handout templates.
+
+    `fits` gives crowded slides their --fit (see `fit_slides`); `only` prints just those slides.
+    """
     if kind == "handout":
         geometry = handout_geometry(paper)
     elif kind == "notes":
@@ -239,21 +252,131 @@ def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[P
         geometry = slides_geometry()
     else:
         raise ValueError(f"unknown print kind {kind!r}")
-    items = entries(deck, geometry.per_page)
+    items = entries(deck, geometry.per_page, fits, only)
     env = print_env(env)
     template = env.get_template(f"handout/{kind}.html.j2")
     return template.render(
-        deck=deck, entries=items, slide_count=len(items), g=geometry, kind=kind,
+        deck=deck, entries=items, slide_count=len(prepare(deck)), g=geometry, kind=kind, L=labels(deck.lang),
         page_count=items[-1].page if items else 0, lecture_label=lecture_label(deck),
         fonts=Markup(font_css(roots)), deck_css=Markup(theme_css(env)),
         print_css=Markup(print_css(env)))
 
 
+def _layout(html: str, roots: list[Path], log: list[str] | None = None):
+    return pdf.render(html, base_url=Path(roots[-1]) if roots else Path.cwd(), roots=roots, log=log)
+
+
 def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str,
                      log: list[str] | None = None):
-    """The laid-out WeasyPrint document of a print kind (see `print_html`)."""
-    html = print_html(kind, deck, env, roots, paper)
-    return pdf.render(html, base_url=Path(roots[-1]) if roots else Path.cwd(), roots=roots, log=log)
+    """The laid-out WeasyPrint document of a print kind (see `print_html`).
+
+    Like the deck's runtime (deck/js/scale.js), a slide whose content would run past its box
+    is drawn with smaller type (--fit) rather than clipped: laid out once, the crowded slides
+    are fitted on their own, then the document is laid out again with their --fit.
+    """
+    document = _layout(print_html(kind, deck, env, roots, paper), roots, log)
+    crowded = overflowing(document)
+    if not crowded:
+        return document
+    fits = fit_slides(deck, env, roots, crowded)
+    return _layout(print_html(kind, deck, env, roots, paper, fits), roots, log)
+
+
+# --- crowded slides: the deck's --fit, found on WeasyPrint's layout -----------------------------
+
+INLINE_BOXES = ("TextBox", "InlineBox")
+MIN_FIT = 0.6  # as deck/js/scale.js: type shrinks by 0.05 at a time, never below 60 %
+FIT_STEP = 0.05
+
+
+def _walk(box, out_of_flow: bool = False):
+    """Boxes under `box` with whether they are absolutely positioned (or inside such a box)."""
+    yield box, out_of_flow
+    for child in getattr(box, "children", ()) or ():
+        placed = getattr(child, "_box", None)  # WeasyPrint's placeholder of an absolutely positioned box
+        if placed is not None:
+            yield from _walk(placed, True)
+        else:
+            yield from _walk(child, out_of_flow)
+
+
+def _classes(box) -> list[str]:
+    element = getattr(box, "element", None)
+    return (element.get("class") or "").split() if element is not None and getattr(box, "element_tag", "") else []
+
+
+def _slides(document):
+    """(slide number, box) of every slide laid out in a document."""
+    for page in document.pages:
+        for box, _ in _walk(page._page_box):
+            if getattr(box, "element_tag", None) == "section" and "slide" in _classes(box):
+                yield int(box.element.get("data-n")), box
+
+
+def _overflows(container) -> bool:
+    """Does anything in the normal flow of `container` reach past its padding box (by over 1 px)?"""
+    bottom = container.padding_box_y() + container.padding_height() + 1
+    right = container.padding_box_x() + container.padding_width() + 1
+    for box, out_of_flow in _walk(container):
+        if box is container or out_of_flow or not hasattr(box, "border_height"):
+            continue
+        if type(box).__name__ in INLINE_BOXES:
+            continue  # glyphs may overhang a tight line height; the line box is what counts
+        if box.border_box_y() + box.border_height() > bottom or box.border_box_x() + box.border_width() > right:
+            return True
+    return False
+
+
+def overflowing(document) -> set[int]:
+    """Numbers of the slides whose content does not fit them.
+
+    As deck/js/scale.js measures it: content past the slide, its body, the body's children or
+    the footnotes. And, on paper: a slide broken over two pages (its content ran past the
+    page), or body text reaching into the footnotes or the foot of the slide (a text slide is
+    laid out as blocks in print, so its body does not shrink to show the overflow).
+    """
+    crowded = set()
+    seen: dict[int, int] = {}
+    for number, slide in _slides(document):
+        seen[number] = seen.get(number, 0) + 1
+        parts, body, notes = [slide], None, None
+        for box, out_of_flow in _walk(slide):
+            classes = _classes(box)
+            if "slide-body" in classes and not out_of_flow and body is None:
+                body = box
+                parts += [box] + [c for c in box.children if hasattr(c, "border_height")]
+            elif "footnotes" in classes and notes is None:
+                notes = box
+                parts.append(box)
+        if any(_overflows(part) for part in parts) or (body is not None and _runs_into_foot(slide, body, notes)):
+            crowded.add(number)
+    return crowded | {n for n, count in seen.items() if count > 1}
+
+
+def _runs_into_foot(slide, body, notes) -> bool:
+    """Does the body's text reach below the top of the footnotes, or below the slide's content box?"""
+    limit = slide.content_box_y() + slide.height + 1
+    if notes is not None:
+        limit = min(limit, notes.position_y + 1)  # the footnotes' margin box: their gap above
+    for box, out_of_flow in _walk(body):
+        if box is body or out_of_flow or not hasattr(box, "border_height") or type(box).__name__ in INLINE_BOXES:
+            continue
+        if box.border_box_y() + box.border_height() > limit:
+            return True
+    return False
+
+
+def fit_slides(deck: DeckView, env: jinja2.Environment, roots: list[Path], numbers: set[int]) -> dict[int, float]:
+    """The --fit of each crowded slide: the largest step down from 1 at which it no longer overflows."""
+    fits: dict[int, float] = {}
+    pending = set(numbers)
+    fit = 1.0
+    while pending and fit > MIN_FIT:
+        fit = max(MIN_FIT, round(fit - FIT_STEP, 2))
+        fits.update({n: fit for n in pending})
+        document = _layout(print_html("slides", deck, env, roots, "A4", fits, only=pending), roots)
+        pending &= overflowing(document)
+    return fits
 
 
 TITLES = {"handout": "handout", "notes": "speaker notes", "slides": "slides"}
