@@ -368,3 +368,13 @@ def test_a_crowded_slide_shrinks_to_fit_its_cell_not_clipped(built, tmp_path):
     in_cell = inside(words(pdf_path)[0], g.cell_box(2))
     assert tokens(slide_text(crowded)) <= in_cell
     assert {str(k) for k in range(24)} <= in_cell  # the last point too: nothing cut off at the foot
+
+
+def test_build_only_handouts_makes_no_script_or_slides_pdf(tmp_path):
+    from helpers import copy_fixture, run_cli
+    course = copy_fixture("mini", tmp_path)
+    out = tmp_path / "out"
+    result = run_cli("build", str(course), "--out", str(out), "--only", "handouts")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "handouts").iterdir()) == ["intro.pdf", "second.pdf"]
+    assert not (out / "slides").exists() or not list((out / "slides").glob("*.pdf"))
