@@ -210,15 +210,23 @@ def theme_css(env: jinja2.Environment) -> str:
     return minify_css("\n".join(parts)).replace("</style", "<\\/style")
 
 
-def content_policy(script: str) -> str:
-    """The deck's Content-Security-Policy: nothing loads from anywhere but the file and data:
-    URIs, and no script runs but the runtime itself (by its hash), whatever a course's text holds."""
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    return (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
-            "img-src data:; font-src data:; media-src data:; base-uri 'none'; form-action 'none'")
+def content_policy(script: str, strict: bool = False) -> str:
+    """The deck's Content-Security-Policy: nothing loads from the network, whatever the text holds.
+
+    Pictures, fonts and media come from data: URIs only; scripts only inline (the runtime, and
+    the live-reload script `serve` adds, which may also reach its own server). `strict` also
+    refuses every script but the runtime itself (by its hash): for decks never served live.
+    """
+    scripts = "'unsafe-inline' 'unsafe-eval'"  # eval: automation (Playwright, clickers) may need it
+    if strict:
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+        scripts = f"'sha256-{digest}'"
+    return (f"default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; img-src data:; "
+            "font-src data:; media-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'")
 
 
-def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = True) -> str:
+def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = True,
+                strict_scripts: bool = False) -> str:
     """The deck as one HTML document that needs nothing outside itself (works from file://)."""
     slides = prepare(deck)
     template = env.get_template("deck/deck.html.j2")
@@ -227,6 +235,6 @@ def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = 
     script = "\n" + runtime_js(env) + "\n"  # exactly the text between <script> and </script>
     page = template.render(deck=deck, slides=slides, slide_count=len(slides), L=words,
                            labels_json=Markup(words_json), css=Markup(theme_css(env)),
-                           js=Markup(script), csp=Markup(content_policy(script)), fonts=Markup(FONTS_MARK))
+                           js=Markup(script), csp=Markup(content_policy(script, strict_scripts)), fonts=Markup(FONTS_MARK))
     fonts = font_face_css(text_of(page), italic_text_of(page)) if embed_fonts else ""
     return page.replace(FONTS_MARK, fonts, 1)
