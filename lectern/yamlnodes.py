@@ -157,6 +157,32 @@ def _expanded_size(root: yaml.Node) -> int:
     return sizes[id(root)]
 
 
+MAX_DEPTH = 200  # lists and mappings inside each other; a course needs about ten
+
+
+def _too_deep(text: str) -> bool:
+    """Nesting deeper than MAX_DEPTH, found from the parser's events without building anything.
+
+    libyaml's composer recurses in C: 50,000 nested `[` crashed Python with a segmentation fault
+    and 20,000 took 16 s. Its event parser does not recurse, so depth is measured on events first,
+    but only when the text holds enough brackets or dashes to nest that deep at all.
+    """
+    if text.count("[") + text.count("{") + text.count("- ") + text.count("? ") <= MAX_DEPTH:
+        return False
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return True
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return False  # compose reports the syntax error with its position
+    return False
+
+
 @dataclass
 class YamlFile:
     """The parsed root node of one file (None when it could not be read) and its problems."""
@@ -181,6 +207,9 @@ def read_yaml(path: Path, display: str) -> YamlFile:
         line = raw[: exc.start].count(b"\n") + 1
         return YamlFile(None, [Problem(Pos(display, line, 1), "the file is not UTF-8 text: save it as UTF-8")])
     try:
+        if _too_deep(text):
+            return YamlFile(None, [Problem(Pos(display, 1, 1), f"the YAML is nested more than {MAX_DEPTH} levels "
+                                           "deep: a course never needs that many")])
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
