@@ -6,6 +6,7 @@ is correct, and the user gets one clear message instead of a traceback or a half
 from __future__ import annotations
 
 import errno
+import re
 import json
 import os
 import shutil
@@ -290,3 +291,123 @@ def test_clean_and_build_survive_a_broken_manifest(versions, tmp_path, manifest)
     built = run_build(versions["v1"], out, "--only", "deck")
     assert built.returncode == 0, built.stderr
     assert snapshot(out) == versions["ref"]["v1"]
+
+
+# ---------------------------------------------------------------------------------- size
+def big_course(root: Path, lectures: int, slides: int, notes_per_section: int = 0) -> Path:
+    """A course of `lectures` lectures of three sections, `slides` slides each in all."""
+    import yaml
+    (root / "lectures").mkdir(parents=True, exist_ok=True)
+    names = []
+    for i in range(lectures):
+        sections = [{
+            "title": f"Section {s + 1}",
+            "reading": "Some reading. " * 20 + "".join(f"Claim {k}.^[Note {k} of section {s}.]"
+                                                      for k in range(notes_per_section)),
+            "slides": [{"title": f"Slide {j}", "points": [f"Point {p} about *things*^[slide note {p}]"
+                                                          for p in range(4)], "notes": "Say it."}
+                       for j in range(slides // 3)]} for s in range(3)]
+        (root / "lectures" / f"l{i:03}.yaml").write_text(yaml.safe_dump({"title": f"Lecture {i}", "sections": sections}))
+        names.append(f"lectures/l{i:03}.yaml")
+    (root / "course.yaml").write_text(yaml.safe_dump({"title": "Big", "author": "A", "lectures": names}))
+    return root
+
+
+def peak_child_rss_mb() -> float:
+    import resource
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def test_a_course_of_3000_slides_checks(tmp_path):
+    course = big_course(tmp_path / "big", lectures=100, slides=30)
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "check", str(course)], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "100 lectures" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_course_of_3000_slides_builds_its_decks_in_bounded_memory(tmp_path):
+    course = big_course(tmp_path / "big", lectures=100, slides=30)
+    result = run_build(course, tmp_path / "out", "--only", "deck")
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "out" / "slides").glob("*.html"))) == 100
+    assert peak_child_rss_mb() < 1500  # measured: about 120 MB
+
+
+@pytest.mark.slow
+def test_a_course_of_3000_slides_builds_everything(tmp_path):
+    course = big_course(tmp_path / "big", lectures=100, slides=30)
+    result = subprocess.run(build_cmd(course, tmp_path / "out", "--only", "deck,guide,handouts"),
+                            capture_output=True, text=True, timeout=3600)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "study-guide.pdf").stat().st_size > 100_000
+    assert len(list((tmp_path / "out" / "handouts").glob("*.pdf"))) == 100
+    assert peak_child_rss_mb() < 3000
+
+
+@pytest.mark.slow
+@pytest.mark.pdf
+def test_500_footnotes_in_one_lecture_are_all_placed(tmp_path):
+    course = big_course(tmp_path / "notes", lectures=1, slides=3, notes_per_section=167)
+    result = run_build(course, tmp_path / "out", "--only", "guide,deck")
+    assert result.returncode == 0, result.stderr  # the guide's own check fails the build on a lost note
+    text = subprocess.run(["pdftotext", str(tmp_path / "out" / "study-guide.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    found = set(re.findall(r"Note (\d+) of section (\d)", text))
+    assert len(found) == 501, len(found)
+    deck = (tmp_path / "out" / "slides" / "l000.html").read_text()
+    assert deck.count('class="fn-call"') >= 12
+
+
+def _timed_check(course: Path) -> tuple[subprocess.CompletedProcess, float]:
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "check", str(course)], capture_output=True,
+                            text=True, timeout=600)
+    return result, time.monotonic() - started
+
+
+def test_a_10_mb_yaml_file_is_refused_at_once(tmp_path):
+    course = big_course(tmp_path / "c", lectures=1, slides=3)
+    big = course / "lectures" / "l000.yaml"
+    big.write_text(big.read_text() + "# padding\n" * 1_100_000)
+    result, seconds = _timed_check(course)
+    assert result.returncode == 1, result.stderr
+    assert re.search(r"l000\.yaml:1:1: .*MB", result.stderr), result.stderr
+    assert seconds < 30
+
+
+@pytest.mark.parametrize("text", [
+    "title: x\nsections: *nowhere\n",
+    "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 10) + "]\n" for i in range(8)),
+    "title: " + "[" * 50_000 + "]" * 50_000 + "\n",  # crashed Python (segmentation fault) in libyaml
+    "title: " + "{a: " * 20_000 + "1" + "}" * 20_000 + "\n",  # took 16 s
+    "- " * 20_000 + "x\n",
+], ids=["undefined-alias", "alias-bomb", "deep-lists", "deep-maps", "deep-block"])
+def test_explosive_yaml_is_refused_quickly(tmp_path, text):
+    course = big_course(tmp_path / "c", lectures=1, slides=3)
+    (course / "lectures" / "l000.yaml").write_text(text)
+    result, seconds = _timed_check(course)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert_report_lines(result.stderr)
+    assert seconds < 30
+
+
+def assert_report_lines(stderr: str) -> None:
+    from fuzzlib import assert_report
+    assert_report(stderr)
+
+
+@pytest.mark.slow
+def test_a_2_mb_yaml_file_is_read_in_reasonable_time(tmp_path):
+    course = big_course(tmp_path / "c", lectures=1, slides=3)
+    lecture = course / "lectures" / "l000.yaml"
+    lecture.write_text("title: Big\nsections:\n- title: S\n  slides:\n" + "".join(
+        f"  - title: Slide {i}\n    points: [a, b, 'c d e f g h']\n    notes: some notes about {i}\n"
+        for i in range(21000)))
+    assert 1.5e6 < lecture.stat().st_size < 2 * 1024 * 1024
+    result, seconds = _timed_check(course)
+    assert result.returncode == 0, result.stderr
+    assert seconds < 120
