@@ -7,6 +7,7 @@ out in worker processes while the decks render here.
 """
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -32,7 +33,8 @@ class BuildOptions:
     strict: bool = False  # warnings are errors
     force: bool = False  # rebuild even what is unchanged
     workers: int | None = None  # PDF worker processes; None: one per core
-    decks_first: bool = False  # write decks and the course page before the PDFs are done (serve)
+    write_as_ready: bool = False  # serve: write each output as soon as it is rendered (decks first)
+    cancel: threading.Event | None = None  # serve: set when a newer save makes this build moot
 
 
 @dataclass
@@ -143,9 +145,10 @@ def build(course_dir: Path, out_dir: Path, options: BuildOptions | None = None,
         reporter.plan([p.name for p in stale], skipped)
         reporter.phase("render")
         pool = pools.get() if any(p.kind in PDF_KINDS for p in stale) else None
-        early = _EarlyWriter(out_dir, state, planned, reporter) if options.decks_first else None
+        early = _EarlyWriter(out_dir, state, planned, reporter) if options.write_as_ready else None
+        _check_cancel(options)
         parts = (out_dir.resolve() / outputs.STATE_DIR / PARTS_DIR, snapshot.theme_digest())
-        rendered = render_outputs(course, stale, pool, reporter, early, parts)  # 5 render
+        rendered = render_outputs(course, stale, pool, reporter, early, parts, options.cancel)  # 5 render
         files, layout = rendered.files, rendered.problems
         reporter.phase("verify")
         problems = [p for found in layout.values() for p in found]
@@ -159,9 +162,11 @@ def build(course_dir: Path, out_dir: Path, options: BuildOptions | None = None,
         written = outputs.write_outputs(out_dir, files, state.to_manifest())  # 7 write, manifest last
         reporter.written(written)
         written = sorted(set(written) | set(early.written if early else []))
-    except BaseException:
+    except BaseException as exc:
         reporter.failed()
         pools.close(cancel=True)
+        if isinstance(exc, Cancelled):
+            pools.drop_session_pool()  # its workers may still be busy with the moot build
         raise
     pools.close(cancel=pool is None)  # workers warmed up for nothing: do not wait for their imports
     seconds = time.perf_counter() - started
@@ -189,6 +194,11 @@ class _Pools:
         if self.owned is not None:
             self.owned.close(cancel=cancel)
             self.owned = None
+
+    def drop_session_pool(self) -> None:
+        if self.session is not None and self.session.pool is not None:
+            self.session.pool.close(cancel=True)
+            self.session.pool = None
 
 
 def _nothing_changed(state: BuildState, snapshot: Snapshot, out_dir: Path, options: BuildOptions) -> bool:
@@ -287,13 +297,14 @@ class Rendered:
 
 def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, reporter: Reporter,
                    early: Callable[[dict[str, bytes]], None] | None = None,
-                   parts: tuple[Path, str] | None = None,
+                   parts: tuple[Path, str] | None = None, cancel: threading.Event | None = None,
                    ) -> Rendered:
     """Render the stale outputs into memory: {path in out_dir: bytes}, and layout problems by output.
 
     PDFs go to the worker pool first (the guide, the longest, leading); decks and the course page
     render here meanwhile; then the PDFs are collected as they finish. `early`, when given,
-    receives the HTML outputs as soon as they are ready (and they are not returned again).
+    receives each output as soon as it is ready (HTML at once, then each PDF without layout
+    errors) and it is not returned again. Setting `cancel` stops the wait with `Cancelled`.
     """
     from .render.theme import make_env, theme_dirs
     roots = [course.root, *theme_dirs(course.templates)]
@@ -324,10 +335,19 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
     if early is not None and files:
         early(files)
         files = {}
-    from concurrent.futures import as_completed
+    from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
     errors = []
-    for future in as_completed(futures):
+    pending = set(futures)
+    finished: list[Future] = []
+    while pending or finished:
+        if not finished:
+            done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            finished = list(done)
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            continue
+        future = finished.pop()
         try:
             result = future.result()
         except BrokenProcessPool:  # a worker died (out of memory, killed, a crash in a C library)
@@ -342,13 +362,24 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
         if result.problems:
             problems[result.name] = list(result.problems)
         reporter.output_done(result.name, result.seconds)
+        if early is not None and not any(p.severity == "error" for p in result.problems):
+            early({result.name: files.pop(result.name)})
     if errors:
         raise RenderError("\n".join(errors))
     return Rendered(files, problems, details)
 
 
+class Cancelled(Exception):
+    """A newer save made this build moot (serve starts the next one at once)."""
+
+
+def _check_cancel(options: BuildOptions) -> None:
+    if options.cancel is not None and options.cancel.is_set():
+        raise Cancelled()
+
+
 class _EarlyWriter:
-    """Writes the decks and the course page at once (serve reloads them before the PDFs are done)."""
+    """Writes each output as soon as it is rendered (serve reloads a deck before the PDFs are done)."""
 
     def __init__(self, out_dir: Path, state: BuildState, planned: list[Planned], reporter: Reporter):
         self.out_dir, self.state, self.reporter = out_dir, state, reporter
@@ -369,9 +400,11 @@ class _EarlyWriter:
 def _remember(state: BuildState, snapshot: Snapshot, planned: list[Planned], files: dict[str, bytes],
               problems: dict[str, list[Problem]], warnings: list[Problem], options: BuildOptions) -> None:
     for p in planned:
+        own = [w for w in problems.get(p.name, []) if w.severity == "warning"]
         if p.name in files:
-            own = [w for w in problems.get(p.name, []) if w.severity == "warning"]
             state.outputs[p.name] = OutputRecord(p.key, len(files[p.name]), p.inputs, own)
+        elif p.stale and p.name in state.outputs:  # written as soon as it was ready
+            state.outputs[p.name].warnings = own
     state.snapshot = snapshot.files
     state.last_only = options.only
     state.last_outputs = [p.name for p in planned]

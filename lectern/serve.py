@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import signal
 import threading
 import time
 import traceback
@@ -310,14 +311,17 @@ class Builder:
         self.reporter, self.live, self.session = reporter, live, session
         self.relay = _Relay(reporter, live)
         self.wake = threading.Event()
+        self.cancel = threading.Event()  # set by a save that arrives while a build runs
         self.stopping = threading.Event()
         self.idle = threading.Event()
         self.builds = 0
         self.thread = threading.Thread(target=self._loop, name="lectern-builder", daemon=True)
 
     def request(self) -> None:
+        """Build again; a build under way stops (what it wrote stays) and the new one starts."""
         self.idle.clear()
         self.wake.set()
+        self.cancel.set()
 
     def _loop(self) -> None:
         while not self.stopping.is_set():
@@ -325,15 +329,19 @@ class Builder:
             if self.stopping.is_set():
                 return
             self.wake.clear()
+            self.cancel = threading.Event()
             self.build_once()
             if not self.wake.is_set():
                 self.idle.set()
 
     def build_once(self) -> None:
         self.live.started()
-        options = pipeline.BuildOptions(strict=self.strict, decks_first=True)
+        options = pipeline.BuildOptions(strict=self.strict, write_as_ready=True, cancel=self.cancel)
         try:
             pipeline.build(self.course, self.out, options, self.relay, self.session)
+        except pipeline.Cancelled:
+            self.reporter.info("a newer save arrived: building again")
+            return
         except ContentError as exc:
             self.reporter.error(exc.format_message())
             self.live.failed([str(p) for p in exc.problems])
@@ -446,11 +454,16 @@ def serve(course: Path, out: Path, port: int = 8000, host: str = "127.0.0.1", st
     reporter.info(f"serving {out} at {running.url}  (Ctrl+C stops)")
     if host not in ("127.0.0.1", "localhost", "::1"):
         reporter.info(f"warning: listening on {host}: other machines can read the outputs")
+    def interrupt(signum, frame):  # `kill` stops the server as Ctrl+C does: workers and all
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
     try:
         while not running.stop_event.wait(0.5):
             pass
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         running.stop()
         reporter.info("stopped")

@@ -1,0 +1,309 @@
+"""Benchmark of Lectern's author loop against pandoc, on the synthetic courses of gen_course.py.
+
+    python bench/bench_build.py                       # S and L, pandoc when present
+    python bench/bench_build.py --scales S --repeat 5 --json /tmp/bench.json
+
+Measures, as whole processes (python build.py ...), the median wall time, CPU time and the
+peak memory of any process of the run (the build and its PDF workers) for: a cold build
+(decks + guide, then the default outputs with handouts), a build with nothing changed, a
+one-slide edit and a one-lecture edit; and in `serve`, the time from saving a slide to the
+deck's reload event. The same content goes through pandoc (reveal.js HTML per lecture and a
+WeasyPrint PDF of the book, both with --citeproc) in the same run, and ratios are printed.
+reveal.js itself is not available offline, so pandoc's decks are standalone but not
+self-contained (they link reveal.js); that makes pandoc's deck time a lower bound.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+import gen_course  # noqa: E402
+
+WRAPPER = """
+import json, resource, subprocess, sys, time
+t0 = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+wall = time.perf_counter() - t0
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "cpu": r.ru_utime + r.ru_stime, "peak_mb": r.ru_maxrss / 1024,
+                  "rc": done.returncode, "err": done.stderr.decode("utf-8", "replace")[-2000:]}))
+"""
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+@dataclass
+class Row:
+    scale: str
+    what: str
+    samples: list[Sample] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(s.wall for s in self.samples) if self.samples else float("nan")
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples) if self.samples else float("nan")
+
+    @property
+    def peak(self) -> float:
+        return max((s.peak_mb for s in self.samples), default=float("nan"))
+
+
+def measure(cmd: list[str], cwd: Path = REPO) -> Sample:
+    """Run a command as a child of a small wrapper: wall, CPU and peak RSS of its whole tree."""
+    out = subprocess.run([sys.executable, "-c", WRAPPER, *cmd], cwd=cwd, capture_output=True, text=True, check=True)
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    if data["rc"] != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({data['rc']}):\n{data['err']}")
+    return Sample(data["wall"], data["cpu"], data["peak_mb"])
+
+
+def lectern(course: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, str(REPO / "build.py"), "build", str(course), "--out", str(out), "-q", *extra]
+
+
+def pandoc_binary() -> str | None:
+    try:
+        import pypandoc
+        return pypandoc.get_pandoc_path()
+    except Exception:
+        return shutil.which("pandoc")
+
+
+def bench_scale(scale: str, repeat: int, work: Path, with_pandoc: bool) -> list[Row]:
+    rows: list[Row] = []
+    course = gen_course.generate(work / f"course-{scale}", scale)
+    n_lectures = len(gen_course.lecture_files(course))
+
+    # cold builds, each into an empty folder
+    cold_dg = Row(scale, "cold build, decks + guide")
+    cold_all = Row(scale, "cold build, default outputs (decks, guide, handouts)")
+    for i in range(repeat):
+        out = work / f"out-{scale}-dg-{i}"
+        cold_dg.samples.append(measure(lectern(course, out, "--only", "deck,guide")))
+        shutil.rmtree(out, ignore_errors=True)
+        out = work / f"out-{scale}-all-{i}"
+        cold_all.samples.append(measure(lectern(course, out)))
+        if i < repeat - 1:
+            shutil.rmtree(out, ignore_errors=True)
+    out = work / f"out-{scale}-all-{repeat - 1}"
+    rows += [cold_dg, cold_all]
+
+    nothing = Row(scale, "no-change build")
+    for _ in range(max(3, repeat)):
+        nothing.samples.append(measure(lectern(course, out)))
+    rows.append(nothing)
+
+    slide = Row(scale, "one-slide edit (deck, handout, guide chapter)")
+    for i in range(repeat):
+        gen_course.edit_slide(course, lecture=n_lectures // 2, counter=100 + i)
+        slide.samples.append(measure(lectern(course, out)))
+    rows.append(slide)
+
+    lecture = Row(scale, "one-lecture edit (every slide title and a reading)")
+    for i in range(repeat):
+        gen_course.edit_lecture(course, lecture=n_lectures // 2, counter=200 + i)
+        lecture.samples.append(measure(lectern(course, out)))
+    rows.append(lecture)
+
+    rows.append(serve_reload(scale, course, out, repeat, n_lectures))
+
+    pages = guide_pages(out / "study-guide.pdf")
+    cold_all.note = f"guide {pages} pages" if pages else ""
+    if with_pandoc and pandoc_binary():
+        rows += pandoc_rows(scale, work, repeat)
+    return rows
+
+
+def guide_pages(path: Path) -> int | None:
+    try:
+        import pypdf
+        return len(pypdf.PdfReader(str(path)).pages)
+    except Exception:
+        return None
+
+
+def serve_reload(scale: str, course: Path, out: Path, repeat: int, n_lectures: int) -> Row:
+    """Save one slide, time until the deck's page receives its reload event (serve already running)."""
+    row = Row(scale, "serve: save one slide -> deck reload event")
+    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", str(course), "--out", str(out),
+                             "--port", "0"], cwd=REPO, stderr=subprocess.PIPE, text=True)
+    try:
+        match = re.search(r"at (http://\S+)", proc.stderr.readline())
+        parts = urlsplit(match.group(1))
+        lecture_id = gen_course.lecture_files(course)[n_lectures // 2].stem
+        page = f"slides/{lecture_id}.html"
+        _wait_ok(parts, "/" + page)
+        time.sleep(1.0)  # let the start-up build (nothing changed) finish
+        for i in range(max(3, repeat)):
+            _wait_ok(parts, "/" + page)
+            body = _get(parts, "/" + page)[1]
+            since = int(re.search(rb"since=(\d+)", body).group(1))
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
+            conn.request("GET", f"/__lectern/events?since={since}&page={page}")
+            resp = conn.getresponse()
+            saved = time.perf_counter()
+            gen_course.edit_slide(course, lecture=n_lectures // 2, counter=300 + i)
+            while True:
+                line = resp.fp.readline().decode()
+                if line.startswith("event: reload"):
+                    break
+                if not line:
+                    raise RuntimeError("event stream closed")
+            row.samples.append(Sample(time.perf_counter() - saved, float("nan"), float("nan")))
+            conn.close()
+            time.sleep(0.5)
+            _wait_idle(parts, page)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    row.note = "reload sent once the deck is written; PDFs continue after"
+    return row
+
+
+def _get(parts, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+def _wait_ok(parts, path: str, timeout: float = 1200) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _get(parts, path)[0] == 200:
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"{path} never became available")
+
+
+def _wait_idle(parts, page: str, quiet: float = 2.0, timeout: float = 1200) -> None:
+    """Wait until the server's event stream has been quiet for `quiet` seconds (PDFs done)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        body = _get(parts, "/" + page)[1]
+        gen = re.search(rb"since=(\d+)", body).group(1)
+        if gen == last:
+            return
+        last = gen
+        time.sleep(quiet)
+
+
+def pandoc_rows(scale: str, work: Path, repeat: int) -> list[Row]:
+    pandoc = pandoc_binary()
+    src = gen_course.pandoc_sources(work / f"pandoc-{scale}", scale)
+    folder = src["guide"][0].parent
+    decks = Row(scale, "pandoc: reveal.js decks (standalone, --citeproc)")
+    pdf = Row(scale, "pandoc + WeasyPrint: book PDF (--citeproc, notes)")
+    script = work / f"pandoc-{scale}.sh"
+    deck_cmds = [f"{pandoc} -t revealjs -s --citeproc --bibliography references.yaml {d.name} -o {d.stem}.html"
+                 for d in src["decks"]]
+    script.write_text("set -e\ncd " + str(folder) + "\n" + "\n".join(deck_cmds) + "\n", "utf-8")
+    weasy = shutil.which("weasyprint") or "weasyprint"
+    pdf_script = work / f"pandoc-pdf-{scale}.sh"
+    pdf_script.write_text(
+        f"set -e\ncd {folder}\n{pandoc} -s --citeproc --bibliography references.yaml book.md -o book.html\n"
+        f"{weasy} book.html book.pdf\n", "utf-8")
+    for _ in range(repeat):
+        decks.samples.append(measure(["sh", str(script)]))
+        pdf.samples.append(measure(["sh", str(pdf_script)]))
+    pages = guide_pages(folder / "book.pdf")
+    pdf.note = f"{pages} pages" if pages else ""
+    return [decks, pdf]
+
+
+def ratios(rows: list[Row]) -> list[str]:
+    """The issue's targets, as lines: value, target, and whether it is met."""
+    lines = []
+    for scale in sorted({r.scale for r in rows}):
+        get = {r.what: r for r in rows if r.scale == scale}
+        pd_decks = get.get("pandoc: reveal.js decks (standalone, --citeproc)")
+        pd_pdf = get.get("pandoc + WeasyPrint: book PDF (--citeproc, notes)")
+        cold_dg = get["cold build, decks + guide"]
+        cold_all = get["cold build, default outputs (decks, guide, handouts)"]
+        if pd_decks and pd_pdf:
+            base = pd_decks.wall + pd_pdf.wall
+            lines.append(f"{scale}: cold decks+guide / pandoc decks+PDF = {cold_dg.wall / base:.2f}x (target <= 0.7)")
+            lines.append(f"{scale}: cold default outputs / pandoc decks+PDF = {cold_all.wall / base:.2f}x (target <= 1.0)")
+        lines.append(f"{scale}: no-change build = {get['no-change build'].wall:.2f} s (target < 0.3)")
+        slide = get["one-slide edit (deck, handout, guide chapter)"]
+        lines.append(f"{scale}: one-slide edit / cold = {slide.wall / cold_all.wall:.2f}x (target <= 0.15 at L)")
+        reload = get.get("serve: save one slide -> deck reload event")
+        if reload and reload.samples:
+            lines.append(f"{scale}: serve reload after a save = {reload.wall:.2f} s (target <= 0.3)")
+        peak = max(r.peak for r in rows if r.scale == scale and not r.what.startswith(("pandoc", "serve")))
+        lines.append(f"{scale}: peak memory of any Lectern process = {peak:.0f} MB (target < 600)")
+    return lines
+
+
+def table(rows: list[Row]) -> str:
+    out = ["| scale | measurement | median wall (s) | CPU (s) | peak RSS (MB) | runs | note |",
+           "|---|---|---:|---:|---:|---:|---|"]
+    for r in rows:
+        cpu = "" if r.cpu != r.cpu else f"{r.cpu:.2f}"
+        peak = "" if r.peak != r.peak else f"{r.peak:.0f}"
+        out.append(f"| {r.scale} | {r.what} | {r.wall:.2f} | {cpu} | {peak} | {len(r.samples)} | {r.note} |")
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="S,L")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement at S")
+    parser.add_argument("--repeat-l", type=int, default=1, help="runs per measurement at L")
+    parser.add_argument("--no-pandoc", action="store_true")
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="lectern-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    load = os.getloadavg()[0]
+    rows: list[Row] = []
+    try:
+        for scale in args.scales.split(","):
+            rows += bench_scale(scale, args.repeat if scale == "S" else args.repeat_l, work, not args.no_pandoc)
+            print(table([r for r in rows if r.scale == scale]), flush=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print()
+    print(f"{os.cpu_count()} cores; load average at start {load:.1f}; {time.time() - started:.0f} s in all")
+    print(table(rows))
+    print()
+    print("\n".join(ratios(rows)))
+    if args.json:
+        args.json.write_text(json.dumps([{"scale": r.scale, "what": r.what, "wall": r.wall, "cpu": r.cpu,
+                                          "peak_mb": r.peak, "runs": len(r.samples), "note": r.note}
+                                         for r in rows], indent=1), "utf-8")
+
+
+if __name__ == "__main__":
+    main()
