@@ -14,6 +14,7 @@ templates; the look lives in `templates/handout/handout.css`.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -218,14 +219,20 @@ def font_css(roots: list[Path]) -> str:
     return "\n".join(rules)
 
 
+_PRINT_ENVS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # one overlay (and template cache) an env
+
+
 def print_env(env: jinja2.Environment) -> jinja2.Environment:
     """The course's environment, plus the default theme under "default/".
 
     A course's templates/handout/handout.html.j2 can then extend the theme's own file and
     override one block: `{% extends "default/handout/handout.html.j2" %}{% block lines %}...`.
     """
-    default = jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(DEFAULT_THEME))})
-    return env.overlay(loader=jinja2.ChoiceLoader([env.loader, default]))
+    overlay = _PRINT_ENVS.get(env)
+    if overlay is None:
+        default = jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(DEFAULT_THEME))})
+        overlay = _PRINT_ENVS[env] = env.overlay(loader=jinja2.ChoiceLoader([env.loader, default]))
+    return overlay
 
 
 def print_css(env: jinja2.Environment) -> str:
