@@ -104,6 +104,12 @@ class Resolver:
         out = self.markup.render(text, ctx).strip()
         return Markup(out)
 
+    def text(self, md: Md | None) -> str:
+        """Plain text of a Markdown field with its footnotes left out: for <title>, metadata, bookmarks."""
+        if md is None:
+            return ""
+        return plain(self.markup.render(md, self.ctx(None, lambda note, pos: "")))
+
     def points(self, points: list[Point], ctx: RenderContext, build: bool = False) -> list[PointView]:
         return [PointView(self.html(p.text, ctx), self.points(p.points, ctx), step=(i + 1) if build else None)
                 for i, p in enumerate(points)]
@@ -206,8 +212,8 @@ class Resolver:
         for i, chunk in enumerate(chunks):
             title = "References" if len(chunks) == 1 else f"References ({i + 1} of {len(chunks)})"
             new("references", Markup(title), references=chunk)
-        return DeckView(lecture_id=lecture.id, title=first.title, plain_title=plain(first.title),
-                        course_title=plain(self.markup.render(self.course.title, title_ctx)),
+        return DeckView(lecture_id=lecture.id, title=first.title, plain_title=self.text(lecture.title),
+                        course_title=self.text(self.course.title),
                         author=self.course.author, date_label=date_label(self.course.date, self.course.lang),
                         lang=self.course.lang, duration=lecture.duration, slides=slides,
                         references_slide=refs_first)
@@ -217,7 +223,7 @@ class Resolver:
         notes = Notes(str(number), "guide")
         ctx = self.ctx(lecture, notes.add)
         title = self.html(lecture.title, ctx)
-        chapter = Chapter(number=number, id=lecture.id, title=title, plain_title=plain(title),
+        chapter = Chapter(number=number, id=lecture.id, title=title, plain_title=self.text(lecture.title),
                           subtitle=self.html(lecture.subtitle, ctx), summary=self.html(lecture.summary, ctx),
                           objectives=[self.html(o, ctx) for o in lecture.objectives], sections=[], questions=[],
                           further_reading=self.entries([k for k, _ in lecture.further_reading]),
@@ -236,19 +242,19 @@ class Resolver:
                         figures.append(fig)
             chapter.sections.append(GuideSection(
                 number=f"{number}.{s_index}", id=f"sec-{number}-{s_index}", title=s_title,
-                plain_title=plain(s_title), reading=reading, key_points=key_points, figures=figures,
+                plain_title=self.text(section.title), reading=reading, key_points=key_points, figures=figures,
                 questions=[self.html(q, ctx) for q in section.questions]))
         return chapter
 
     def guide(self) -> GuideView:
         ctx = self.ctx(None, Notes("0", "guide").add)
         title = self.html(self.course.title, ctx)
-        lecture_titles = {lec.id: plain(self.markup.render(lec.title, ctx)) for lec in self.course.lectures}
+        lecture_titles = {lec.id: self.text(lec.title) for lec in self.course.lectures}
         chapters = [self.chapter(lecture, i) for i, lecture in enumerate(self.course.lectures, 1)]
         chronology = [self.timeline_entry(e, ctx) for e in sorted(self.course.timeline, key=lambda e: e.date)]
         glossary = [GlossaryView(g.term, self.html(g.definition, ctx), g.lecture, lecture_titles.get(g.lecture, ""))
                     for g in sorted(self.course.glossary, key=lambda g: g.term.casefold())]
-        return GuideView(title=title, plain_title=plain(title), subtitle=self.html(self.course.subtitle, ctx),
+        return GuideView(title=title, plain_title=self.text(self.course.title), subtitle=self.html(self.course.subtitle, ctx),
                          author=self.course.author, institution=self.course.institution, date=self.course.date,
                          date_label=date_label(self.course.date, self.course.lang), lang=self.course.lang,
                          paper=self.course.paper, chapters=chapters, chronology=chronology, glossary=glossary,
@@ -268,7 +274,7 @@ class Resolver:
                 notes=f"handouts/{lecture.id}-notes.pdf" if "notes" in outputs else None,
                 slides_pdf=f"slides/{lecture.id}.pdf" if "slides-pdf" in outputs else None))
         title = self.html(self.course.title, ctx)
-        return IndexView(title=title, plain_title=plain(title), subtitle=self.html(self.course.subtitle, ctx),
+        return IndexView(title=title, plain_title=self.text(self.course.title), subtitle=self.html(self.course.subtitle, ctx),
                          author=self.course.author, institution=self.course.institution,
                          date_label=date_label(self.course.date, self.course.lang), lang=self.course.lang,
                          lectures=links, guide="study-guide.pdf" if "guide" in outputs else None)
