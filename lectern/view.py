@@ -130,7 +130,7 @@ class Chapter:
     summary: Markup | None
     objectives: list[Markup]
     sections: list[GuideSection]
-    questions: list[Markup]
+    questions: list[Markup]  # questions for the whole chapter; each section's own are in GuideSection
     further_reading: list[BibEntry]
     footnotes: list[Footnote]  # every note the chapter calls, in order (for layout checks)
 
