@@ -13,6 +13,7 @@ templates; the look lives in `templates/handout/handout.css`.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import weakref
 from dataclasses import dataclass
@@ -279,14 +280,25 @@ def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: 
 
     Like the deck's runtime (deck/js/scale.js), a slide whose content would run past its box
     is drawn with smaller type (--fit) rather than clipped: laid out once, the crowded slides
-    are fitted on their own, then the document is laid out again with their --fit.
+    are fitted on their own, then the document is laid out again with their --fit. The fits are
+    remembered for the deck, so its other print kinds are laid out once.
     """
+    key = hashlib.sha256(print_html("slides", deck, env, roots, "A4").encode()).hexdigest()
+    fits = _FITS.get(key)
+    if fits is not None:  # another kind of the same deck found them already
+        return _layout(print_html(kind, deck, env, roots, paper, fits), roots, log)
     document = _layout(print_html(kind, deck, env, roots, paper), roots, log)
     crowded = overflowing(document)
+    fits = fit_slides(deck, env, roots, crowded) if crowded else {}
+    while len(_FITS) >= 256:
+        _FITS.pop(next(iter(_FITS)))
+    _FITS[key] = fits
     if not crowded:
         return document
-    fits = fit_slides(deck, env, roots, crowded)
     return _layout(print_html(kind, deck, env, roots, paper, fits), roots, log)
+
+
+_FITS: dict[str, dict[int, float]] = {}  # the fits of a deck (by its slides' print HTML), shared by the kinds
 
 
 # --- crowded slides: the deck's --fit, found on WeasyPrint's layout -----------------------------
