@@ -10,14 +10,17 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import outputs
 from .cache import BuildState, OutputRecord, Snapshot, course_relative, view_key
 from .model import Course, OUTPUT_KINDS
 from .pool import PDF_KINDS, PdfJob, PdfPool
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 from .problems import ContentError, Problem, RenderError
 from .report import Reporter
 

@@ -7,17 +7,18 @@
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import time
 import traceback
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .problems import LecternError, Problem
+
+if TYPE_CHECKING:  # multiprocessing and concurrent.futures load only when a PDF is to be made
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 PDF_KINDS = ("guide", "handouts", "notes", "slides-pdf")
 
@@ -105,6 +106,7 @@ class PdfPool:
     """A process pool for PDF layout, reusable across builds (serve keeps one warm)."""
 
     def __init__(self, workers: int | None = None, start_method: str | None = None):
+        import multiprocessing
         self.workers = max(1, workers or os.cpu_count() or 1)
         method = start_method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self._context = multiprocessing.get_context(method)
@@ -120,6 +122,7 @@ class PdfPool:
         return pool
 
     def _ensure(self) -> ProcessPoolExecutor:
+        from concurrent.futures import ProcessPoolExecutor
         if self._executor is None:
             self._executor = ProcessPoolExecutor(self.workers, mp_context=self._context,
                                                  initializer=_init_worker)
@@ -127,6 +130,7 @@ class PdfPool:
         return self._executor
 
     def submit(self, job: PdfJob) -> Future:
+        from concurrent.futures.process import BrokenProcessPool
         try:
             return self._ensure().submit(run_job, job)
         except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh once
