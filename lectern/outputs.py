@@ -229,6 +229,13 @@ def _clean_locked(out: Path) -> list[str]:
         removed.append(rel)
     _remove_leftovers({out} | {(out / rel).parent for rel in files if (out / rel).parent.is_dir()})
     state = out / STATE_DIR
+    parts = state / "parts"  # the study guide's laid-out chapters (pipeline.PARTS_DIR)
+    if parts.is_dir() and not parts.is_symlink():
+        for child in parts.iterdir():
+            if child.is_file() and child.suffix in (".pkl", ".tmp"):
+                child.unlink()
+        with contextlib.suppress(OSError):
+            parts.rmdir()
     for child in state.iterdir():
         if child.is_file() and (child.name in (MANIFEST, LOCK) or _TEMP.match(child.name)):
             child.unlink()
