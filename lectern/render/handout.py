@@ -14,6 +14,7 @@ templates; the look lives in `templates/handout/handout.css`.
 from __future__ import annotations
 
 import hashlib
+import html as htmlmod
 import re
 import weakref
 from dataclasses import dataclass
@@ -43,7 +44,6 @@ class Paper:
     width: float  # mm, portrait
     height: float
     css: str  # the CSS @page size
-
 
 
 PAPERS = {"A4": Paper("A4", 210.0, 297.0, "A4 portrait"),
@@ -91,14 +91,6 @@ class Geometry:
         """The printed slide of row `row` on a handout page: (left, top, right, bottom) in mm."""
         top = self.margin_top + row * self.row_pitch + LABEL_H
         return (self.margin_x, top, self.margin_x + self.slide_w, top + self.slide_h)
-
-    @property
-    def content_w(self) -> float:
-        return self.paper.width - 2 * self.margin_x
-
-    @property
-    def content_h(self) -> float:
-        return self.paper.height - self.margin_top - self.margin_bottom
 
 
 def paper_of(name: str) -> Paper:
@@ -149,7 +141,7 @@ class Entry:
     page: int  # 1-based page the slide is printed on
     row: int  # 0-based position on that page
     section: str  # plain title of the section it belongs to ("" before the first)
-    notes_size: int = 0  # notes: 0 normal, 1 small, 2 smallest type, so a script stays one page a slide
+    notes_size: int = 0  # notes: 0 (normal type) to 3 (small, two columns), so a script stays one page a slide
     bookmark_level: int = 1  # PDF outline: title, sections, questions and references at 1, slides at 2
     bookmark_label: str = ""
     fit: float | None = None  # the deck's --fit: type shrunk so a crowded slide is not clipped
@@ -159,7 +151,6 @@ _TAGS = re.compile(r"<[^>]*>")
 
 
 def _plain(markup: object) -> str:
-    import html as htmlmod
     return htmlmod.unescape(_TAGS.sub("", str(markup or ""))).strip()
 
 
@@ -179,14 +170,14 @@ def entries(deck: DeckView, per_page: int, fits: dict[int, float] | None = None,
     out: list[Entry] = []
     section = ""
     for r in prepare(deck):
-        if only is not None and r.number not in only:
-            continue
-        i = len(out)
         title = _plain(r.slide.title)
         if r.slide.kind == "section":
             section = title
         elif r.slide.kind in ("questions", "references"):
             section = ""
+        if only is not None and r.number not in only:
+            continue
+        i = len(out)
         level = 2 if r.slide.kind == "content" else 1
         label = f"{r.number}. {title}" if level == 2 else title
         out.append(Entry(r, i // per_page + 1, i % per_page, section, notes_size(r.slide.notes), level, label,
