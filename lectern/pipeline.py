@@ -120,11 +120,22 @@ def _gate(course, markup, marks, problems: list[Problem], strict: bool, reporter
 
 def build(course_dir: Path, out_dir: Path, options: BuildOptions | None = None,
           reporter: Reporter | None = None, session: Session | None = None) -> BuildResult:
-    """Build a course into out_dir. Nothing is written unless every output rendered and verified."""
+    """Build a course into out_dir. Nothing is written unless every output rendered and verified.
+
+    (With `write_as_ready`, serve's mode, each output is written as soon as it is rendered.)
+    Builds into the same folder take turns: the folder's lock is held from the first look at
+    the manifest to the last write.
+    """
     options = options or BuildOptions()
     reporter = reporter or Reporter()
-    started = time.perf_counter()
     outputs.check_out_dir(course_dir, out_dir)
+    with outputs.locked(out_dir):
+        return _build(course_dir, out_dir, options, reporter, session)
+
+
+def _build(course_dir: Path, out_dir: Path, options: BuildOptions, reporter: Reporter,
+           session: Session | None) -> BuildResult:
+    started = time.perf_counter()
     state = BuildState.from_manifest(outputs.read_manifest(out_dir.resolve()))
     reporter.phase("plan")
     snapshot = Snapshot.take(course_dir, out_dir, state.snapshot)  # 0 fingerprints of every input file
