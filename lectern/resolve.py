@@ -17,12 +17,11 @@ from .charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
 from .cite import CitationResult, format_citations, style_path
 from .markup import CourseMarks, Markup as MarkupParser, RenderContext
 from .model import Course, Image, Lecture, Md, Point, Pos, Section, Slide
+from .render.deck import split_references
+from .render.labels import labels
 from .svgsafe import sanitize_svg
 from .view import (BibEntry, Chapter, DeckView, Figure, Footnote, GlossaryView, GuideSection, GuideView,
                    IndexView, LectureLink, PointView, QuoteView, SlideView, TimelineEntry)
-
-REFS_PER_SLIDE_CHARS = 700  # a references slide holds about this much text before the next begins
-REFS_PER_SLIDE_MAX = 5
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]
@@ -156,7 +155,8 @@ class Resolver:
         lm = self.marks.lectures[lecture.id]
         cited = [item.key for c in lm.clusters for item in c.items]
         references = self.entries(cited)
-        chunks = _chunk_references(references)
+        chunks = split_references(references) if references else []
+        words = labels(self.course.lang)
         questions = [q for s in lecture.sections for q in s.questions]
         # number the slides first: citations link to the references slide
         count = 1 + sum(1 + len(s.slides) for s in lecture.sections) + (1 if questions else 0)
@@ -175,7 +175,7 @@ class Resolver:
         title_ctx = self.ctx(lecture, title_notes.add, rewrite)
         meta = {"course": str(self.html(self.course.title, title_ctx)), "author": escape(self.course.author),
                 "date": date_label(self.course.date, self.course.lang),
-                "institution": escape(self.course.institution), "lecture": f"Lecture {number}"}
+                "institution": escape(self.course.institution), "lecture": words["lecture"].format(n=number)}
         first = new("title", self.html(lecture.title, title_ctx), subtitle=self.html(lecture.subtitle, title_ctx),
                     meta={k: Markup(v) for k, v in meta.items()}, notes=self.html(lecture.summary, notes_ctx))
         first.footnotes = title_notes.items
@@ -185,7 +185,8 @@ class Resolver:
             sec_notes = Notes(f"slide-{n}", "deck")
             sec_ctx = self.ctx(lecture, sec_notes.add, rewrite)
             section_title = self.html(section.title, sec_ctx)
-            opener = new("section", section_title, subtitle=Markup(f"Part {s_index}"), section=section_title)
+            opener = new("section", section_title, subtitle=Markup(words["part"].format(n=s_index)),
+                         section=section_title)
             opener.footnotes = sec_notes.items
             for slide in section.slides:
                 n = len(slides) + 1
@@ -207,11 +208,12 @@ class Resolver:
             n = len(slides) + 1
             notes = Notes(f"slide-{n}", "deck")
             ctx = self.ctx(lecture, notes.add, rewrite)
-            q = new("questions", Markup("Questions for discussion"), questions=[self.html(x, ctx) for x in questions])
+            q = new("questions", escape(words["questions"]), questions=[self.html(x, ctx) for x in questions])
             q.footnotes = notes.items
         for i, chunk in enumerate(chunks):
-            title = "References" if len(chunks) == 1 else f"References ({i + 1} of {len(chunks)})"
-            new("references", Markup(title), references=chunk)
+            title = words["references"] if len(chunks) == 1 else \
+                f"{words['references']} ({i + 1} {words['of']} {len(chunks)})"
+            new("references", escape(title), references=chunk)
         return DeckView(lecture_id=lecture.id, title=first.title, plain_title=self.text(lecture.title),
                         course_title=self.text(self.course.title),
                         author=self.course.author, date_label=date_label(self.course.date, self.course.lang),
@@ -278,19 +280,6 @@ class Resolver:
                          author=self.course.author, institution=self.course.institution,
                          date_label=date_label(self.course.date, self.course.lang), lang=self.course.lang,
                          lectures=links, guide="study-guide.pdf" if "guide" in outputs else None)
-
-
-def _chunk_references(entries: list[BibEntry]) -> list[list[BibEntry]]:
-    chunks: list[list[BibEntry]] = []
-    size = 0
-    for entry in entries:
-        length = len(plain(entry.html))
-        if not chunks or len(chunks[-1]) >= REFS_PER_SLIDE_MAX or size + length > REFS_PER_SLIDE_CHARS:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(entry)
-        size += length
-    return chunks
 
 
 MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",

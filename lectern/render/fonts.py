@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 FONT_DIRS = (
+    Path(__file__).resolve().parent.parent.parent / "templates" / "fonts",  # bundled with the theme
     Path("/usr/share/fonts/opentype/linux-libertine"),
     Path("/usr/share/fonts/truetype/linux-libertine"),
     Path("/usr/share/fonts/opentype/libertine"),

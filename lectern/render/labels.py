@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 EN = {
+    "questions": "Questions for discussion", "references": "References", "part": "Part {n}", "lecture": "Lecture {n}",
     "slide": "Slide", "of": "of", "help_title": "Keys", "close": "Close", "close_esc": "Close (Esc)",
     "next_step_or_slide": "next step or slide", "back": "back", "first_last": "first, last slide",
     "go_to_7": "go to slide 7", "overview": "overview of all slides", "speaker": "speaker view in a second window",
@@ -16,6 +17,7 @@ EN = {
     "popup_blocked": "The browser blocked the speaker window: allow pop-ups for this file.",
 }
 ES = {
+    "questions": "Preguntas para el debate", "references": "Referencias", "part": "Parte {n}", "lecture": "Clase {n}",
     "slide": "Diapositiva", "of": "de", "help_title": "Teclas", "close": "Cerrar", "close_esc": "Cerrar (Esc)",
     "next_step_or_slide": "paso o diapositiva siguiente", "back": "atrás", "first_last": "primera, última diapositiva",
     "go_to_7": "ir a la diapositiva 7", "overview": "vista de todas las diapositivas",
@@ -31,6 +33,7 @@ ES = {
     "popup_blocked": "El navegador bloqueó la ventana del orador: permita las ventanas emergentes para este archivo.",
 }
 FR = {
+    "questions": "Questions pour la discussion", "references": "Références", "part": "Partie {n}", "lecture": "Cours {n}",
     "slide": "Diapositive", "of": "sur", "help_title": "Touches", "close": "Fermer", "close_esc": "Fermer (Échap)",
     "next_step_or_slide": "étape ou diapositive suivante", "back": "retour", "first_last": "première, dernière diapositive",
     "go_to_7": "aller à la diapositive 7", "overview": "vue de toutes les diapositives",
@@ -46,6 +49,7 @@ FR = {
     "popup_blocked": "Le navigateur a bloqué la fenêtre de l’orateur : autorisez les fenêtres surgissantes pour ce fichier.",
 }
 DE = {
+    "questions": "Fragen zur Diskussion", "references": "Literatur", "part": "Teil {n}", "lecture": "Vorlesung {n}",
     "slide": "Folie", "of": "von", "help_title": "Tasten", "close": "Schließen", "close_esc": "Schließen (Esc)",
     "next_step_or_slide": "nächster Schritt oder nächste Folie", "back": "zurück", "first_last": "erste, letzte Folie",
     "go_to_7": "zu Folie 7", "overview": "Übersicht aller Folien", "speaker": "Referentenansicht in einem zweiten Fenster",
