@@ -295,3 +295,34 @@ def test_a_reloaded_deck_stays_on_its_slide_and_shows_problems_in_the_page(serve
             assert page.evaluate("location.hash") == "#/4"
         finally:
             browser.close()
+
+
+@pytest.mark.pdf
+def test_a_save_during_pdf_layout_restarts_the_build_and_ends_consistent(tmp_path):
+    from lectern.pipeline import BuildOptions, build
+    course = tmp_path / "course"
+    shutil.copytree(MINI, course)
+    with (course / "course.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("outputs: [deck, handouts]\n")
+    out = tmp_path / "out"
+    reporter = BufferReporter()
+    running = start(course, out, port=0, reporter=reporter)
+    try:
+        assert running.wait_idle(WAIT)
+        lecture = course / "lectures" / "intro.yaml"
+        edit(lecture, "title: Step by step", "title: Step one")
+        # as soon as the deck of the first save is written, save again: its handout is still being laid out
+        deadline = time.monotonic() + WAIT
+        while b"Step one" not in (out / "slides" / "intro.html").read_bytes():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        edit(lecture, "title: Step one", "title: Step two")
+        time.sleep(0.5)
+        assert running.wait_idle(WAIT)
+        assert b"Step two" in get(running, "/slides/intro.html")[1]
+    finally:
+        running.stop()
+    # whatever was cancelled, what is on disk and in the manifest matches the course
+    result = build(course, out, BuildOptions(), BufferReporter())
+    assert result.built == []
+    assert (out / "handouts" / "intro.pdf").stat().st_size > 1000
