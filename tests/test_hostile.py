@@ -404,6 +404,7 @@ def raw_request(running, request: bytes) -> bytes:
     parts = urlsplit(running.url)
     with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
         sock.sendall(request)
+        sock.shutdown(socket.SHUT_WR)  # no more bytes are coming: a request cut short ends here
         chunks = []
         while True:
             try:
