@@ -154,3 +154,14 @@ def test_fixture_course_prints_as_it_shows():
     env = make_env(checked.course.templates)
     roots = [checked.course.root, *theme_dirs(checked.course.templates)]
     assert mismatches(resolved.decks["intro"], env, roots) == []
+
+
+def test_bundled_course_prints_as_it_shows():
+    need_chromium()
+    content = Path(__file__).resolve().parent.parent / "content"
+    checked = check(content)
+    resolved = resolve(checked.course, checked.markup, checked.marks)
+    env = make_env(checked.course.templates)
+    roots = [checked.course.root, *theme_dirs(checked.course.templates)]
+    for lecture_id, deck in resolved.decks.items():
+        assert mismatches(deck, env, roots) == [], lecture_id
