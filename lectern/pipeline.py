@@ -162,7 +162,8 @@ def _build(course_dir: Path, out_dir: Path, options: BuildOptions, reporter: Rep
         early = _EarlyWriter(out_dir, state, planned, reporter) if options.write_as_ready else None
         _check_cancel(options)
         parts = (out_dir.resolve() / outputs.STATE_DIR / PARTS_DIR, snapshot.theme_digest())
-        rendered = render_outputs(course, stale, pool, reporter, early, parts, options.cancel)  # 5 render
+        hint = GuideHint.of(resolved.guide, snapshot.theme_digest(), state.extra.get("guide"))
+        rendered = render_outputs(course, stale, pool, reporter, early, parts, options.cancel, hint)  # 5 render
         files, layout = rendered.files, rendered.problems
         reporter.phase("verify")
         problems = [p for found in layout.values() for p in found]
@@ -172,7 +173,9 @@ def _build(course_dir: Path, out_dir: Path, options: BuildOptions, reporter: Rep
             reporter.warning(warning)
         reporter.phase("write")
         _remember(state, snapshot, planned, files, layout, checked.warnings, options)
-        state.extra.update({f"details:{name}": value for name, value in rendered.details.items()})
+        if "study-guide.pdf" in rendered.details:
+            state.extra["guide"] = {"parts": rendered.details["study-guide.pdf"].get("parts", []),
+                                    "views": hint.views}
         written = outputs.write_outputs(out_dir, files, state.to_manifest())  # 7 write, manifest last
         reporter.written(written)
         written = sorted(set(written) | set(early.written if early else []))
@@ -312,7 +315,7 @@ class Rendered:
 def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, reporter: Reporter,
                    early: Callable[[dict[str, bytes]], None] | None = None,
                    parts: tuple[Path, str] | None = None, cancel: threading.Event | None = None,
-                   ) -> Rendered:
+                   guide_hint: GuideHint | None = None) -> Rendered:
     """Render the stale outputs into memory: {path in out_dir: bytes}, and layout problems by output.
 
     PDFs go to the worker pool first (the guide, the longest, leading); decks and the course page
@@ -332,7 +335,11 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
         for p in pdfs:
             reporter.output_started(p.name)
             store = parts if p.kind == "guide" else None
-            futures[pool.submit(PdfJob(p.name, p.kind, p.view, course.templates, roots, course.paper, store))] = p
+            job = PdfJob(p.name, p.kind, p.view, course.templates, roots, course.paper, store)
+            if p.kind == "guide" and parts is not None and guide_hint:
+                futures[GuideChain(pool, job, guide_hint).start()] = p
+            else:
+                futures[pool.submit(job)] = p
     env = make_env(course.templates) if len(pdfs) < len(stale) else None
     for p in stale:
         if p.kind in PDF_KINDS:
@@ -381,6 +388,114 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
     if errors:
         raise RenderError("\n".join(errors))
     return Rendered(files, problems, details)
+
+
+@dataclass
+class GuideHint:
+    """What the last guide build left to plan this one by: each part's folio and length, each chapter's view."""
+
+    views: dict[str, str]  # chapter id -> fingerprint of its view, now
+    last_views: dict[str, str]
+    last_parts: list[dict]  # {"kind", "key", "folio", "pages"} in book order
+
+    @classmethod
+    def of(cls, guide, theme: str, last: object) -> GuideHint:
+        views = {c.id: view_key("chapter", c, theme) for c in guide.chapters}
+        last = last if isinstance(last, dict) else {}
+        parts = [p for p in last.get("parts") or [] if isinstance(p, dict)]
+        return cls(views, dict(last.get("views") or {}), parts)
+
+    def __bool__(self) -> bool:
+        return bool(self.last_parts)
+
+    def folios(self, order: list[str], pages: dict[str, int]) -> dict[str, int]:
+        """First folio of each part when parts have these lengths (each opens on an odd page)."""
+        folio, found = 1, {}
+        for key in order:
+            if key not in pages:
+                break
+            if folio % 2 == 0:
+                folio += 1
+            found[key] = folio
+            folio += pages[key]
+        return found
+
+
+class GuideChain:
+    """The guide in stages on the pool: changed chapters in parallel, then the chapters their
+    new lengths moved, in parallel, then the assembly (which finds every part laid out).
+
+    Only a plan: the assembly job is authoritative and lays out anything not found, so a wrong
+    guess costs time, never correctness.
+    """
+
+    def __init__(self, pool: PdfPool, job: PdfJob, hint: GuideHint):
+        from concurrent.futures import Future
+        self.pool, self.job, self.hint = pool, job, hint
+        self.done: Future = Future()
+        self.order = [c.id for c in job.view.chapters]
+        last = {p["key"]: p for p in hint.last_parts if p.get("kind") == "chapter"}
+        self.laid = {k: last[k]["folio"] for k in self.order if k in last}  # where each was laid out
+        self.pages = {k: last[k]["pages"] for k in self.order if k in last}
+        self.changed = [k for k in self.order if hint.views.get(k) != hint.last_views.get(k)]
+
+    def start(self) -> Future:
+        guess = self.hint.folios(self.order, self.pages)
+        stage = {k: guess[k] for k in self.changed if k in guess}
+        self._run(stage, self._after_changed)
+        return self.done
+
+    def _run(self, stage: dict[str, int], then) -> None:
+        from .render.chapters import ChapterJob
+        if not stage:
+            return then({})
+        results: dict[str, int] = {}
+        left = [len(stage)]
+
+        def finished(future, key):
+            try:
+                result = future.result()
+                if result.error is None and isinstance(result.payload, int):
+                    results[key] = result.payload
+            except Exception:  # the assembly will lay it out itself
+                pass
+            left[0] -= 1
+            if left[0] == 0:
+                then(results)
+
+        for key, folio in stage.items():
+            self.laid[key] = folio
+            chapter = PdfJob(f"{self.job.name}#{key}", "chapter",
+                             ChapterJob(self.job.view, key, folio, *self.job.store),
+                             self.job.templates, self.job.roots, self.job.paper)
+            try:
+                future = self.pool.submit(chapter)
+            except Exception:
+                left[0] -= 1
+                continue
+            future.add_done_callback(lambda f, key=key: finished(f, key))
+        if left[0] == 0:
+            then(results)
+
+    def _after_changed(self, pages: dict[str, int]) -> None:
+        self.pages.update(pages)
+        actual = self.hint.folios(self.order, self.pages)
+        moved = {k: f for k, f in actual.items() if self.laid.get(k) != f}
+        self._run(moved, self._assemble)
+
+    def _assemble(self, _pages: dict[str, int]) -> None:
+        try:
+            assembly = self.pool.submit(self.job)
+        except Exception as exc:
+            self.done.set_exception(exc)
+            return
+
+        def relay(future) -> None:
+            try:
+                self.done.set_result(future.result())
+            except Exception as exc:
+                self.done.set_exception(exc)
+        assembly.add_done_callback(relay)
 
 
 class Cancelled(Exception):

@@ -113,6 +113,7 @@ class PdfPool:
         if method == "forkserver":  # the server imports WeasyPrint once; each worker forks from it
             self._context.set_forkserver_preload(["lectern.pool", "lectern.render.pdf"])
         self._executor: ProcessPoolExecutor | None = None
+        self._closed = False
 
     @classmethod
     def start(cls, workers: int | None = None, start_method: str | None = None) -> PdfPool:
@@ -123,6 +124,8 @@ class PdfPool:
 
     def _ensure(self) -> ProcessPoolExecutor:
         from concurrent.futures import ProcessPoolExecutor
+        if self._closed:
+            raise RuntimeError("this PDF pool was closed")
         if self._executor is None:
             self._executor = ProcessPoolExecutor(self.workers, mp_context=self._context,
                                                  initializer=_init_worker)
@@ -140,6 +143,7 @@ class PdfPool:
     def close(self, cancel: bool = False) -> None:
         """Stop the workers: after their jobs, or (cancel) at once, dropping work in progress."""
         executor, self._executor = self._executor, None
+        self._closed = True
         if executor is None:
             return
         if cancel:

@@ -292,6 +292,7 @@ def run_chapter_job(job: ChapterJob, env: jinja2.Environment, roots: list[Path])
     return pages, []
 
 
-def part_summary(result) -> list[tuple[str, str, int, int]]:
-    """(kind, key, first page index, page count) of each laid-out part: for the manifest."""
-    return [(p.kind, p.key, p.first_index, len(p.document.pages)) for p in result.parts]
+def part_summary(result) -> list[dict]:
+    """Each laid-out part: kind, key (chapter id, appendix id), first folio, pages; for the manifest."""
+    return [{"kind": p.kind, "key": p.key, "folio": p.first_folio, "pages": len(p.document.pages)}
+            for p in result.parts]
