@@ -126,8 +126,18 @@ class ProgressReporter(Reporter):
         with self._lock:
             if not self._building:  # a new build (serve reuses its reporter)
                 self._building, self.started = True, time.perf_counter()
+                threading.Thread(target=self._tick, name="lectern-progress", daemon=True).start()
             self.phase_name = name
             self._draw()
+
+    def _tick(self) -> None:
+        """Keep the clock moving while a long layout runs (redraw twice a second)."""
+        while True:
+            time.sleep(0.5)
+            with self._lock:
+                if not self._building:
+                    return
+                self._draw()
 
     def plan(self, to_build: list[str], unchanged: list[str]) -> None:
         with self._lock:
