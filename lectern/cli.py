@@ -35,7 +35,22 @@ strict_opt = click.option("--strict", is_flag=True, help="Treat warnings as erro
 quiet_opt = click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class LecternGroup(click.Group):
+    """Turns an error in a (course's own) template into a message naming its file and line."""
+
+    def invoke(self, ctx: click.Context):
+        import jinja2
+        try:
+            return super().invoke(ctx)
+        except jinja2.TemplateError as exc:
+            from .problems import LecternError
+            from .render.theme import describe_template_error
+            raise LecternError(describe_template_error(exc) + "\nFix the template (or remove the course's "
+                               "override to use the default theme); nothing was written.") from None
+
+
+@click.group(cls=LecternGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lectern")
 @click.pass_context
 def main(ctx: click.Context) -> None:

@@ -96,3 +96,15 @@ def test_new_course_builds(tmp_path):
     result = run_cli("build", str(target), "--out", str(tmp_path / "out"), "--strict", "--only", "deck")
     assert result.exit_code == 0, result.output
     assert list((tmp_path / "out" / "slides").glob("*.html"))
+
+
+def test_a_broken_course_template_names_its_file_and_line(tmp_path):
+    course = copy_fixture("mini", tmp_path)
+    (course / "templates" / "deck").mkdir(parents=True)
+    (course / "templates" / "deck" / "slide-title.html.j2").write_text("<h1>{{ s.title }}</h1>\n{{ nosuch.x }}\n",
+                                                                      "utf-8")
+    result = run_cli("build", str(course), "--out", str(tmp_path / "out"), "--only", "deck", "-q")
+    assert result.exit_code == 1
+    assert "templates/deck/slide-title.html.j2:2: template error: 'nosuch' is undefined" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import traceback
+
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -15,8 +18,12 @@ def theme_dirs(course_templates: Path | None) -> list[Path]:
 
 
 def make_env(course_templates: Path | None = None) -> jinja2.Environment:
-    """A Jinja environment that autoescapes and fails loudly on an undefined value."""
-    env = jinja2.Environment(
+    """A sandboxed Jinja environment that autoescapes and fails loudly on an undefined value.
+
+    Sandboxed because a course's templates/ may come from anywhere: a template must not be able
+    to reach Python internals (and through them run commands) at build time.
+    """
+    env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(course_templates)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -31,3 +38,18 @@ def read_asset(env: jinja2.Environment, name: str) -> str:
     """The text of a theme file (CSS, JS) found through the same layered lookup as templates."""
     source, _filename, _uptodate = env.loader.get_source(env, name)
     return source
+
+
+def describe_template_error(exc: jinja2.TemplateError) -> str:
+    """`path:line: message` for an error in a template, found from Jinja's rewritten traceback."""
+    where = None
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        where = f"{exc.filename}:{exc.lineno}"
+    else:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith((".j2", ".html", ".css", ".js")):
+                where = f"{frame.filename}:{frame.lineno}"
+                break
+    kind = "unsafe operation" if exc.__class__.__name__ == "SecurityError" else "error"
+    message = f"template {kind}: {exc.message or exc}"
+    return f"{where}: {message}" if where else message
