@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import html as htmlmod
 import re
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from . import pdf
 from .deck import SlideRender, prepare, theme_css
 from .fonts import FACES, FAMILY
 from .labels import labels
-from .theme import DEFAULT_THEME, read_asset
+from .theme import read_asset
 
 SLIDE_W_PX = 1280  # the deck's canvas (deck.css --slide-w, --slide-h)
 SLIDE_H_PX = 720
@@ -211,22 +210,6 @@ def font_css(roots: list[Path]) -> str:
     return "\n".join(rules)
 
 
-_PRINT_ENVS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # one overlay (and template cache) an env
-
-
-def print_env(env: jinja2.Environment) -> jinja2.Environment:
-    """The course's environment, plus the default theme under "default/".
-
-    A course's templates/handout/handout.html.j2 can then extend the theme's own file and
-    override one block: `{% extends "default/handout/handout.html.j2" %}{% block lines %}...`.
-    """
-    overlay = _PRINT_ENVS.get(env)
-    if overlay is None:
-        default = jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(DEFAULT_THEME))})
-        overlay = _PRINT_ENVS[env] = env.overlay(loader=jinja2.ChoiceLoader([env.loader, default]))
-    return overlay
-
-
 def print_css(env: jinja2.Environment) -> str:
     """handout/handout.css, then a course's handout/custom.css when it has one."""
     parts = [read_asset(env, "handout/handout.css")]
@@ -252,7 +235,6 @@ def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[P
     else:
         raise ValueError(f"unknown print kind {kind!r}")
     items = entries(deck, geometry.per_page, fits, only)
-    env = print_env(env)
     template = env.get_template(f"handout/{kind}.html.j2")
     return template.render(
         deck=deck, entries=items, slide_count=len(prepare(deck)), g=geometry, kind=kind, L=labels(deck.lang),

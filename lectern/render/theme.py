@@ -24,7 +24,12 @@ def make_env(course_templates: Path | None = None) -> jinja2.Environment:
     to reach Python internals (and through them run commands) at build time.
     """
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(course_templates)]),
+        loader=jinja2.ChoiceLoader([
+            jinja2.FileSystemLoader([str(d) for d in theme_dirs(course_templates)]),
+            # the default theme also answers as "default/...", so a course's override can
+            # `{% extends "default/deck/deck.html.j2" %}` and replace a single block
+            jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(DEFAULT_THEME))}),
+        ]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
