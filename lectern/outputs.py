@@ -48,25 +48,48 @@ def locked(out: Path, wait: float | None = None):
         return
     wait = LOCK_WAIT if wait is None else wait
     state = out / STATE_DIR
-    state.mkdir(parents=True, exist_ok=True)
-    fd = os.open(state / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
+    made = [d for d in (out, state) if not d.exists()]  # a failed build must leave no trace of its lock
+    lock = state / LOCK
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            state.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # --out under a file, read-only, no permission: one clear line
+            raise OutputError(_os_message(exc, out)) from None
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise OutputError(f"another Lectern build is writing to {out} and did not finish within "
+                                          f"{wait:g} s: wait for it, or choose another --out") from None
+                    time.sleep(0.05)
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise OutputError(f"another Lectern build is writing to {out} and did not finish within "
-                                      f"{wait:g} s: wait for it, or choose another --out") from None
-                time.sleep(0.05)
+                same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+        except BaseException:
+            os.close(fd)
+            raise
+        if same:
+            break
+        os.close(fd)  # the holder before us removed the file we waited on: lock the current one
+    try:
         _held[key] = 1
         try:
             yield
         finally:
             del _held[key]
     finally:
+        if made and not (state / MANIFEST).exists():  # nothing was written: take the lock file away again
+            with contextlib.suppress(OSError):
+                lock.unlink()
+            for folder in reversed(made):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
         os.close(fd)  # closing releases the lock
 
 
