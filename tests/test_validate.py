@@ -114,7 +114,7 @@ def test_check_writes_nothing_and_build_leaves_previous_output(tmp_path):
     assert result.exit_code == 1
     assert "unknown key 'titel' in a slide; did you mean 'title'?" in result.output
     assert (out / "index.html").read_text("utf-8") == "previous build"
-    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
+    assert sorted(p.name for p in out.iterdir() if p.name != ".lectern") == ["index.html"]  # .lectern: the lock
 
 
 def test_real_process_exit_status_and_no_traceback(tmp_path):
