@@ -268,3 +268,29 @@ def same_as_fresh(course: Path, out: Path, fresh: Path) -> None:
     assert [p.extract_text() for p in kept.pages] == [p.extract_text() for p in new.pages]
     assert kept.page_labels == new.page_labels
     assert _outline(kept) == _outline(new)
+
+
+class _Planted:
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (Path(self.marker),))
+
+
+@pytest.mark.pdf
+def test_kept_guide_parts_not_signed_by_lectern_are_never_unpickled(course, tmp_path):
+    import pickle
+    out = tmp_path / "out"
+    run(course, out, only=["guide"])
+    parts = list((out / ".lectern" / "parts").glob("*.pkl"))
+    assert parts
+    marker = tmp_path / "pwned"
+    for part in parts:  # a hostile copy of the folder: same names, planted pickles
+        part.write_bytes(b"\0" * 32 + pickle.dumps(_Planted(str(marker))))
+    edit(course / "lectures" / "second.yaml", "A short reading.", "A short reading, revised.")
+    result, _ = run(course, out, only=["guide"])
+    assert not marker.exists()
+    guide = result.details["study-guide.pdf"]
+    assert guide["reused"] <= 1 and guide["laid_out"] >= 4  # only the chapter laid out ahead was kept
+    check_guide(out / "study-guide.pdf")

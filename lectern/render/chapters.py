@@ -8,7 +8,9 @@ whose length changed (their page numbers moved). The assembly, contents, bookmar
 footnote checks stay those of `render_guide`: this module only swaps in a renderer whose
 `layout` looks in the store first.
 
-Pages are stored pickled; the one object that cannot be (WeasyPrint's font configuration,
+Pages are stored pickled and signed with a key kept in the user's cache folder (a part not
+signed by it, such as a file put in a copied output folder, is never unpickled); the one
+object that cannot be (WeasyPrint's font configuration,
 which wraps fontconfig and Pango pointers) is written as a reference and replaced, on
 loading, by the configuration of a document laid out from the same theme in this process.
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import hashlib
+import hmac
 import io
 import os
 import pickle
@@ -36,7 +39,7 @@ import jinja2
 from . import guide as guide_module
 from . import pdf
 
-STORE_FORMAT = 1
+STORE_FORMAT = 2
 _SWAP = threading.Lock()
 
 
@@ -121,8 +124,37 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"unknown reference {pid!r}")
 
 
+def _secret() -> bytes | None:
+    """This user's key for signing stored parts (kept outside any output folder), made once.
+
+    Stored parts are pickles: a file someone else put in an output folder must never be
+    unpickled. Each part carries an HMAC made with this key; one that does not verify is
+    ignored (and laid out again). Without a usable key the store is simply not used.
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lectern"
+    path = base / "parts.key"
+    try:
+        data = path.read_bytes()
+        if len(data) >= 32:
+            return data
+    except OSError:
+        pass
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(os.urandom(32))
+        return path.read_bytes()
+    except FileExistsError:
+        with contextlib.suppress(OSError):
+            return path.read_bytes()
+    except OSError:
+        pass
+    return None
+
+
 class PartStore:
-    """Laid-out parts on disk: `<digest>.pkl` each, written atomically; unused ones pruned."""
+    """Laid-out parts on disk: `<digest>.pkl` each, signed, written atomically; unused ones pruned."""
 
     def __init__(self, folder: Path, salt: str = ""):
         self.folder = Path(folder)
@@ -131,6 +163,7 @@ class PartStore:
         self.hits = 0
         self.misses = 0
         self.unstored: list[str] = []  # parts that could not be pickled (laid out again next time)
+        self.secret = _secret()
 
     def key(self, kind: str, html: str, note_ids: list[str]) -> str:
         h = hashlib.blake2b(digest_size=20)
@@ -140,11 +173,16 @@ class PartStore:
         return h.hexdigest()
 
     def load(self, digest: str, font_config) -> tuple[StoredPart, list] | None:
+        if self.secret is None:
+            return None
         path = self.folder / f"{digest}.pkl"
         try:
-            with path.open("rb") as fh:
-                meta = pickle.load(fh)
-                pages = _Unpickler(fh, font_config).load()
+            data = path.read_bytes()
+            if len(data) < 32 or not hmac.compare_digest(data[:32], self._sign(digest, data[32:])):
+                return None  # not written by this user's Lectern: never unpickled
+            fh = io.BytesIO(data[32:])
+            meta = pickle.load(fh)
+            pages = _Unpickler(fh, font_config).load()
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
                 ValueError, IndexError):
             return None
@@ -153,7 +191,12 @@ class PartStore:
         self.used.add(digest)
         return meta, pages
 
+    def _sign(self, digest: str, payload: bytes) -> bytes:
+        return hmac.new(self.secret, digest.encode() + b"\0" + payload, hashlib.sha256).digest()
+
     def save(self, digest: str, meta: StoredPart, pages: list) -> None:
+        if self.secret is None:
+            return
         buf = io.BytesIO()
         try:
             pickle.dump(meta, buf, protocol=5)
@@ -165,8 +208,10 @@ class PartStore:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".part.", suffix=".tmp")
+            payload = buf.getvalue()
             with os.fdopen(fd, "wb") as fh:
-                fh.write(buf.getvalue())
+                fh.write(self._sign(digest, payload))
+                fh.write(payload)
             os.replace(tmp, self.folder / f"{digest}.pkl")
         except OSError:
             with contextlib.suppress(OSError, UnboundLocalError):
