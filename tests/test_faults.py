@@ -101,7 +101,7 @@ def test_ctrl_c_during_a_build_exits_cleanly(versions, tmp_path):
     shutil.copytree(versions["base"] / "ref-v1", out)
     proc = subprocess.Popen(build_cmd(versions["v2"], out, "--only", "deck", "--force"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    time.sleep(0.4)
+    time.sleep(max(1.0, versions["seconds"] * 0.5))  # past Python's own start-up (imports), into the build
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode in (0, 1, 130), err  # finished first, or stopped: never a traceback
