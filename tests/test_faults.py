@@ -104,7 +104,8 @@ def test_ctrl_c_during_a_build_exits_cleanly(versions, tmp_path):
     time.sleep(max(1.0, versions["seconds"] * 0.5))  # past Python's own start-up (imports), into the build
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode in (0, 1, 130), err  # finished first, or stopped: never a traceback
+    # finished first, stopped ("Aborted!", 1), or ended by the signal itself while exiting: never a traceback
+    assert proc.returncode in (0, 1, 130, -signal.SIGINT), err
     assert "Traceback" not in err, err
     assert_whole(out, versions["ref"])
     assert run_build(versions["v2"], out, "--only", "deck").returncode == 0
