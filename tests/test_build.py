@@ -109,3 +109,11 @@ def test_a_broken_course_template_names_its_file_and_line(tmp_path):
     assert "Traceback" not in result.output
     out = tmp_path / "out"
     assert not out.exists() or [p.name for p in out.iterdir()] == [".lectern"]  # at most the build lock
+
+
+def test_build_is_clean_and_the_guide_uses_the_bundled_fonts(built):
+    _, out, result = built
+    assert "warning" not in result.output, result.output  # warnings fail tests, as --strict would
+    fonts = subprocess.run(["pdffonts", str(out / "study-guide.pdf")], capture_output=True, text=True,
+                           check=True).stdout
+    assert "Lectern-Serif" in fonts and "Lectern-Sans" in fonts

@@ -28,6 +28,7 @@ from ..problems import Problem
 from ..view import Chapter, Footnote, GuideView
 from . import pdf
 from .guide_labels import labels_for
+from .theme import env_dirs
 
 TEMPLATE = "guide/guide.html.j2"
 MAX_ATTEMPTS = 5  # layouts of one part while footnotes are misplaced
@@ -78,7 +79,7 @@ class GuideResult:
 
 def theme_roots(env: jinja2.Environment) -> list[Path]:
     """The template folders of the environment (course overrides first, then the theme)."""
-    return [Path(p) for p in getattr(env.loader, "searchpath", [])]
+    return env_dirs(env)
 
 
 def fonts_url(env: jinja2.Environment) -> str:

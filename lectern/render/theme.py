@@ -39,6 +39,12 @@ def make_env(course_templates: Path | None = None) -> jinja2.Environment:
     return env
 
 
+def env_dirs(env: jinja2.Environment) -> list[Path]:
+    """The template folders an environment looks in, in order (course overrides, then the theme)."""
+    loaders = env.loader.loaders if isinstance(env.loader, jinja2.ChoiceLoader) else [env.loader]
+    return [Path(p) for loader in loaders for p in getattr(loader, "searchpath", [])]
+
+
 def read_asset(env: jinja2.Environment, name: str) -> str:
     """The text of a theme file (CSS, JS) found through the same layered lookup as templates."""
     source, _filename, _uptodate = env.loader.get_source(env, name)
