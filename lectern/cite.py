@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import hashlib
 import json
 import re
 import subprocess
@@ -466,6 +467,20 @@ def _run(args: list[str], stdin: str) -> tuple[str, str]:
     return proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8", "replace")
 
 
+_MEMO: dict[str, tuple[str, str]] = {}  # the last pandoc run of this process, by its inputs
+
+
+def _memo_key(args: list[str], stdin: str, files: list[Path]) -> str:
+    """A digest of everything pandoc reads: its arguments, its input, and the files' bytes."""
+    digest = hashlib.sha256("\0".join(args).encode() + b"\0" + stdin.encode())
+    for path in files:
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"<unreadable>")
+    return digest.hexdigest()
+
+
 def format_citations(
     bib_paths: list[Path],
     style: Path,
@@ -494,7 +509,14 @@ def format_citations(
     }
     args = [pandoc, "--sandbox", "-f", "json", "-t", "json", "--citeproc", f"--csl={Path(style).resolve()}"]
     args += [f"--bibliography={Path(p).resolve()}" for p in bib_paths]
-    stdout, stderr = _run(args, json.dumps(doc, ensure_ascii=False))
+    stdin = json.dumps(doc, ensure_ascii=False)
+    memo_key = _memo_key(args, stdin, [Path(style), *map(Path, bib_paths)])
+    if memo_key in _MEMO:  # serve rebuilds after every save: skip pandoc when nothing it reads changed
+        stdout, stderr = _MEMO[memo_key]
+    else:
+        stdout, stderr = _run(args, stdin)
+        _MEMO.clear()
+        _MEMO[memo_key] = (stdout, stderr)
     try:
         out = json.loads(stdout)
     except json.JSONDecodeError as err:
