@@ -26,6 +26,7 @@ import yaml
 from markupsafe import Markup
 
 from .model import Pos
+from .yamlnodes import MAX_DEPTH, _too_deep
 from .problems import Problem, RenderError
 from .view import BibEntry
 
@@ -127,6 +128,9 @@ def _read_one(path: Path) -> tuple[list[tuple[str, Pos]], list[Problem]]:
 
 def _scan_yaml(text: str, name: str) -> tuple[list[tuple[str, Pos]], list[Problem]]:
     """CSL-YAML: a list of entries, or a mapping with `references:` (pandoc's form)."""
+    if _too_deep(text):
+        return [], [Problem(Pos(name, 1, 1), f"the YAML nests lists or mappings more than {MAX_DEPTH} deep: "
+                                             "a bibliography needs only a few levels")]
     try:
         root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: 7× faster
     except yaml.YAMLError as err:
@@ -184,6 +188,8 @@ def _scan_json(text: str, name: str) -> tuple[list[tuple[str, Pos]], list[Proble
         data = json.loads(text)
     except json.JSONDecodeError as err:
         return [], [Problem(Pos(name, err.lineno, err.colno), f"invalid JSON: {err.msg}")]
+    except RecursionError:
+        return [], [Problem(Pos(name, 1, 1), "the JSON nests arrays or objects too deeply for a bibliography")]
     lines = _LineIndex(text)
     if not isinstance(data, list):
         return [], [Problem(lines.pos(name, _JSON_WS.match(text).end()), "a CSL-JSON bibliography is an array of entries, each with an \"id\"")]

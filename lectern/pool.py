@@ -96,8 +96,11 @@ def run_job(job: PdfJob) -> JobResult:
             raise ValueError(f"unknown PDF kind {job.kind!r}")
     except LecternError as exc:
         result.error = exc.format_message()
-    except Exception:  # a renderer bug: say which output, keep the trace for the report
-        result.error = f"{job.name} could not be rendered:\n{traceback.format_exc(limit=8)}"
+    except Exception as exc:  # a renderer bug: say which output; the trace only when asked for
+        result.error = (f"{job.name} could not be rendered: {type(exc).__name__}: {exc}. This is a bug in "
+                        "Lectern: please report it (set LECTERN_DEBUG=1 to see where it happened).")
+        if os.environ.get("LECTERN_DEBUG"):
+            result.error += "\n" + traceback.format_exc(limit=8)
     result.seconds = time.perf_counter() - started
     return result
 

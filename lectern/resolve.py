@@ -10,6 +10,7 @@ import html as htmllib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -268,13 +269,14 @@ class Resolver:
         links = []
         for i, lecture in enumerate(self.course.lectures, 1):
             deck = decks[lecture.id]
+            slug = quote(lecture.id)  # a file named a#b.yaml must still link to slides/a%23b.html
             links.append(LectureLink(
                 id=lecture.id, number=i, title=deck.title, subtitle=self.html(lecture.subtitle, ctx),
                 duration=lecture.duration, slide_count=len(deck.slides),
-                deck=f"slides/{lecture.id}.html" if "deck" in outputs else None,
-                handout=f"handouts/{lecture.id}.pdf" if "handouts" in outputs else None,
-                notes=f"handouts/{lecture.id}-notes.pdf" if "notes" in outputs else None,
-                slides_pdf=f"slides/{lecture.id}.pdf" if "slides-pdf" in outputs else None))
+                deck=f"slides/{slug}.html" if "deck" in outputs else None,
+                handout=f"handouts/{slug}.pdf" if "handouts" in outputs else None,
+                notes=f"handouts/{slug}-notes.pdf" if "notes" in outputs else None,
+                slides_pdf=f"slides/{slug}.pdf" if "slides-pdf" in outputs else None))
         title = self.html(self.course.title, ctx)
         return IndexView(title=title, plain_title=self.text(self.course.title), subtitle=self.html(self.course.subtitle, ctx),
                          author=self.course.author, institution=self.course.institution,

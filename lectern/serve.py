@@ -282,6 +282,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 256  # the default 5 reset 80 of 200 simultaneous connections
     root: Path
     live: LiveState
 

@@ -71,3 +71,13 @@ def test_timeline_span_and_chronology(resolved):
     span = resolved.decks["intro"].slides[7].timeline
     assert [e.date for e in span] == ["1953", "1956-12-03", "1959-01"]  # from: 1950, to: 1960
     assert [e.label for e in resolved.guide.chronology] == ["1953", "3 December 1956", "January 1959"]
+
+
+def test_course_page_links_survive_odd_file_names(tmp_path):
+    course = copy_fixture("mini", tmp_path)
+    (course / "lectures" / "second.yaml").rename(course / "lectures" / "a#b 2.yaml")
+    text = (course / "course.yaml").read_text("utf-8").replace("lectures/second.yaml", "'lectures/a#b 2.yaml'")
+    (course / "course.yaml").write_text(text, "utf-8")
+    checked = check(course)
+    link = resolve(checked.course, checked.markup, checked.marks).index.lectures[1]
+    assert (link.id, link.deck, link.handout) == ("a#b 2", "slides/a%23b%202.html", "handouts/a%23b%202.pdf")
