@@ -78,6 +78,8 @@ def test_course_page_links_survive_odd_file_names(tmp_path):
     (course / "lectures" / "second.yaml").rename(course / "lectures" / "a#b 2.yaml")
     text = (course / "course.yaml").read_text("utf-8").replace("lectures/second.yaml", "'lectures/a#b 2.yaml'")
     (course / "course.yaml").write_text(text, "utf-8")
+    timeline = (course / "timeline.yaml").read_text("utf-8").replace("lecture: second", "lecture: 'a#b 2'")
+    (course / "timeline.yaml").write_text(timeline, "utf-8")
     checked = check(course)
     link = resolve(checked.course, checked.markup, checked.marks).index.lectures[1]
     assert (link.id, link.deck, link.handout) == ("a#b 2", "slides/a%23b%202.html", "handouts/a%23b%202.pdf")
