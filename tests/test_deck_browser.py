@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from deck_browser import ARGS, CHROMIUM, Watch, need_chromium, overflowing_slides
+from deck_browser import Watch, overflowing_slides
 from deck_fixture import make_deck
 from lectern.render.deck import render_deck
 from lectern.render.theme import make_env
@@ -21,17 +21,6 @@ def deck_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("deck") / "revolution.html"
     path.write_text(render_deck(make_deck(), make_env()), encoding="utf-8")
     return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

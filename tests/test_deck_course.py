@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from deck_browser import ARGS, CHROMIUM, Watch, need_chromium, overflowing_slides
+from deck_browser import Watch, overflowing_slides
 
 pytestmark = pytest.mark.browser
 
@@ -37,17 +37,6 @@ def bundled_decks(tmp_path_factory):
     if not (ROOT / "content" / "course.yaml").exists():
         pytest.skip("no bundled course yet")
     return build(ROOT / "content", tmp_path_factory.mktemp("content"))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def open_page(browser, deck: Path, hash_: str = ""):
