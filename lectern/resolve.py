@@ -5,11 +5,9 @@ The result is the finished view objects (lectern/view.py) that renderers and tem
 from __future__ import annotations
 
 import base64
-import datetime
 import html as htmllib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -17,7 +15,7 @@ from markupsafe import Markup, escape
 from .charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
 from .cite import CitationResult, format_citations, style_path
 from .markup import CourseMarks, Markup as MarkupParser, RenderContext
-from .model import Course, Image, Lecture, Md, Point, Pos, Section, Slide
+from .model import Course, Image, Lecture, Md, Point, Pos, Slide
 from .render.deck import split_references
 from .render.labels import labels
 from .svgsafe import sanitize_svg

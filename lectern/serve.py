@@ -15,7 +15,6 @@ import json
 import mimetypes
 import signal
 import threading
-import time
 import traceback
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -274,7 +273,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
 
     def _event(self, name: str | None, data: str) -> None:
-        text = f": ping\n\n" if name is None else f"event: {name}\ndata: {data}\n\n"
+        text = ": ping\n\n" if name is None else f"event: {name}\ndata: {data}\n\n"
         self.wfile.write(text.encode("utf-8"))
         self.wfile.flush()
 

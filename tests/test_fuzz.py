@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from fuzzlib import (CourseFiles, assert_clean, assert_report, courses, invoke, mutated, read_fixture, unsafe_html,
                      valid_courses)
