@@ -206,8 +206,6 @@ class Loader:
             if lecture is not None:
                 course.lectures.append(lecture)
         course.listed_ids = set(seen)  # type: ignore[attr-defined]  # loaded or not: validate skips broken ones
-        if "lectures" in keys and not self.list(keys["lectures"], "lectures") and keys["lectures"].value is not None:
-            pass
         if "lectures" in keys and not keys["lectures"].value:
             self.error(keys["lectures"].pos, "the course has no lectures: list at least one lecture file")
         if "timeline" in keys:

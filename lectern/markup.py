@@ -237,7 +237,6 @@ class Markup:
         env = {"cluster_base": self.cluster_count}
         tokens = self.md.parseInline(text.src, env) if inline else self.md.parse(text.src, env)
         text.tokens = tokens
-        text.inline = inline  # type: ignore[attr-defined]
         parsed = Parsed(clusters=env.get("clusters", []))
         self.cluster_count += len(parsed.clusters)
         cursor = 0
@@ -264,8 +263,6 @@ class Markup:
         if text.tokens is None:
             self.parse(text, inline=True)
         env = {"ctx": ctx, "md": text}
-        if getattr(text, "inline", False):
-            return self.md.renderer.render(text.tokens, self.md.options, env)
         return self.md.renderer.render(text.tokens, self.md.options, env)
 
 

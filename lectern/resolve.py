@@ -295,10 +295,6 @@ def _image_body(image: Image) -> Markup:
     return Markup('<img src="data:{};base64,{}" alt="{}">').format(MIME[path.suffix.lower()], Markup(data), image.alt)
 
 
-def cited_keys(course: Course, marks: CourseMarks) -> list[str]:
-    return [item.key for c in marks.clusters for item in c.items]
-
-
 def resolve(course: Course, markup: MarkupParser, marks: CourseMarks) -> Resolved:
     """Format every citation in one batch, then build the decks, the guide and the course page."""
     extra = [key for lecture in course.lectures for key, _ in lecture.further_reading]
