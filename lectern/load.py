@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,7 @@ class Loader:
 
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    touched: list | None = None  # while loading a lecture: the files it names (see `_Kept`)
 
     # ---- helpers -------------------------------------------------------------------------
     def display(self, path: Path) -> str:
@@ -115,7 +117,10 @@ class Loader:
         except (ValueError, OSError, RuntimeError):
             self.error(node.pos, f"{what} '{value}' leads outside the course folder: keep course files inside it")
             return None
-        if not resolved.is_file():
+        exists = resolved.is_file()
+        if self.touched is not None:
+            self.touched.append((full, resolved, exists))
+        if not exists:
             self.error(node.pos, f"{what} '{value}' does not exist (looked for {self.display(full)})")
             return None
         return resolved
@@ -231,7 +236,30 @@ class Loader:
 
     # ---- a lecture -----------------------------------------------------------------------
     def lecture(self, path: Path, lecture_id: str) -> Lecture | None:
+        """A lecture file, or the object loaded from it before when neither it nor the files it names changed."""
         display = self.display(path)
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            digest = None  # read_yaml says what is wrong
+        key = (str(path), lecture_id, display, str(self.root))
+        kept = _KEPT.get(key)
+        if digest is not None and kept is not None and kept.still(digest):
+            self.problems += kept.problems
+            return kept.lecture
+        before, self.touched = len(self.problems), []
+        try:
+            lecture = self._lecture(path, lecture_id, display)
+        finally:
+            touched, self.touched = self.touched, None
+        if digest is not None:
+            _KEPT.pop(key, None)
+            while len(_KEPT) >= MAX_KEPT:
+                _KEPT.pop(next(iter(_KEPT)))
+            _KEPT[key] = _Kept(digest, lecture, self.problems[before:], touched)
+        return lecture
+
+    def _lecture(self, path: Path, lecture_id: str, display: str) -> Lecture | None:
         parsed = read_yaml(path, display)
         self.problems += parsed.problems
         if parsed.root is None:
@@ -469,6 +497,34 @@ def _valid_partial_date(text: str) -> bool:
     except ValueError:
         return False
     return False
+
+
+@dataclass
+class _Kept:
+    """A lecture as last loaded: reused while its file's bytes and the files it names are unchanged.
+
+    `serve` loads the course after every save; re-reading an unchanged lecture's YAML (and, as
+    `markup.parse_course` keeps its parse on the object, re-parsing its Markdown) is what made a
+    save in a large course slow to show. A plain `build` loads each lecture once and gains nothing.
+    """
+
+    digest: str  # sha256 of the lecture file
+    lecture: Lecture | None
+    problems: list[Problem]
+    touched: list[tuple[Path, Path, bool]]  # files the lecture names: (as written, resolved, was a file)
+
+    def still(self, digest: str) -> bool:
+        if digest != self.digest:
+            return False
+        try:
+            return all(full.resolve() == resolved and resolved.is_file() == exists
+                       for full, resolved, exists in self.touched)
+        except (OSError, RuntimeError):
+            return False
+
+
+_KEPT: dict[tuple[str, str, str, str], _Kept] = {}  # by (path, lecture id, display name, course root)
+MAX_KEPT = 1024
 
 
 def display_path(path: Path) -> str:

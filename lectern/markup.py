@@ -1,6 +1,7 @@
 """Markdown set-up: CommonMark with footnotes, Pandoc citations and typography by language."""
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -153,7 +154,8 @@ def _citation(state: StateInline, silent: bool) -> bool:
 
 def _new_cluster(env: dict, items: list[CiteItem], in_text: bool) -> Cluster:
     clusters = env.setdefault("clusters", [])
-    cluster = Cluster(id=f"c{env.get('cluster_base', 0) + len(clusters) + 1}", items=items, in_text=in_text)
+    number = env.get("cluster_base", 0) + len(clusters) + 1
+    cluster = Cluster(id=f"c{env.get('cluster_scope', '')}{number}", items=items, in_text=in_text)
     clusters.append(cluster)
     return cluster
 
@@ -230,11 +232,17 @@ class Markup:
     """Parses every Md of a course once (tokens kept on the Md) and renders it per output."""
 
     def __init__(self, lang: str = "en"):
+        self.lang = lang
         self.md = make_parser(lang)
         self.cluster_count = 0
+        self.scope = ""  # prefix of citation cluster ids: each lecture numbers its own (see parse_course)
+
+    def begin(self, scope: str) -> None:
+        """Number the citation clusters parsed from now on as c<scope>1, c<scope>2, ..."""
+        self.scope, self.cluster_count = scope, 0
 
     def parse(self, text: Md, inline: bool = False) -> Parsed:
-        env = {"cluster_base": self.cluster_count}
+        env = {"cluster_base": self.cluster_count, "cluster_scope": self.scope}
         tokens = self.md.parseInline(text.src, env) if inline else self.md.parse(text.src, env)
         text.tokens = tokens
         parsed = Parsed(clusters=env.get("clusters", []))
@@ -359,6 +367,30 @@ class CourseMarks:
         return out + self.other_clusters
 
 
+def lecture_scope(lecture_id: str) -> str:
+    """A short, id-safe prefix for the citation clusters of one lecture."""
+    return hashlib.sha1(lecture_id.encode("utf-8")).hexdigest()[:8] + "-"
+
+
+def parse_lecture(lecture, markup: Markup) -> LectureMarks:
+    """Parse one lecture's texts (tokens kept on each Md); its citation clusters and footnote labels."""
+    lm = LectureMarks(notes_per_section=[0] * len(lecture.sections))
+    for text, inline, section in lecture_texts(lecture):
+        parsed = markup.parse(text, inline)
+        lm.clusters += parsed.clusters
+        lm.labels += parsed.labels
+        lm.nested += parsed.nested
+        if section is not None and text is lecture.sections[section].reading:
+            lm.notes_per_section[section] += parsed.inline_notes + len(parsed.labels)
+    for definition in lecture.footnotes.values():
+        parsed = markup.parse(definition, inline=True)
+        lm.clusters += parsed.clusters
+        lm.nested += parsed.nested + [pos for _label, pos in parsed.labels]
+        if parsed.inline_notes:
+            lm.nested.append(definition.pos)
+    return lm
+
+
 def lecture_texts(lecture) -> list[tuple[Md, bool, int | None]]:
     """Every Md of a lecture in reading order, with whether it is inline and its section index."""
     out: list[tuple[Md, bool, int | None]] = [(lecture.title, True, None)]
@@ -394,24 +426,22 @@ def lecture_texts(lecture) -> list[tuple[Md, bool, int | None]]:
 
 
 def parse_course(course, markup: Markup) -> CourseMarks:
-    """Parse every Markdown text of the course once, collecting citations and footnote labels."""
+    """Parse every Markdown text of the course once, collecting citations and footnote labels.
+
+    A lecture's cluster ids are scoped to the lecture (`c<scope>-1`, ...), so its parse does not
+    depend on the lectures before it: a lecture object loaded again unchanged (`load` keeps them
+    between the builds of `serve`) keeps its tokens and marks, and only edited lectures are parsed.
+    """
     marks = CourseMarks()
     for lecture in course.lectures:
-        lm = LectureMarks(notes_per_section=[0] * len(lecture.sections))
-        for text, inline, section in lecture_texts(lecture):
-            parsed = markup.parse(text, inline)
-            lm.clusters += parsed.clusters
-            lm.labels += parsed.labels
-            lm.nested += parsed.nested
-            if section is not None and text is lecture.sections[section].reading:
-                lm.notes_per_section[section] += parsed.inline_notes + len(parsed.labels)
-        for definition in lecture.footnotes.values():
-            parsed = markup.parse(definition, inline=True)
-            lm.clusters += parsed.clusters
-            lm.nested += parsed.nested + [pos for _label, pos in parsed.labels]
-            if parsed.inline_notes:
-                lm.nested.append(definition.pos)
-        marks.lectures[lecture.id] = lm
+        scope = lecture_scope(lecture.id)
+        if lecture.parsed is not None and lecture.parsed[0] == (markup.lang, scope):
+            marks.lectures[lecture.id] = lecture.parsed[1]
+            continue
+        markup.begin(scope)
+        marks.lectures[lecture.id] = lm = parse_lecture(lecture, markup)
+        lecture.parsed = ((markup.lang, scope), lm)
+    markup.begin("")
     for event in course.timeline:
         marks.other_clusters += markup.parse(event.event, inline=True).clusters
     for entry in course.glossary:

@@ -134,6 +134,8 @@ class Lecture:
     sections: list[Section] = field(default_factory=list)
     footnotes: dict[str, Md] = field(default_factory=dict)
     further_reading: list[tuple[str, Pos]] = field(default_factory=list)  # citation keys
+    # set by markup.parse_course: ((lang, scope), LectureMarks), so an unchanged lecture is parsed once
+    parsed: tuple | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
