@@ -473,7 +473,7 @@ def _run(args: list[str], stdin: str) -> tuple[str, str]:
     return proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8", "replace")
 
 
-_MEMO: dict[str, tuple[str, str]] = {}  # the last pandoc run of this process, by its inputs
+_MEMO: dict[str, tuple[str, "CitationResult"]] = {}  # the last pandoc run of this process (warnings, result), by its inputs
 
 
 def _memo_key(args: list[str], stdin: str, files: list[Path]) -> str:
@@ -518,19 +518,26 @@ def format_citations(
     stdin = json.dumps(doc, ensure_ascii=False)
     memo_key = _memo_key(args, stdin, [Path(style), *map(Path, bib_paths)])
     if memo_key in _MEMO:  # serve rebuilds after every save: skip pandoc when nothing it reads changed
-        stdout, stderr = _MEMO[memo_key]
+        stderr, formatted = _MEMO[memo_key]
     else:
         stdout, stderr = _run(args, stdin)
+        formatted = _parse_output(stdout, seen_ids)
         _MEMO.clear()
-        _MEMO[memo_key] = (stdout, stderr)
+        _MEMO[memo_key] = (stderr, formatted)
+    result = CitationResult(dict(formatted.clusters), list(formatted.bibliography), set(formatted.notes))
+    result.problems = _missing_key_problems(stderr, clusters, extras)
+    return result
+
+
+def _parse_output(stdout: str, cluster_ids: set[str]) -> CitationResult:
+    """Pandoc's JSON back into HTML: each cluster's citation, and the bibliography's entries."""
     try:
         out = json.loads(stdout)
     except json.JSONDecodeError as err:
         raise RenderError(f"formatting the citations failed: pandoc's output is not JSON ({err})") from None
-
     result = CitationResult({}, [])
     for div_id, classes, blocks in _divs(out["blocks"]):
-        if div_id in seen_ids:
+        if div_id in cluster_ids:
             cite = _first_cite(blocks)
             inlines = cite["c"][1] if cite else []
             if len(inlines) == 1 and inlines[0]["t"] == "Note":
@@ -540,7 +547,6 @@ def format_citations(
         elif div_id.startswith("ref-") and "csl-entry" in classes:
             key = div_id[4:]
             result.bibliography.append(BibEntry(key, div_id, Markup(_inlines_html(_block_inlines(blocks)).strip())))
-    result.problems = _missing_key_problems(stderr, clusters, extras)
     return result
 
 

@@ -58,14 +58,9 @@ def _ping() -> int:
     return os.getpid()
 
 
-_ENVS: dict = {}
-
-
 def _env(templates: Path | None):
-    from .render.theme import make_env
-    if templates not in _ENVS:
-        _ENVS[templates] = make_env(templates)
-    return _ENVS[templates]
+    from .render.theme import shared_env
+    return shared_env(templates)
 
 
 def run_job(job: PdfJob) -> JobResult:

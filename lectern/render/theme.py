@@ -39,6 +39,20 @@ def make_env(course_templates: Path | None = None) -> jinja2.Environment:
     return env
 
 
+_SHARED: dict[Path | None, jinja2.Environment] = {}
+
+
+def shared_env(course_templates: Path | None = None) -> jinja2.Environment:
+    """`make_env`, kept for the life of the process (serve's builds, a PDF worker's jobs).
+
+    Compiling the theme's templates takes longer than rendering a deck; a kept environment
+    compiles each once and again only when its file changes (Jinja checks on every lookup).
+    """
+    if course_templates not in _SHARED:
+        _SHARED[course_templates] = make_env(course_templates)
+    return _SHARED[course_templates]
+
+
 def env_dirs(env: jinja2.Environment) -> list[Path]:
     """The template folders an environment looks in, in order (course overrides, then the theme)."""
     loaders = env.loader.loaders if isinstance(env.loader, jinja2.ChoiceLoader) else [env.loader]
