@@ -22,7 +22,7 @@ from .pool import PDF_KINDS, PdfJob, PdfPool
 if TYPE_CHECKING:
     from concurrent.futures import Future
 from .problems import ContentError, Problem, RenderError
-from .report import Reporter
+from .report import BufferReporter, Reporter
 
 PARTS_DIR = "parts"  # under out_dir/.lectern/: the guide's laid-out chapters, kept between builds
 
@@ -105,6 +105,20 @@ def check(course_dir: Path, strict: bool = False, reporter: Reporter | None = No
     return _gate(course, markup, marks, problems, strict, reporter)
 
 
+def warm(course_dir: Path) -> None:
+    """Load, parse and cite the course and compile the deck's templates, filling the caches that
+    make serve's next build quick, when the last build had nothing to do and read none of it."""
+    from .problems import LecternError
+    try:
+        checked = check(course_dir, reporter=BufferReporter())
+        from .render.theme import shared_env
+        from .resolve import resolver_for
+        resolver_for(checked.course, checked.markup, checked.marks)
+        shared_env(checked.course.templates).get_template("deck/deck.html.j2")
+    except LecternError:  # the next build will say what is wrong
+        pass
+
+
 def _gate(course, markup, marks, problems: list[Problem], strict: bool, reporter: Reporter) -> Checked:
     """Stop with every error (and, under --strict, every warning); report warnings otherwise."""
     errors = [p for p in problems if p.severity == "error" or strict]
@@ -149,8 +163,11 @@ def _build(course_dir: Path, out_dir: Path, options: BuildOptions, reporter: Rep
         checked = check(course_dir, options.strict, reporter)  # 1 load, 2 validate
         course = checked.course
         reporter.phase("resolve")
-        from .resolve import resolve
-        resolved = resolve(course, checked.markup, checked.marks)  # 3 resolve
+        from .resolve import resolve, resolver_for
+        resolver = resolver_for(course, checked.markup, checked.marks)  # 3 resolve: citations first
+        first = edited_decks_first(course, resolver, snapshot, state, out_dir, options, reporter) \
+            if options.write_as_ready else []
+        resolved = resolve(course, checked.markup, checked.marks, resolver)
         reporter.phase("plan")
         kinds = [k for k in OUTPUT_KINDS if k in (options.only or course.outputs)]
         planned = plan_outputs(course, resolved, kinds, snapshot, state, out_dir, options.force)  # 4 plan
@@ -178,7 +195,7 @@ def _build(course_dir: Path, out_dir: Path, options: BuildOptions, reporter: Rep
                                     "views": hint.views}
         written = outputs.write_outputs(out_dir, files, state.to_manifest())  # 7 write, manifest last
         reporter.written(written)
-        written = sorted(set(written) | set(early.written if early else []))
+        written = sorted(set(written) | set(early.written if early else []) | set(first))
     except BaseException as exc:
         reporter.failed()
         pools.close(cancel=True)
@@ -249,6 +266,48 @@ def expects_pdfs(course_dir: Path, options: BuildOptions) -> bool:
     except Exception:  # a broken course.yaml: the load phase will say what is wrong
         return False
     return True  # the default outputs include the guide and handouts
+
+
+# ---- 3b serve: the deck just edited, before anything else ----------------------------------------
+
+def edited_decks_first(course: Course, resolver, snapshot: Snapshot, state: BuildState, out_dir: Path,
+                       options: BuildOptions, reporter: Reporter) -> list[str]:
+    """Resolve, render and write the decks of the lecture files saved since the last build.
+
+    In `serve`, the lecturer looks at the slide they just edited: its page reloads as soon as its
+    deck is written, before the other views are resolved and before any PDF is laid out. The
+    deck is the one the whole build would make (same resolver, same citations), so the build's
+    plan then finds it fresh; the index and the PDFs follow as usual.
+    """
+    if options.force or "deck" not in (options.only or course.outputs) or not state.snapshot:
+        return []
+    changed = {key[len("course:"):] for key, value in snapshot.files.items()
+               if key.startswith("course:") and state.snapshot.get(key) != value}
+    theme = snapshot.theme_digest()
+    base = _course_inputs(course)
+    planned, files = [], {}
+    env = None
+    for number, lecture in enumerate(course.lectures, 1):
+        inputs = _lecture_inputs(course, lecture)
+        if not changed.intersection(inputs):
+            continue
+        deck = resolver.deck(lecture, number)
+        p = Planned(f"slides/{lecture.id}.html", "deck", deck, view_key("deck", deck, theme), base + inputs)
+        if state.fresh(out_dir, p.name, p.key):
+            continue
+        from .render.deck import render_deck
+        from .render.theme import shared_env
+        env = env or shared_env(course.templates)
+        t0 = time.perf_counter()
+        reporter.output_started(p.name)
+        files[p.name] = render_deck(deck, env).encode("utf-8")
+        reporter.output_done(p.name, time.perf_counter() - t0)
+        planned.append(p)
+    if not files:
+        return []
+    writer = _EarlyWriter(out_dir, state, planned, reporter)
+    writer(files)
+    return writer.written
 
 
 # ---- 4 plan -----------------------------------------------------------------------------------
@@ -323,7 +382,7 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
     receives each output as soon as it is ready (HTML at once, then each PDF without layout
     errors) and it is not returned again. Setting `cancel` stops the wait with `Cancelled`.
     """
-    from .render.theme import make_env, theme_dirs
+    from .render.theme import shared_env, theme_dirs
     roots = [course.root, *theme_dirs(course.templates)]
     files: dict[str, bytes] = {}
     problems: dict[str, list[Problem]] = {}
@@ -340,7 +399,7 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
                 futures[GuideChain(pool, job, guide_hint).start()] = p
             else:
                 futures[pool.submit(job)] = p
-    env = make_env(course.templates) if len(pdfs) < len(stale) else None
+    env = shared_env(course.templates) if len(pdfs) < len(stale) else None
     for p in stale:
         if p.kind in PDF_KINDS:
             continue

@@ -295,11 +295,16 @@ def _image_body(image: Image) -> Markup:
     return Markup('<img src="data:{};base64,{}" alt="{}">').format(MIME[path.suffix.lower()], Markup(data), image.alt)
 
 
-def resolve(course: Course, markup: MarkupParser, marks: CourseMarks) -> Resolved:
-    """Format every citation in one batch, then build the decks, the guide and the course page."""
+def resolver_for(course: Course, markup: MarkupParser, marks: CourseMarks) -> Resolver:
+    """Format every citation of the course in one batch; the resolver then builds any view."""
     extra = [key for lecture in course.lectures for key, _ in lecture.further_reading]
     style = style_path(course.csl, course.root)
     citations = format_citations(course.bibliography, style, course.lang, marks.clusters, extra)
-    resolver = Resolver(course, markup, marks, citations)
+    return Resolver(course, markup, marks, citations)
+
+
+def resolve(course: Course, markup: MarkupParser, marks: CourseMarks, resolver: Resolver | None = None) -> Resolved:
+    """Format every citation in one batch, then build the decks, the guide and the course page."""
+    resolver = resolver or resolver_for(course, markup, marks)
     decks = {lec.id: resolver.deck(lec, i) for i, lec in enumerate(course.lectures, 1)}
     return Resolved(decks=decks, guide=resolver.guide(), index=resolver.index(decks))

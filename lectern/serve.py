@@ -338,7 +338,9 @@ class Builder:
         self.live.started()
         options = pipeline.BuildOptions(strict=self.strict, write_as_ready=True, cancel=self.cancel)
         try:
-            pipeline.build(self.course, self.out, options, self.relay, self.session)
+            result = pipeline.build(self.course, self.out, options, self.relay, self.session)
+            if not result.loaded:  # nothing had changed since the last run: read the course now,
+                pipeline.warm(self.course)  # so that the first save shows as quickly as the next ones
         except pipeline.Cancelled:
             self.reporter.info("a newer save arrived: building again")
             return

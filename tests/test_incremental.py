@@ -138,6 +138,49 @@ def test_a_changed_picture_rebuilds_the_deck_that_shows_it(course, tmp_path):
     assert result.built == ["slides/second.html"]
 
 
+def test_serve_writes_the_edited_deck_before_resolving_the_rest(course, tmp_path):
+    """serve's mode: the deck of the lecture just saved is on disk (and its page told to reload)
+    before the other views are resolved, and it is the deck a full build would make."""
+    out = tmp_path / "out"
+    run(course, out, only=["deck"], write_as_ready=True)
+    edit(course / "lectures" / "second.yaml", "A short reading.", "A short reading, now revised.")
+    edit(course / "lectures" / "second.yaml", "title: An inline table", "title: An inline table, revised")
+    result, reporter = run(course, out, only=["deck"], write_as_ready=True)
+    events = reporter.events
+    assert result.built == ["slides/second.html"]
+    first_write = events.index(("written", "slides/second.html"))
+    plan = [i for i, e in enumerate(events) if e[0] in ("planned", "skipped")]
+    assert plan and first_write < plan[0], events  # written before the build planned the rest
+    assert ("written", "index.html") not in events  # the index did not change: not rewritten
+    fresh = tmp_path / "fresh"
+    run(course, fresh, only=["deck"])
+    deck = (out / "slides" / "second.html").read_bytes()
+    assert b"An inline table, revised" in deck
+    assert deck == (fresh / "slides" / "second.html").read_bytes()
+
+
+def test_a_lecture_read_again_is_checked_again_when_a_file_it_names_goes(course, tmp_path):
+    """Unchanged lectures are kept between loads; a picture deleted meanwhile is still reported."""
+    from lectern.load import load_course
+    (course / "images").mkdir()
+    (course / "images" / "box.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', "utf-8")
+    text = (course / "lectures" / "second.yaml").read_text("utf-8")
+    slide = "      - title: A picture\n        image: {src: images/box.svg, alt: A box}\n"
+    (course / "lectures" / "second.yaml").write_text(re.sub(r"(    slides:\n)", lambda m: m.group(1) + slide,
+                                                             text, count=1), "utf-8")
+    first, problems = load_course(course)
+    assert not [p for p in problems if p.severity == "error"]
+    again, _ = load_course(course)
+    assert again.lectures[1] is first.lectures[1]  # kept: neither the file nor the picture changed
+    (course / "images" / "box.svg").unlink()
+    _, problems = load_course(course)
+    assert any("box.svg' does not exist" in str(p) and "second.yaml" in str(p) for p in problems), problems
+    edit(course / "lectures" / "second.yaml", "A picture", "A lost picture")
+    changed, _ = load_course(course)
+    assert changed.lectures[1] is not first.lectures[1]
+    assert changed.lectures[1].sections[0].slides[0].title.src == "A lost picture"
+
+
 def test_manifest_lists_each_outputs_inputs(course, tmp_path):
     out = tmp_path / "out"
     run(course, out, only=["deck"])
