@@ -1,6 +1,7 @@
 """The command line: build (the default), check, serve, new, clean. A thin layer over the pipeline."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -39,10 +40,12 @@ class LecternGroup(click.Group):
     """Turns an error in a (course's own) template into a message naming its file and line."""
 
     def invoke(self, ctx: click.Context):
-        import jinja2
         try:
             return super().invoke(ctx)
-        except jinja2.TemplateError as exc:
+        except Exception as exc:
+            jinja2 = sys.modules.get("jinja2")  # not imported: no template ran (a no-change build)
+            if jinja2 is None or not isinstance(exc, jinja2.TemplateError):
+                raise
             from .problems import LecternError
             from .render.theme import describe_template_error
             raise LecternError(describe_template_error(exc) + "\nFix the template (or remove the course's "
