@@ -88,12 +88,21 @@ class NumberStyle:
 
     @classmethod
     def for_lang(cls, lang: str) -> NumberStyle:
+        return _number_style(cls, lang)
+
+    @classmethod
+    def _for_lang(cls, lang: str) -> NumberStyle:
         base = (lang or "en").replace("_", "-").split("-")[0].lower()
         if base in _COMMA_LANGS:
             group = "." if base in _DOT_GROUP_LANGS else _NNBSP
             return cls(decimal=",", group=group, percent_space=_NNBSP,
                        group_four=base not in ("es", "pl", "pt"))
         return cls()
+
+
+@functools.lru_cache(maxsize=64)
+def _number_style(cls, lang: str) -> NumberStyle:
+    return cls._for_lang(lang)  # frozen, so one per language serves every number of a build
 
 
 def format_number(value: float, lang: str = "en", decimals: int | None = None,

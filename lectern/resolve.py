@@ -86,6 +86,7 @@ class Resolver:
     marks: CourseMarks
     citations: CitationResult
     bib_index: dict[str, BibEntry] = field(default_factory=dict)
+    summaries: dict[int, str] = field(default_factory=dict)  # a chart's text summary, by id(chart): deck and guide share it
 
     def __post_init__(self):
         self.bib_index = {entry.key: entry for entry in self.citations.bibliography}
@@ -132,8 +133,9 @@ class Resolver:
             width, height = SLIDE_SIZE if on_slide else (WIDTH, HEIGHT)
             svg = chart_svg(chart, self.course.lang, id_prefix=f"{'s' if on_slide else 'g'}fig{number}",
                             show_title=False, width=width, height=height)
-            return Figure("chart", number, f"fig-{number.replace('.', '-')}", svg,
-                          chart_summary(chart, self.course.lang),
+            if id(chart) not in self.summaries:
+                self.summaries[id(chart)] = chart_summary(chart, self.course.lang)
+            return Figure("chart", number, f"fig-{number.replace('.', '-')}", svg, self.summaries[id(chart)],
                           caption=self.html(chart.caption, ctx), source=self.html(chart.source, ctx),
                           title=chart.title)
         return None
