@@ -378,3 +378,34 @@ def test_build_only_handouts_makes_no_script_or_slides_pdf(tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (out / "handouts").iterdir()) == ["intro.pdf", "second.pdf"]
     assert not (out / "slides").exists() or not list((out / "slides").glob("*.pdf"))
+
+
+def test_a_crowded_slide_refitted_in_place_keeps_its_neighbours_and_folios(built, tmp_path):
+    """Only the crowded slide's page is laid out again: the slides beside it and the page around it stay."""
+    from dataclasses import replace
+
+    from markupsafe import Markup
+
+    from lectern.view import PointView
+    intro = built.decks["intro"]
+    text = "A long point about the sugar harvest and the unions of Havana, one of many: number {}"
+    crowded_at = 5  # the middle row of the second page
+    slides = [replace(s, points=[PointView(Markup(text.format(k))) for k in range(24)]) if s.number == crowded_at
+              else s for s in intro.slides]
+    deck = replace(intro, slides=slides)
+    handout._FITS.clear()
+    document = handout.handout_document("handout", deck, built.env, built.roots, "A4")
+    fits = next(iter(handout._FITS.values()))
+    assert set(fits) == {crowded_at} and fits[crowded_at] < 1
+    whole = handout._layout(handout.print_html("handout", deck, built.env, built.roots, "A4", fits), built.roots)
+    assert handout.pdf.page_texts(document) == handout.pdf.page_texts(whole)
+    pdf_path = tmp_path / "refit.pdf"
+    pdf_path.write_bytes(handout.render_handout(deck, built.env, built.roots, "A4"))
+    g = handout.handout_geometry("A4")
+    pages = words(pdf_path)
+    assert len(pages) == 4
+    for r in prepare(deck):
+        page, row = (r.number - 1) // 3, (r.number - 1) % 3
+        assert tokens(slide_text(r.slide)) <= inside(pages[page], g.cell_box(row)), r.number
+    assert {str(k) for k in range(24)} <= inside(pages[1], g.cell_box(1))
+    assert "2 / 4" in " ".join(w.text for w in pages[1] if w.y0 > 297 - 15)

@@ -144,6 +144,7 @@ class Entry:
     bookmark_level: int = 1  # PDF outline: title, sections, questions and references at 1, slides at 2
     bookmark_label: str = ""
     fit: float | None = None  # the deck's --fit: type shrunk so a crowded slide is not clipped
+    blank: bool = False  # an empty cell holding the slide's place (pages re-laid out for a splice)
 
 
 _TAGS = re.compile(r"<[^>]*>")
@@ -163,8 +164,12 @@ def notes_size(notes: object) -> int:
 
 
 def entries(deck: DeckView, per_page: int, fits: dict[int, float] | None = None,
-            only: set[int] | None = None) -> list[Entry]:
-    """The deck's slides (as the deck numbers them) placed on pages; `only` keeps just those numbers."""
+            only: set[int] | None = None, placeholders: bool = False) -> list[Entry]:
+    """The deck's slides (as the deck numbers them) placed on pages; `only` keeps just those numbers.
+
+    With `placeholders`, the slides not in `only` stay in their places as blank cells instead,
+    so every page is where it is in the whole document.
+    """
     fits = fits or {}
     out: list[Entry] = []
     section = ""
@@ -174,13 +179,14 @@ def entries(deck: DeckView, per_page: int, fits: dict[int, float] | None = None,
             section = title
         elif r.slide.kind in ("questions", "references"):
             section = ""
-        if only is not None and r.number not in only:
+        blank = only is not None and r.number not in only
+        if blank and not placeholders:
             continue
         i = len(out)
         level = 2 if r.slide.kind == "content" else 1
         label = f"{r.number}. {title}" if level == 2 else title
         out.append(Entry(r, i // per_page + 1, i % per_page, section, notes_size(r.slide.notes), level, label,
-                         fits.get(r.number)))
+                         fits.get(r.number), blank))
     return out
 
 
@@ -221,10 +227,12 @@ def print_css(env: jinja2.Environment) -> str:
 
 
 def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str,
-               fits: dict[int, float] | None = None, only: set[int] | None = None) -> str:
+               fits: dict[int, float] | None = None, only: set[int] | None = None,
+               placeholders: bool = False) -> str:
     """The print document (HTML) for one of KINDS: the deck's slides in the handout templates.
 
-    `fits` gives crowded slides their --fit (see `fit_slides`); `only` prints just those slides.
+    `fits` gives crowded slides their --fit (see `fit_slides`); `only` prints just those slides,
+    the others left out or, with `placeholders`, left blank in their places.
     """
     if kind == "handout":
         geometry = handout_geometry(paper)
@@ -234,7 +242,7 @@ def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[P
         geometry = slides_geometry()
     else:
         raise ValueError(f"unknown print kind {kind!r}")
-    items = entries(deck, geometry.per_page, fits, only)
+    items = entries(deck, geometry.per_page, fits, only, placeholders)
     template = env.get_template(f"handout/{kind}.html.j2")
     return template.render(
         deck=deck, entries=items, slide_count=len(prepare(deck)), g=geometry, kind=kind, L=labels(deck.lang),
@@ -252,9 +260,10 @@ def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: 
     """The laid-out WeasyPrint document of a print kind (see `print_html`).
 
     Like the deck's runtime (deck/js/scale.js), a slide whose content would run past its box
-    is drawn with smaller type (--fit) rather than clipped: laid out once, the crowded slides
-    are fitted on their own, then the document is laid out again with their --fit. The fits are
-    remembered for the deck, so its other print kinds are laid out once.
+    is drawn with smaller type (--fit) rather than clipped. The document is laid out once; only
+    the pages holding crowded slides are laid out again, a step smaller each time, and put in
+    place of the first ones (see `refit`). The fits are remembered for the deck, so its other
+    print kinds are laid out once.
     """
     key = hashlib.sha256(print_html("slides", deck, env, roots, "A4").encode()).hexdigest()
     fits = _FITS.get(key)
@@ -262,13 +271,55 @@ def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: 
         return _layout(print_html(kind, deck, env, roots, paper, fits), roots, log)
     document = _layout(print_html(kind, deck, env, roots, paper), roots, log)
     crowded = overflowing(document)
-    fits = fit_slides(deck, env, roots, crowded) if crowded else {}
+    fits = {}
+    if crowded:
+        document, fits = refit(document, kind, deck, env, roots, paper, crowded, log)
     while len(_FITS) >= 256:
         _FITS.pop(next(iter(_FITS)))
     _FITS[key] = fits
-    if not crowded:
-        return document
-    return _layout(print_html(kind, deck, env, roots, paper, fits), roots, log)
+    return document
+
+
+def _slide_pages(document) -> dict[int, set[int]]:
+    """Slide number -> indices of the pages that show it."""
+    pages: dict[int, set[int]] = {}
+    for index, page in enumerate(document.pages):
+        for box, _ in _walk(page._page_box):
+            if getattr(box, "element_tag", None) == "section" and "slide" in _classes(box):
+                pages.setdefault(int(box.element.get("data-n")), set()).add(index)
+    return pages
+
+
+def refit(document, kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str,
+          crowded: set[int], log: list[str] | None = None):
+    """`document` with its crowded slides fitted, and their fits: (document, {number: fit}).
+
+    As `fit_slides`, type shrinks a step at a time until a slide fits. Each step lays out only
+    the pages that hold a slide still crowded: the other slides are blank in a second document
+    that keeps every page in its place (running heads, folios, ruled lines, notes), and its
+    pages replace the first document's (WeasyPrint writes pages of several documents as one).
+    When the pages do not line up (a crowded slide had run on to another page), the fits are
+    found on their own and the whole document is laid out again.
+    """
+    where = _slide_pages(document)
+    fits: dict[int, float] = {}
+    pending, fit = set(crowded), 1.0
+    while pending and fit > MIN_FIT:
+        fit = max(MIN_FIT, round(fit - FIT_STEP, 2))
+        fits.update({n: fit for n in pending})
+        pages = set().union(*(where.get(n, set()) for n in pending))
+        keep = {n for n, on in where.items() if on & pages}
+        part = _layout(print_html(kind, deck, env, roots, paper, fits, only=keep, placeholders=True), roots, log)
+        if len(part.pages) != len(document.pages) or any(
+                on != where.get(n) for n, on in _slide_pages(part).items()):
+            fits = fit_slides(deck, env, roots, crowded)
+            return _layout(print_html(kind, deck, env, roots, paper, fits), roots, log), fits
+        for index in pages:
+            document.pages[index] = part.pages[index]
+        # the new pages' fonts belong to the second document's font configuration: keep it alive
+        document.lectern_parts = [*getattr(document, "lectern_parts", []), part]
+        pending &= overflowing(part)
+    return document, fits
 
 
 _FITS: dict[str, dict[int, float]] = {}  # the fits of a deck (by its slides' print HTML), shared by the kinds
