@@ -116,9 +116,10 @@ class OutputRecord:
     size: int
     inputs: list[str]  # course files it was made from, relative to the course folder
     warnings: list[Problem] = field(default_factory=list)  # layout warnings, repeated while skipped
+    kind: str = ""  # "deck", "guide", ... ("" in a manifest written before kinds were kept)
 
     def to_json(self) -> dict:
-        return {"key": self.key, "size": self.size, "inputs": self.inputs,
+        return {"key": self.key, "size": self.size, "inputs": self.inputs, "kind": self.kind,
                 "warnings": [_problem_json(w) for w in self.warnings]}
 
     @classmethod
@@ -127,7 +128,8 @@ class OutputRecord:
             return None
         try:
             return cls(str(data["key"]), int(data["size"]), [str(i) for i in data.get("inputs", [])],
-                       [w for w in map(_problem_from, data.get("warnings") or []) if w is not None])
+                       [w for w in map(_problem_from, data.get("warnings") or []) if w is not None],
+                       str(data.get("kind") or ""))
         except (KeyError, TypeError, ValueError):
             return None
 

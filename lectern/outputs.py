@@ -124,8 +124,9 @@ def _safe_target(out: Path, rel: str) -> Path:
     return target
 
 
-def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_extra: dict | None = None) -> list[str]:
-    """Write every file, then the manifest, so that a failure changes nothing.
+def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_extra: dict | None = None,
+                  remove: list[str] = ()) -> list[str]:
+    """Write every file, then the manifest, so that a failure changes nothing; then delete `remove`.
 
     Each file (and the manifest) is first written in full to a temporary file beside its target
     and flushed; only when all of them are on disk are they renamed into place, the manifest last.
@@ -141,7 +142,7 @@ def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_extra: dict |
             manifest = read_manifest(out)
             before = manifest.get("files")
             before = [f for f in before if isinstance(f, str)] if isinstance(before, list) else []
-            manifest["files"] = sorted(set(before) | set(files))
+            manifest["files"] = sorted((set(before) | set(files)) - set(remove))
             if manifest_extra:
                 manifest.update(manifest_extra)
             targets = {rel: _safe_target(out, rel) for rel in files}
@@ -162,6 +163,10 @@ def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_extra: dict |
                 for tmp in staged.values():
                     with contextlib.suppress(OSError):
                         os.unlink(tmp)
+            for rel in remove:  # outputs no build makes any more: only after the manifest forgot them
+                target = _safe_target(out, rel)
+                if target.is_file() and not target.is_symlink():
+                    target.unlink()
     except OSError as exc:
         raise OutputError(_os_message(exc, out_dir)) from None
     return written

@@ -193,7 +193,10 @@ def _build(course_dir: Path, out_dir: Path, options: BuildOptions, reporter: Rep
         if "study-guide.pdf" in rendered.details:
             state.extra["guide"] = {"parts": rendered.details["study-guide.pdf"].get("parts", []),
                                     "views": hint.views}
-        written = outputs.write_outputs(out_dir, files, state.to_manifest())  # 7 write, manifest last
+        retired = retire(state, planned, kinds)  # outputs of lectures no longer in the course
+        written = outputs.write_outputs(out_dir, files, state.to_manifest(), remove=retired)  # 7 write, manifest last
+        if retired:
+            reporter.info(f"removed {len(retired)} output(s) of lectures no longer in the course: {', '.join(retired)}")
         reporter.written(written)
         written = sorted(set(written) | set(early.written if early else []) | set(first))
     except BaseException as exc:
@@ -577,7 +580,7 @@ class _EarlyWriter:
     def __call__(self, files: dict[str, bytes]) -> None:
         for name, data in files.items():
             p = self.planned[name]
-            self.state.outputs[name] = OutputRecord(p.key, len(data), p.inputs)
+            self.state.outputs[name] = OutputRecord(p.key, len(data), p.inputs, kind=p.kind)
         names = outputs.write_outputs(self.out_dir, files, self.state.to_manifest())
         self.written += names
         self.reporter.written(names)
@@ -585,12 +588,26 @@ class _EarlyWriter:
 
 # ---- 7 write: what the manifest remembers ---------------------------------------------------------
 
+def retire(state: BuildState, planned: list[Planned], kinds: list[str]) -> list[str]:
+    """Outputs an earlier build made that this one no longer would (their lecture left the course).
+
+    Only kinds this build makes are considered, so `--only deck` never removes a handout. They
+    leave the manifest here; `write_outputs` deletes the files once everything else is written.
+    """
+    made = {p.name for p in planned}
+    gone = sorted(name for name, record in state.outputs.items()
+                  if record.kind in kinds and record.kind != "index" and name not in made)
+    for name in gone:
+        del state.outputs[name]
+    return gone
+
+
 def _remember(state: BuildState, snapshot: Snapshot, planned: list[Planned], files: dict[str, bytes],
               problems: dict[str, list[Problem]], warnings: list[Problem], options: BuildOptions) -> None:
     for p in planned:
         own = [w for w in problems.get(p.name, []) if w.severity == "warning"]
         if p.name in files:
-            state.outputs[p.name] = OutputRecord(p.key, len(files[p.name]), p.inputs, own)
+            state.outputs[p.name] = OutputRecord(p.key, len(files[p.name]), p.inputs, own, p.kind)
         elif p.stale and p.name in state.outputs:  # written as soon as it was ready
             state.outputs[p.name].warnings = own
     state.snapshot = snapshot.files

@@ -181,6 +181,24 @@ def test_a_lecture_read_again_is_checked_again_when_a_file_it_names_goes(course,
     assert changed.lectures[1].sections[0].slides[0].title.src == "A lost picture"
 
 
+def test_a_lecture_taken_out_of_the_course_takes_its_outputs_with_it(course, tmp_path):
+    out = tmp_path / "out"
+    run(course, out, only=["deck"])
+    assert (out / "slides" / "second.html").is_file()
+    edit(course / "course.yaml", "  - lectures/second.yaml\n", "")
+    edit(course / "timeline.yaml", "  lecture: second\n", "")
+    result, reporter = run(course, out, only=["deck"])
+    assert not (out / "slides" / "second.html").exists()
+    assert (out / "slides" / "intro.html").is_file()
+    assert "second.html" not in (out / "index.html").read_text("utf-8")
+    manifest = json.loads((out / ".lectern" / "manifest.json").read_text("utf-8"))
+    assert "slides/second.html" not in manifest["files"]
+    assert "slides/second.html" not in manifest["lectern"]["outputs"]
+    assert any("slides/second.html" in text for kind, text in reporter.events if kind == "line"), reporter.events
+    again, _ = run(course, out, only=["deck"])
+    assert again.loaded is False  # and the next build finds nothing to do
+
+
 def test_manifest_lists_each_outputs_inputs(course, tmp_path):
     out = tmp_path / "out"
     run(course, out, only=["deck"])
