@@ -1,18 +1,18 @@
-"""The study guide by part: each chapter's laid-out pages kept between builds, so an edit re-lays out one.
+"""The study guide by part: each chapter's painted pages kept between builds, so an edit re-lays out one.
 
-`render.guide` lays the book out part by part (front matter, each chapter, each appendix) and
-joins the pages. This module keeps each part's laid-out pages on disk, keyed by the exact HTML
+`render.guide` lays the book out part by part (front matter, each chapter, each appendix),
+paints each part into PDF objects and joins them. This module keeps each part's PDF objects and
+what the assembly needs of its layout (page count, anchors, footnote check) on disk, keyed by the exact HTML
 the part was laid out from (which holds its first page number) plus the theme and Lectern's
 code, so a build lays out again only the parts whose text changed, and the parts after one
 whose length changed (their page numbers moved). The assembly, contents, bookmarks, links and
 footnote checks stay those of `render_guide`: this module only swaps in a renderer whose
 `layout` looks in the store first.
 
-Pages are stored pickled and signed with a key kept in the user's cache folder (a part not
-signed by it, such as a file put in a copied output folder, is never unpickled); the one
-object that cannot be (WeasyPrint's font configuration,
-which wraps fontconfig and Pango pointers) is written as a reference and replaced, on
-loading, by the configuration of a document laid out from the same theme in this process.
+Parts are stored pickled (plain data only: bytes, numbers, strings) and signed with a key kept
+in the user's cache folder (a part not signed by it, such as a file put in a copied output
+folder, is never unpickled). A kept part is never painted again: the book is joined from the
+kept objects (`pdf.write_book`), so an edit paints only the parts it changed.
 
 Run in a PDF worker (it imports WeasyPrint):
 
@@ -22,13 +22,11 @@ Run in a PDF worker (it imports WeasyPrint):
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import hashlib
 import hmac
 import io
 import os
 import pickle
-import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -39,13 +37,13 @@ import jinja2
 from . import guide as guide_module
 from . import pdf
 
-STORE_FORMAT = 2
+STORE_FORMAT = 3
 _SWAP = threading.Lock()
 
 
 @dataclass
 class StoredPart:
-    """What a part's layout left behind, apart from its pages."""
+    """What a part's layout left behind: all the assembly needs, and its painted pages."""
 
     kind: str
     key: str
@@ -54,74 +52,9 @@ class StoredPart:
     attempts: int
     log: list[str]
     refused: list[str]
+    anchors: list[list[str]]
+    pdf: object  # pdf.PartPdf
     extra: dict = field(default_factory=dict)  # nudged / pushed blocks, whatever PartLayout carries
-
-
-def _placeholder(cls, box, layout_done):
-    placeholder = cls(box)
-    object.__setattr__(placeholder, "_layout_done", layout_done)
-    return placeholder
-
-
-def _reduce_placeholder(obj):
-    # an absolutely positioned box's placeholder forwards every attribute to its box, which
-    # plain unpickling cannot rebuild: make it again from its box
-    return _placeholder, (type(obj), object.__getattribute__(obj, "_box"),
-                          object.__getattribute__(obj, "_layout_done"))
-
-
-class _Pickler(pickle.Pickler):
-    """Pages as data; the process-bound objects they point to are written as references."""
-
-    def __init__(self, file, protocol=None):
-        super().__init__(file, protocol)
-        self.dispatch_table = copyreg.dispatch_table.copy()
-        absolute = sys.modules.get("weasyprint.layout.absolute")
-        if absolute is not None:
-            self.dispatch_table[absolute.AbsolutePlaceholder] = _reduce_placeholder
-
-    def persistent_id(self, obj):
-        name = type(obj).__name__
-        if name == "FontConfiguration":
-            return "font-config"
-        if name == "LayoutContext":  # pictures (SVG charts) keep the context they were laid out in
-            return "layout-context"
-        if isinstance(obj, pdf.URLFetcher):
-            return "url-fetcher"
-        if name == "function" and obj.__qualname__ == "flex_children.<locals>.<lambda>":
-            return "not-floated"  # flex items get `is_floated = lambda: False` in place of the method
-        return None
-
-
-def _not_floated() -> bool:
-    return False
-
-
-class _DrawingContext:
-    """What a stored SVG picture may ask of its layout context when drawn: fonts, and nothing fetched."""
-
-    def __init__(self, font_config):
-        self.font_config = font_config
-
-    def get_image_from_uri(self, *args, **kwargs):
-        return None
-
-
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, file, font_config):
-        super().__init__(file)
-        self.font_config = font_config
-
-    def persistent_load(self, pid):
-        if pid == "font-config":
-            return self.font_config
-        if pid == "layout-context":
-            return _DrawingContext(self.font_config)
-        if pid == "url-fetcher":
-            return pdf.ConfinedFetcher([])
-        if pid == "not-floated":
-            return _not_floated
-        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
 
 
 def _secret() -> bytes | None:
@@ -172,7 +105,7 @@ class PartStore:
             h.update(b"\x00")
         return h.hexdigest()
 
-    def load(self, digest: str, font_config) -> tuple[StoredPart, list] | None:
+    def load(self, digest: str) -> StoredPart | None:
         if self.secret is None:
             return None
         path = self.folder / f"{digest}.pkl"
@@ -180,27 +113,25 @@ class PartStore:
             data = path.read_bytes()
             if len(data) < 32 or not hmac.compare_digest(data[:32], self._sign(digest, data[32:])):
                 return None  # not written by this user's Lectern: never unpickled
-            fh = io.BytesIO(data[32:])
-            meta = pickle.load(fh)
-            pages = _Unpickler(fh, font_config).load()
+            meta = pickle.loads(data[32:])
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
                 ValueError, IndexError):
             return None
-        if not isinstance(meta, StoredPart) or len(pages) != meta.pages:
+        if not isinstance(meta, StoredPart) or not isinstance(meta.pdf, pdf.PartPdf) \
+                or len(meta.pdf.pages) != meta.pages:
             return None
         self.used.add(digest)
-        return meta, pages
+        return meta
 
     def _sign(self, digest: str, payload: bytes) -> bytes:
         return hmac.new(self.secret, digest.encode() + b"\0" + payload, hashlib.sha256).digest()
 
-    def save(self, digest: str, meta: StoredPart, pages: list) -> None:
+    def save(self, digest: str, meta: StoredPart) -> None:
         if self.secret is None:
             return
         buf = io.BytesIO()
         try:
             pickle.dump(meta, buf, protocol=5)
-            _Pickler(buf, protocol=5).dump(pages)
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
             self.unstored.append(f"{meta.kind} {meta.key}: {exc}")
             return  # a part that cannot be kept is simply laid out again next time
@@ -230,22 +161,6 @@ class PartStore:
                     entry.unlink()
 
 
-class _Document:
-    """A stand-in for a weasyprint.Document of stored pages: pages, and what was refused."""
-
-    def __init__(self, base, pages: list, refused: list[str]):
-        self._real = base.copy(pages)
-        self.pages = pages
-        self.url_fetcher = pdf.ConfinedFetcher([])
-        self.url_fetcher.refused = list(refused)
-
-    def copy(self, pages="all"):
-        return self._real.copy(self.pages if pages == "all" else pages)
-
-    def __getattr__(self, name):
-        return getattr(self._real, name)
-
-
 def _renderer_class(store: PartStore):
     base = guide_module.GuideRenderer
 
@@ -254,13 +169,12 @@ def _renderer_class(store: PartStore):
 
         def layout(self, kind, key, html, notes, first_folio=1):
             digest = store.key(kind, html, [n.id for n in notes])
-            blank = guide_module._blank(self)  # a document of this theme: its font configuration
-            found = store.load(digest, blank.font_config)
-            if found is not None:
-                meta, pages = found
+            meta = store.load(digest)
+            if meta is not None:
                 store.hits += 1
-                part = guide_module.PartLayout(kind, key, _Document(blank, pages, meta.refused), first_folio,
-                                               check=meta.check, log=list(meta.log))
+                part = guide_module.PartLayout(kind, key, None, first_folio, check=meta.check,
+                                               log=list(meta.log), pages=meta.pages, anchors=meta.anchors,
+                                               refused=list(meta.refused), pdf=meta.pdf)
                 part.attempts = meta.attempts
                 for name, value in meta.extra.items():
                     setattr(part, name, value)
@@ -268,9 +182,8 @@ def _renderer_class(store: PartStore):
             store.misses += 1
             part = super().layout(kind, key, html, notes, first_folio)
             extra = {name: getattr(part, name) for name in ("nudged", "pushed") if hasattr(part, name)}
-            meta = StoredPart(kind, key, len(part.document.pages), part.check, part.attempts, list(part.log),
-                              list(getattr(part.document.url_fetcher, "refused", [])), extra)
-            store.save(digest, meta, part.document.pages)
+            store.save(digest, StoredPart(kind, key, part.pages, part.check, part.attempts, list(part.log),
+                                          part.refused, part.anchors, part.pdf, extra))
             return part
 
     return StoringRenderer
@@ -282,13 +195,10 @@ def _storing(store: PartStore):
     with _SWAP:
         original = guide_module.GuideRenderer
         guide_module.GuideRenderer = _renderer_class(store)
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(limit, 20000))  # box trees are deep
         try:
             yield
         finally:
             guide_module.GuideRenderer = original
-            sys.setrecursionlimit(limit)
 
 
 def render_guide_cached(guide, env: jinja2.Environment, roots: list[Path], store: PartStore):
@@ -310,7 +220,7 @@ def speculate_chapter(guide, env: jinja2.Environment, roots: list[Path], store: 
     renderer = _renderer_class(store)(guide, env, roots)
     html = renderer.html("chapter", first_page=first_folio, chapter=chapter)
     part = renderer.layout("chapter", chapter.id, html, chapter.footnotes, first_folio)
-    return len(part.document.pages)
+    return part.pages
 
 
 @dataclass
@@ -326,18 +236,12 @@ class ChapterJob:
 
 def run_chapter_job(job: ChapterJob, env: jinja2.Environment, roots: list[Path]):
     """Pool entry point for `kind="chapter"`: (page count, problems)."""
-    with contextlib.ExitStack():
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(limit, 20000))
-        try:
-            pages = speculate_chapter(job.guide, env, roots, PartStore(job.store, job.salt),
-                                      job.chapter_id, job.first_folio)
-        finally:
-            sys.setrecursionlimit(limit)
+    pages = speculate_chapter(job.guide, env, roots, PartStore(job.store, job.salt),
+                              job.chapter_id, job.first_folio)
     return pages, []
 
 
 def part_summary(result) -> list[dict]:
     """Each laid-out part: kind, key (chapter id, appendix id), first folio, pages; for the manifest."""
-    return [{"kind": p.kind, "key": p.key, "folio": p.first_folio, "pages": len(p.document.pages)}
+    return [{"kind": p.kind, "key": p.key, "folio": p.first_folio, "pages": p.pages}
             for p in result.parts]

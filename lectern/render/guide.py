@@ -57,7 +57,7 @@ class PartLayout:
 
     kind: str  # "front" | "chapter" | "appendix" | "blank"
     key: str  # chapter id, appendix id, "front" or "blank"
-    document: object  # weasyprint.Document
+    document: object  # weasyprint.Document (None for a part kept from an earlier build)
     first_folio: int = 1
     first_index: int = 0  # 0-based index of its first page in the whole PDF
     check: pdf.FootnoteCheck | None = None
@@ -65,6 +65,17 @@ class PartLayout:
     log: list[str] = field(default_factory=list)
     nudged: list[str] = field(default_factory=list)  # data-b numbers of the nudged blocks
     pushed: list[str] = field(default_factory=list)  # ... and of blocks that start a new page
+    pages: int = 0  # its page count
+    anchors: list[list[str]] = field(default_factory=list)  # each page's anchors (element ids)
+    refused: list[str] = field(default_factory=list)  # URLs the part may not load
+    pdf: pdf.PartPdf | None = None  # its pages painted, for the book (every part but the front)
+
+    def described(self) -> PartLayout:
+        """Itself, with pages, anchors and refused URLs read from its document."""
+        self.pages = len(self.document.pages)
+        self.anchors = [list(page.anchors) for page in self.document.pages]
+        self.refused = list(getattr(self.document.url_fetcher, "refused", []))
+        return self
 
 
 @dataclass
@@ -217,6 +228,22 @@ class GuideRenderer:
 
     def layout(self, kind: str, key: str, html: str, notes: list[Footnote],
                first_folio: int = 1) -> PartLayout:
+        """Lay out one part of the body and paint it for the book (`pdf.write_part`)."""
+        part = self.lay_out(kind, key, html, notes, first_folio).described()
+        part.pdf = pdf.write_part(part.document)
+        return part
+
+    def blank(self, first_folio: int = 1) -> PartLayout:
+        """An empty page (a verso before a chapter that would open on the left)."""
+        if not hasattr(self, "_blank_part"):
+            self._blank_part = PartLayout("blank", "blank", _blank(self)).described()
+            self._blank_part.pdf = pdf.write_part(self._blank_part.document)
+        known = self._blank_part
+        return PartLayout("blank", "blank", known.document, first_folio, pages=known.pages,
+                          anchors=known.anchors, refused=known.refused, pdf=known.pdf)
+
+    def lay_out(self, kind: str, key: str, html: str, notes: list[Footnote],
+                first_folio: int = 1) -> PartLayout:
         """Lay out one part; while notes are lost or moved, nudge the blocks around their page
         ends and lay it out again (at most MAX_ATTEMPTS times), keeping the best layout."""
         ids = [n.id for n in notes]
@@ -265,7 +292,7 @@ def render_guide(guide: GuideView, env: jinja2.Environment, roots: list[Path],
     body += [("appendix", a.id, a) for a in r.appendices]
     for kind, key, item in body:
         if folio % 2 == 0:  # every chapter and appendix opens on a right-hand (odd) page
-            parts.append(PartLayout("blank", "blank", _blank(r), folio))
+            parts.append(r.blank(folio))
             folio += 1
         if kind == "chapter":
             html = r.html("chapter", first_page=folio, chapter=item)
@@ -274,39 +301,39 @@ def render_guide(guide: GuideView, env: jinja2.Environment, roots: list[Path],
             html = r.html("appendix", first_page=folio, appendix=item)
             part = r.layout(kind, key, html, [], folio)
         folios[key] = folio
-        for index, page in enumerate(part.document.pages):
-            for anchor in page.anchors:
+        for index, anchors in enumerate(part.anchors):
+            for anchor in anchors:
                 folios.setdefault(anchor, folio + index)
         parts.append(part)
-        folio += len(part.document.pages)
+        folio += part.pages
 
+    # the front matter (its contents print the folios found) is laid out in every build and
+    # written as the whole PDF, the other parts' painted pages joined behind it
     front_html = r.html("front", folios=folios)
-    front = r.layout("front", "front", front_html, [])
+    front = r.lay_out("front", "front", front_html, []).described()
     front_parts = [front]
-    if len(front.document.pages) % 2:
-        front_parts.append(PartLayout("blank", "blank", _blank(r)))
+    if front.pages % 2:
+        front_parts.append(r.blank())
     parts = front_parts + parts
 
-    pages = []
+    pages = 0
     for part in parts:
-        part.first_index = len(pages)
-        pages.extend(part.document.pages)
-    front_count = sum(len(p.document.pages) for p in front_parts)
+        part.first_index = pages
+        pages += part.pages
+    front_count = sum(p.pages for p in front_parts)
 
     problems = _problems(guide, parts, strict)
-    refused = sorted({url for p in parts for url in p.document.url_fetcher.refused})
+    refused = sorted({url for p in parts for url in p.refused})
     for url in refused:
         problems.append(Problem(Pos(str(r.base), 1, 1),
                                 f"the study guide may not load {url}: only files inside the "
                                 "course and its theme are read", "warning" if not strict else "error"))
 
-    combined = front.document.copy(pages)
-    combined._lectern_parts = parts  # keep every part's fonts alive until the PDF is written
     meta = pdf.PdfMeta(title=plain_text(guide.title), authors=[guide.author],
                        lang=guide.lang, date=guide.date, subject=labels_for(guide.lang)["study_guide"])
-    labels = [pdf.PageLabel(0, "r", 1)] + ([pdf.PageLabel(front_count, "D", 1)] if front_count < len(pages) else [])
-    data = pdf.write_pdf(combined, meta, page_labels=labels)
-    return GuideResult(data, problems, len(pages), front_count, folios, parts)
+    labels = [pdf.PageLabel(0, "r", 1)] + ([pdf.PageLabel(front_count, "D", 1)] if front_count < pages else [])
+    data = pdf.write_book(front.document, [p.pdf for p in parts[1:]], meta, page_labels=labels)
+    return GuideResult(data, problems, pages, front_count, folios, parts)
 
 
 def _blank(r: GuideRenderer):

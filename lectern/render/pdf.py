@@ -11,9 +11,12 @@ through `ConfinedFetcher`, which only reads files under the given roots and `dat
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import mimetypes
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -25,7 +28,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 __all__ = [
     "ConfinedFetcher", "FootnoteCheck", "NotePlace", "PageLabel", "PdfMeta", "check_footnotes", "render",
-    "write_pdf", "page_texts",
+    "write_pdf", "page_texts", "PartPdf", "write_part", "write_book",
 ]
 
 
@@ -225,11 +228,13 @@ class PageLabel:
 
 
 def write_pdf(document: weasyprint.Document, meta: PdfMeta, variant: str | None = "pdf/ua-1",
-              page_labels: list[PageLabel] | None = None) -> bytes:
+              page_labels: list[PageLabel] | None = None, pages_after: int = 0,
+              extend: Callable[[pydyf.PDF], None] | None = None) -> bytes:
     """The PDF bytes: metadata from `meta`, no attachments, same input → same bytes.
 
     `variant` "pdf/ua-1" tags the PDF for accessibility; `page_labels` make a viewer show the
     printed folios (roman front matter, then 1, 2, 3) rather than physical page numbers.
+    `extend` may add objects and pages (`pages_after` of them) before the PDF is written.
     """
     md = document.metadata
     md.title = meta.title
@@ -242,10 +247,12 @@ def write_pdf(document: weasyprint.Document, meta: PdfMeta, variant: str | None 
     md.attachments = []  # never an attachment, whatever the HTML asked for
     for page in document.pages:
         page.links = [link for link in page.links if link[0] != "attachment"]
-    seed = "\x1f".join([meta.title, *meta.authors, meta.lang, meta.date, str(len(document.pages))])
+    seed = "\x1f".join([meta.title, *meta.authors, meta.lang, meta.date, str(len(document.pages) + pages_after)])
     identifier = hashlib.md5(seed.encode()).hexdigest().encode()
 
     def finisher(_document, pdf_file) -> None:
+        if extend is not None:
+            extend(pdf_file)
         if page_labels:
             nums = []
             for label in page_labels:
@@ -255,3 +262,233 @@ def write_pdf(document: weasyprint.Document, meta: PdfMeta, variant: str | None 
     return document.write_pdf(
         pdf_variant=variant, pdf_identifier=identifier, attachments=None, uncompressed_pdf=False,
         finisher=finisher)
+
+
+# --- books written part by part ----------------------------------------------------------------
+#
+# A long book is painted and written part by part (each part in whichever process laid it out,
+# and kept on disk), then the parts' PDF objects are joined behind the first part's: object
+# numbers shifted, pages added to the page tree, each part's tag tree hung under the book's
+# Document element, its parent-tree keys shifted, its named destinations and bookmarks added to
+# the book's. The first part is written by WeasyPrint as a whole PDF (catalog, metadata, PDF/UA
+# identification); the others only as objects. So only the changed parts are painted again.
+
+# a literal string (skipped: pydyf escapes every parenthesis and backslash in it), a reference,
+# or one of the placeholders a stored part uses for what only the book knows
+_REF_RE = re.compile(rb"\((?:\\.|[^\\()])*\)|(?<![\w.])(\d+) 0 R\b|@([PDRK])(\d*)@", re.S)
+
+
+@dataclass
+class PartPdf:
+    """One part's pages as PDF objects numbered 1..n, ready to be appended to a book.
+
+    References to the book's page tree, Document element and tag-tree root are written `@P@`,
+    `@D@`, `@R@`; a structure parent key k of the part (pages first, then link annotations)
+    `@Kk@`. Everything here is plain data (pickled with the part's layout).
+    """
+
+    objects: list[bytes]  # object i + 1's bytes (a stream: dictionary, then its data)
+    streams: list[int]  # numbers of the objects that are streams (written whole, never packed)
+    pages: list[int]  # the page objects, in order
+    kids: list[int]  # the top-level structure elements (children of Document)
+    parent_tree: list[tuple[int, bytes]]  # structure parent key → its value (array or reference)
+    keys: int  # structure parent keys used
+    dests: list[tuple[str, int, bytes]]  # anchor name, page index, the rest of its destination
+    marks: list[list[tuple]]  # each page's bookmarks: (level, label, (x, y), state)
+    heights: list[float]  # each page's height in CSS px (bookmarks are placed from it)
+
+
+def _number(reference) -> int:
+    return int(bytes(reference).split()[0])
+
+
+def _part_options() -> dict:
+    options = dict(weasyprint.DEFAULT_OPTIONS)
+    options.update(pdf_tags=True, pdf_variant=None, pdf_version="1.7", uncompressed_pdf=False,
+                   attachments=None)
+    return options
+
+
+def _missing_anchors(document) -> list[str]:
+    """Link targets of `document` that are none of its anchors (they are in other parts)."""
+    own = {name for page in document.pages for name in page.anchors}
+    found = []
+    for page in document.pages:
+        for link_type, target, _rect, _box in page.links:
+            if link_type == "internal" and target not in own and target not in found:
+                found.append(target)
+    return found
+
+
+@contextlib.contextmanager
+def _for_book(document):
+    """While written into a book: links to other parts kept (a stand-in anchor, never used:
+    the book holds the real one) and no bookmarks (the book makes one outline of all parts)."""
+    missing = _missing_anchors(document)
+    first = document.pages[0]
+    saved = [page.bookmarks for page in document.pages]
+    for name in missing:
+        first.anchors[name] = (0, 0, 0, 0)
+    for page in document.pages:
+        page.bookmarks = []
+    try:
+        yield set(missing)
+    finally:
+        for name in missing:
+            del first.anchors[name]
+        for page, marks in zip(document.pages, saved):
+            page.bookmarks = marks
+
+
+def write_part(document: weasyprint.Document) -> PartPdf:
+    """Paint `document` (one part of a book) into PDF objects for `write_book`."""
+    from weasyprint.pdf import generate_pdf
+
+    marks = [list(page.bookmarks) for page in document.pages]
+    with _for_book(document) as stand_ins:
+        out = generate_pdf(document, None, 1, **_part_options())
+    catalog = out.catalog
+    root = out.objects[_number(catalog["StructTreeRoot"])]
+    doc_element = out.objects[_number(root["K"][0])]
+    parent_tree = out.objects[_number(root["ParentTree"])]
+    page_numbers = [int(n) for n in out.pages["Kids"][::3]]
+    for index, number in enumerate(page_numbers):
+        out.objects[number]["StructParents"] = f"@K{index}@"
+    skip = {0, out.pages.number, catalog.number, root.number, doc_element.number, parent_tree.number}
+    kept = [obj for obj in out.objects if obj.number not in skip]
+    for obj in kept:
+        if isinstance(obj, pydyf.Dictionary) and "StructParent" in obj:
+            obj["StructParent"] = f"@K{obj['StructParent']}@"
+    new = {obj.number: index for index, obj in enumerate(kept, 1)}
+    special = {out.pages.number: b"@P@", doc_element.number: b"@D@", root.number: b"@R@"}
+
+    def renumber(match: re.Match) -> bytes:
+        if match.group(1) is None:
+            return match.group(0)
+        old = int(match.group(1))
+        if old in special:
+            return special[old]
+        return b"%d 0 R" % new[old]
+
+    objects, streams = [], []
+    for index, obj in enumerate(kept, 1):
+        if isinstance(obj, pydyf.Stream):
+            head, sep, body = obj.data.partition(b"\nstream\n")
+            objects.append(_REF_RE.sub(renumber, head) + sep + body)
+            streams.append(index)
+        else:
+            objects.append(_REF_RE.sub(renumber, obj.data))
+    nums = list(parent_tree["Nums"])
+    tree = [(int(nums[i]), _REF_RE.sub(renumber, pydyf._to_bytes(nums[i + 1])))
+            for i in range(0, len(nums), 2)]
+    dests = []
+    names = catalog.get("Names", {}).get("Dests", {}).get("Names", [])
+    page_index = {number: index for index, number in enumerate(page_numbers)}
+    for i in range(0, len(names), 2):
+        name, target = names[i].string, names[i + 1]
+        if name in stand_ins:
+            continue
+        rest = b" ".join(pydyf._to_bytes(item) for item in target[1:])
+        dests.append((name, page_index[_number(target[0])], rest))
+    return PartPdf(objects, streams, [new[n] for n in page_numbers],
+                   [new[_number(k)] for k in doc_element["K"]], tree,
+                   max((k for k, _ in tree), default=-1) + 1, dests, marks,
+                   [page.height for page in document.pages])
+
+
+class _Raw(pydyf.Object):
+    """An object already serialized (a part's, renumbered for the book)."""
+
+    def __init__(self, data: bytes, stream: bool):
+        super().__init__()
+        self._data = data
+        self._stream = stream
+
+    @property
+    def data(self) -> bytes:
+        return self._data
+
+    @property
+    def compressible(self) -> bool:
+        return not self._stream
+
+
+class _Marks:
+    """A page as `Document.make_bookmark_tree` reads it."""
+
+    def __init__(self, bookmarks, height):
+        self.bookmarks, self.height = bookmarks, height
+
+
+def _append_parts(out: pydyf.PDF, parts: list[PartPdf], front_marks: list[_Marks],
+                  stand_ins: set[str]) -> None:
+    """Join the parts' objects behind the first part's (see the section comment)."""
+    from weasyprint.pdf.anchors import add_outlines
+
+    catalog = out.catalog
+    root = out.objects[_number(catalog["StructTreeRoot"])]
+    doc_element = out.objects[_number(root["K"][0])]
+    parent_tree = out.objects[_number(root["ParentTree"])]
+    key = max((int(k) for k in parent_tree["Nums"][::2]), default=-1) + 1
+    dests: dict[str, bytes] = {}
+    old = catalog.get("Names", {}).get("Dests", {}).get("Names", [])
+    for i in range(0, len(old), 2):
+        if old[i].string not in stand_ins:
+            dests.setdefault(old[i].string, pydyf._to_bytes(old[i + 1]))
+    marks = list(front_marks)
+    fixed = {b"P": out.pages.reference, b"D": doc_element.reference, b"R": root.reference}
+    for part in parts:
+        base = len(out.objects) - 1
+        key_base = key
+
+        def renumber(match: re.Match) -> bytes:
+            if match.group(1) is not None:
+                return b"%d 0 R" % (base + int(match.group(1)))
+            if match.group(2) is None:
+                return match.group(0)
+            if match.group(2) == b"K":
+                return b"%d" % (key_base + int(match.group(3)))
+            return fixed[match.group(2)]
+
+        streams = set(part.streams)
+        for index, data in enumerate(part.objects, 1):
+            if index in streams:
+                head, sep, body = data.partition(b"\nstream\n")
+                out.add_object(_Raw(_REF_RE.sub(renumber, head) + sep + body, True))
+            else:
+                out.add_object(_Raw(_REF_RE.sub(renumber, data), False))
+        for number in part.pages:
+            out.pages["Kids"].extend([base + number, 0, "R"])
+        out.pages["Count"] += len(part.pages)
+        doc_element["K"].extend(b"%d 0 R" % (base + n) for n in part.kids)
+        for k, value in part.parent_tree:
+            parent_tree["Nums"].extend([key_base + k, _REF_RE.sub(renumber, value)])
+        for name, page, rest in part.dests:
+            dests.setdefault(name, b"[%d 0 R %s]" % (base + part.pages[page], rest))
+        marks += [_Marks(m, h) for m, h in zip(part.marks, part.heights)]
+        key += part.keys
+    if dests:
+        names = pydyf.Array()
+        for name in sorted(dests):
+            names += [pydyf.String(name), dests[name]]
+        catalog.setdefault("Names", pydyf.Dictionary())["Dests"] = pydyf.Dictionary({"Names": names})
+    catalog.pop("Outlines", None)
+    tree = weasyprint.Document.make_bookmark_tree(_Book(marks), 0.75, True)
+    add_outlines(out, tree)
+
+
+class _Book:
+    """The book's pages as `Document.make_bookmark_tree` reads them."""
+
+    def __init__(self, pages):
+        self.pages = pages
+
+
+def write_book(front: weasyprint.Document, parts: list[PartPdf], meta: PdfMeta,
+               page_labels: list[PageLabel] | None = None) -> bytes:
+    """One tagged PDF of `front`'s pages followed by each part's (see `write_part`): metadata,
+    PDF/UA identification and page labels as `write_pdf`, one outline, links across parts."""
+    marks = [_Marks(list(page.bookmarks), page.height) for page in front.pages]
+    with _for_book(front) as stand_ins:
+        return write_pdf(front, meta, page_labels=page_labels, pages_after=sum(len(p.pages) for p in parts),
+                         extend=lambda out: _append_parts(out, parts, marks, stand_ins))
