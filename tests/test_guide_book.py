@@ -1,0 +1,139 @@
+"""render/pdf.py write_part/write_book: a book joined from painted parts is the book written whole."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from guide_fixture import make_guide
+from lectern.render import chapters, pdf
+from lectern.render.guide import plain_text, render_guide
+from lectern.render.guide_labels import labels_for
+from lectern.render.theme import make_env
+
+pytestmark = pytest.mark.pdf
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    """The guide as Lectern joins it, and the same laid-out pages written by WeasyPrint in one go."""
+    root = tmp_path_factory.mktemp("course")
+    guide = make_guide(chapters=2, seed=5)
+    result = render_guide(guide, make_env(None), [root])
+    documents = [p.document for p in result.parts]
+    whole = documents[0].copy([page for d in documents for page in d.pages])
+    meta = pdf.PdfMeta(title=plain_text(guide.title), authors=[guide.author], lang=guide.lang,
+                       date=guide.date, subject=labels_for(guide.lang)["study_guide"])
+    labels = [pdf.PageLabel(0, "r", 1), pdf.PageLabel(result.front_pages, "D", 1)]
+    written_whole = pdf.write_pdf(whole, meta, page_labels=labels)
+    return guide, root, result, pypdf.PdfReader(io.BytesIO(result.pdf)), pypdf.PdfReader(io.BytesIO(written_whole))
+
+
+def _outline(reader) -> list[tuple[int, str, int]]:
+    found = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item)))
+    walk(reader.outline, 0)
+    return found
+
+
+def _links(reader) -> list[tuple[int, str, int | None]]:
+    """Each internal link: its page, its target name, the page that name leads to."""
+    dests = reader.named_destinations
+    found = []
+    for index, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if "/Dest" in annot:
+                name = str(annot["/Dest"])
+                target = dests.get(name)
+                found.append((index, name, reader.get_destination_page_number(target) if target else None))
+    return found
+
+
+def _tags(reader) -> list[tuple[int, str, int | None]]:
+    """The tag tree in reading order: depth, role, page of each element (None when on no page)."""
+    pages = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    found = []
+
+    def walk(element, depth):
+        element = element.get_object()
+        if not isinstance(element, pypdf.generic.DictionaryObject) or "/S" not in element:
+            return
+        page = element.get("/Pg")
+        found.append((depth, str(element["/S"]), pages.get(page.idnum) if page is not None else None))
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids] if kids is not None else []:
+            walk(kid, depth + 1)
+
+    root = reader.trailer["/Root"]["/StructTreeRoot"]
+    for kid in root["/K"]:
+        walk(kid, 0)
+    return found
+
+
+def test_the_joined_book_reads_as_the_book_written_whole(books):
+    _, _, result, joined, whole = books
+    assert len(joined.pages) == len(whole.pages) == result.pages
+    # case aside: a small-caps glyph stands for "r" and "R" alike, and a PDF maps each glyph of a
+    # font to one letter, the first it was used for in that font (the book's, or the part's)
+    assert [p.extract_text().casefold() for p in joined.pages] == [p.extract_text().casefold() for p in whole.pages]
+    assert joined.page_labels == whole.page_labels
+    assert joined.metadata == whole.metadata
+    assert joined.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_bookmarks_and_links_across_parts_lead_where_they_did(books):
+    _, _, result, joined, whole = books
+    assert _outline(joined) == _outline(whole)
+    assert len(_outline(joined)) >= 6  # contents, chapters, sections, appendices
+    links = _links(joined)
+    assert links == _links(whole)
+    assert all(target is not None for _, _, target in links)
+    # the contents (front matter) and citations (chapters) lead into other parts
+    assert any(page < result.front_pages <= target for page, _, target in links)
+    bibliography = result.front_pages + result.folios["appendix-bibliography"] - 1
+    assert any(page < bibliography and target >= bibliography for page, _, target in links)
+
+
+def test_the_tags_of_every_part_hang_under_one_document(books):
+    _, _, result, joined, whole = books
+    tags = _tags(joined)
+    assert tags == _tags(whole)
+    assert [role for depth, role, _ in tags if depth == 0] == ["/Document"]
+    # every page's marked content maps to elements through the parent tree
+    tree = joined.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    keys = [int(k) for k in tree[::2]]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    owners = [int(p["/StructParents"]) for p in joined.pages]
+    owners += [int(a.get_object()["/StructParent"]) for p in joined.pages for a in p.get("/Annots") or []]
+    assert len(set(owners)) == len(owners) == len(keys) and set(owners) == set(keys)
+
+
+def test_a_kept_part_is_not_painted_again_and_the_bytes_do_not_change(books, tmp_path, monkeypatch):
+    guide, root, result, _, _ = books
+    store = chapters.PartStore(tmp_path / "parts", "test")
+    first = chapters.render_guide_cached(guide, make_env(None), [root], store)
+    assert first.pdf == result.pdf  # a fresh book and a book from the store are the same bytes
+    painted = []
+    real = pdf.write_part
+    monkeypatch.setattr(pdf, "write_part", lambda document: painted.append(1) or real(document))
+    again = chapters.render_guide_cached(guide, make_env(None), [root], chapters.PartStore(tmp_path / "parts", "test"))
+    assert again.pdf == result.pdf
+    assert len(painted) <= 1  # at most the blank verso (made once per guide); no chapter or appendix
+
+
+def test_a_part_keeps_its_links_to_anchors_in_other_parts(tmp_path: Path):
+    html = ('<html lang="en"><body><p id="here">A <a href="#elsewhere">link</a> and '
+            '<a href="#here">one back</a>.</p></body></html>')
+    part = pdf.write_part(pdf.render(html, tmp_path, [tmp_path]))
+    assert [name for name, _, _ in part.dests] == ["here"]  # its own anchors only
+    assert any(b"(elsewhere)" in obj for obj in part.objects)  # the link still names its target
+    assert len(part.pages) == 1 and part.keys >= 1
