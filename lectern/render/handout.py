@@ -262,22 +262,38 @@ def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: 
     Like the deck's runtime (deck/js/scale.js), a slide whose content would run past its box
     is drawn with smaller type (--fit) rather than clipped. The document is laid out once; only
     the pages holding crowded slides are laid out again, a step smaller each time, and put in
-    place of the first ones (see `refit`). The fits are remembered for the deck, so its other
-    print kinds are laid out once.
+    place of the first ones (see `refit`). Each slide's fit is remembered by what the slide is
+    (`slide_keys`), so the deck's other print kinds, and a rebuild after an edit (serve keeps
+    its workers), lay those slides out once, already fitted.
     """
-    key = hashlib.sha256(print_html("slides", deck, env, roots, "A4").encode()).hexdigest()
-    fits = _FITS.get(key)
-    if fits is not None:  # another kind of the same deck found them already
-        return _layout(print_html(kind, deck, env, roots, paper, fits), roots, log)
-    document = _layout(print_html(kind, deck, env, roots, paper), roots, log)
-    crowded = overflowing(document)
-    fits = {}
+    keys = slide_keys(deck, env, roots)
+    known = {n: _FITS[k] for n, k in keys.items() if k in _FITS}
+    fits = {n: fit for n, fit in known.items() if fit < 1}
+    document = _layout(print_html(kind, deck, env, roots, paper, fits), roots, log)
+    crowded = overflowing(document) - set(known)
     if crowded:
-        document, fits = refit(document, kind, deck, env, roots, paper, crowded, log)
-    while len(_FITS) >= 256:
+        document, fits = refit(document, kind, deck, env, roots, paper, crowded, fits, log)
+    for n, key in keys.items():
+        _FITS.pop(key, None)
+        _FITS[key] = fits.get(n, 1.0)  # most recent last
+    while len(_FITS) > 4096:
         _FITS.pop(next(iter(_FITS)))
-    _FITS[key] = fits
     return document
+
+
+def slide_keys(deck: DeckView, env: jinja2.Environment, roots: list[Path]) -> dict[int, str]:
+    """Slide number -> a hash of everything its print layout depends on (its view, the CSS, the fonts)."""
+    base = hashlib.sha256("\x1f".join([theme_css(env), print_css(env), font_css(roots), deck.plain_title,
+                                       deck.lang, str(len(prepare(deck)))]).encode())
+    keys = {}
+    for r in prepare(deck):
+        h = base.copy()
+        h.update(repr(r).encode())
+        keys[r.number] = h.hexdigest()
+    return keys
+
+
+_FITS: dict[str, float] = {}  # slide key -> its --fit (1.0: fits as it is), shared by the print kinds
 
 
 def _slide_pages(document) -> dict[int, set[int]]:
@@ -291,8 +307,10 @@ def _slide_pages(document) -> dict[int, set[int]]:
 
 
 def refit(document, kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str,
-          crowded: set[int], log: list[str] | None = None):
-    """`document` with its crowded slides fitted, and their fits: (document, {number: fit}).
+          crowded: set[int], fits: dict[int, float] | None = None, log: list[str] | None = None):
+    """`document` with its crowded slides fitted, and all fits: (document, {number: fit}).
+
+    `fits` are those `document` was laid out with (of slides known to fit with them).
 
     As `fit_slides`, type shrinks a step at a time until a slide fits. Each step lays out only
     the pages that hold a slide still crowded: the other slides are blank in a second document
@@ -302,7 +320,7 @@ def refit(document, kind: str, deck: DeckView, env: jinja2.Environment, roots: l
     found on their own and the whole document is laid out again.
     """
     where = _slide_pages(document)
-    fits: dict[int, float] = {}
+    fits = dict(fits or {})
     pending, fit = set(crowded), 1.0
     while pending and fit > MIN_FIT:
         fit = max(MIN_FIT, round(fit - FIT_STEP, 2))
@@ -312,7 +330,7 @@ def refit(document, kind: str, deck: DeckView, env: jinja2.Environment, roots: l
         part = _layout(print_html(kind, deck, env, roots, paper, fits, only=keep, placeholders=True), roots, log)
         if len(part.pages) != len(document.pages) or any(
                 on != where.get(n) for n, on in _slide_pages(part).items()):
-            fits = fit_slides(deck, env, roots, crowded)
+            fits.update(fit_slides(deck, env, roots, crowded))
             return _layout(print_html(kind, deck, env, roots, paper, fits), roots, log), fits
         for index in pages:
             document.pages[index] = part.pages[index]
@@ -321,8 +339,6 @@ def refit(document, kind: str, deck: DeckView, env: jinja2.Environment, roots: l
         pending &= overflowing(part)
     return document, fits
 
-
-_FITS: dict[str, dict[int, float]] = {}  # the fits of a deck (by its slides' print HTML), shared by the kinds
 
 
 # --- crowded slides: the deck's --fit, found on WeasyPrint's layout -----------------------------
