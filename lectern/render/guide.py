@@ -93,12 +93,18 @@ def theme_roots(env: jinja2.Environment) -> list[Path]:
     return env_dirs(env)
 
 
-def fonts_url(env: jinja2.Environment) -> str:
-    """The URL of the first theme folder holding the bundled fonts, ending in a slash."""
+def fonts_dir(env: jinja2.Environment) -> Path | None:
+    """The first theme folder holding the bundled fonts."""
     for root in theme_roots(env):
         if (root / "fonts" / "LinLibertine_R.otf").is_file():
-            return (root / "fonts").resolve().as_uri() + "/"
-    return ""
+            return (root / "fonts").resolve()
+    return None
+
+
+def fonts_url(env: jinja2.Environment) -> str:
+    """The URL of the first theme folder holding the bundled fonts, ending in a slash."""
+    folder = fonts_dir(env)
+    return folder.as_uri() + "/" if folder else ""
 
 
 def appendices_of(guide: GuideView, labels: dict[str, str]) -> list[Appendix]:
@@ -214,6 +220,7 @@ class GuideRenderer:
         self.env.filters["plain_text"] = plain_text
         self.template = self.env.get_template(TEMPLATE)
         self.fonts = fonts_url(env)
+        self.programs = pdf.font_programs(fonts_dir(env))  # embedded once for the whole book
         self.chapter_numbers = {c.id: c.number for c in guide.chapters}
 
     def html(self, part: str, first_page: int | None = None, chapter: Chapter | None = None,
@@ -230,14 +237,14 @@ class GuideRenderer:
                first_folio: int = 1) -> PartLayout:
         """Lay out one part of the body and paint it for the book (`pdf.write_part`)."""
         part = self.lay_out(kind, key, html, notes, first_folio).described()
-        part.pdf = pdf.write_part(part.document)
+        part.pdf = pdf.write_part(part.document, self.programs)
         return part
 
     def blank(self, first_folio: int = 1) -> PartLayout:
         """An empty page (a verso before a chapter that would open on the left)."""
         if not hasattr(self, "_blank_part"):
             self._blank_part = PartLayout("blank", "blank", _blank(self)).described()
-            self._blank_part.pdf = pdf.write_part(self._blank_part.document)
+            self._blank_part.pdf = pdf.write_part(self._blank_part.document, self.programs)
         known = self._blank_part
         return PartLayout("blank", "blank", known.document, first_folio, pages=known.pages,
                           anchors=known.anchors, refused=known.refused, pdf=known.pdf)
@@ -332,7 +339,8 @@ def render_guide(guide: GuideView, env: jinja2.Environment, roots: list[Path],
     meta = pdf.PdfMeta(title=plain_text(guide.title), authors=[guide.author],
                        lang=guide.lang, date=guide.date, subject=labels_for(guide.lang)["study_guide"])
     labels = [pdf.PageLabel(0, "r", 1)] + ([pdf.PageLabel(front_count, "D", 1)] if front_count < pages else [])
-    data = pdf.write_book(front.document, [p.pdf for p in parts[1:]], meta, page_labels=labels)
+    data = pdf.write_book(front.document, [p.pdf for p in parts[1:]], meta, page_labels=labels,
+                          programs=r.programs)
     return GuideResult(data, problems, pages, front_count, folios, parts)
 
 

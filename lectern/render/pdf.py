@@ -16,6 +16,7 @@ import hashlib
 import logging
 import mimetypes
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -275,7 +276,20 @@ def write_pdf(document: weasyprint.Document, meta: PdfMeta, variant: str | None 
 
 # a literal string (skipped: pydyf escapes every parenthesis and backslash in it), a reference,
 # or one of the placeholders a stored part uses for what only the book knows
-_REF_RE = re.compile(rb"\((?:\\.|[^\\()])*\)|(?<![\w.])(\d+) 0 R\b|@([PDRK])(\d*)@", re.S)
+_REF_RE = re.compile(rb"\((?:\\.|[^\\()])*\)|(?<![\w.])(\d+) 0 R\b|@([PDRKF])(\w*)@", re.S)
+_FONT_ATTRS_LEFT_OUT = ("hb_font", "hb_face", "file_content", "to_unicode", "widths")
+
+
+@dataclass
+class SharedFont:
+    """A font a part uses whose program is one of the book's (`programs`): embedded once for
+    the whole book, with the glyphs of every part, instead of once per part."""
+
+    key: str  # resource name and program digest: one embedded font per key
+    digest: str  # md5 of the font program
+    attrs: dict  # the WeasyPrint font's plain attributes (name, metrics, flags, ...)
+    to_unicode: dict  # glyph id → text
+    widths: dict  # glyph id → width
 
 
 @dataclass
@@ -284,7 +298,7 @@ class PartPdf:
 
     References to the book's page tree, Document element and tag-tree root are written `@P@`,
     `@D@`, `@R@`; a structure parent key k of the part (pages first, then link annotations)
-    `@Kk@`. Everything here is plain data (pickled with the part's layout).
+    `@Kk@`; a shared font (see `SharedFont`) `@F<key>@`. Everything here is plain data (pickled with the part's layout).
     """
 
     objects: list[bytes]  # object i + 1's bytes (a stream: dictionary, then its data)
@@ -296,6 +310,93 @@ class PartPdf:
     dests: list[tuple[str, int, bytes]]  # anchor name, page index, the rest of its destination
     marks: list[list[tuple]]  # each page's bookmarks: (level, label, (x, y), state)
     heights: list[float]  # each page's height in CSS px (bookmarks are placed from it)
+    fonts: list[SharedFont] = field(default_factory=list)  # written `@F<key>@` in its resources
+
+
+_PROGRAMS: dict[tuple, dict[str, bytes]] = {}
+_FONTS_LOCK = threading.Lock()
+
+
+def font_programs(folder: Path | None) -> dict[str, bytes]:
+    """The font files (.otf, .ttf) in `folder` by the md5 of their bytes: the fonts a book
+    embeds once for all its parts (any other font is embedded by each part that uses it)."""
+    if folder is None or not Path(folder).is_dir():
+        return {}
+    files = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in (".otf", ".ttf") and p.is_file())
+    key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    if key not in _PROGRAMS:
+        found = {}
+        for path in files:
+            data = path.read_bytes()
+            found[hashlib.md5(data).hexdigest()] = data
+        _PROGRAMS[key] = found
+    return _PROGRAMS[key]
+
+
+@contextlib.contextmanager
+def _fonts_built_by(build):
+    """WeasyPrint's font embedding replaced by `build(real, pdf, fonts, compress, subset, options)`."""
+    import weasyprint.pdf as wpdf
+    with _FONTS_LOCK:
+        real = wpdf.build_fonts_dictionary
+        wpdf.build_fonts_dictionary = lambda *args: build(real, *args)
+        try:
+            yield
+        finally:
+            wpdf.build_fonts_dictionary = real
+
+
+def _shared(fonts: dict, programs: dict[str, bytes], subset: bool) -> tuple[dict, list[SharedFont]]:
+    """The fonts embedded as usual, and the uses of fonts whose program is one of `programs`."""
+    own, found = {}, {}
+    for name, font in fonts.items():
+        digest = None
+        if subset and not font.used_in_forms and not font.bitmap:
+            digest = hashlib.md5(font.file_content).hexdigest()
+        if digest not in programs:
+            own[name] = font
+            continue
+        key = f"{font.hash}{digest}"
+        if key not in found:
+            attrs = {k: v for k, v in vars(font).items() if k not in _FONT_ATTRS_LEFT_OUT}
+            found[key] = SharedFont(key, digest, attrs, {}, {})
+        found[key].to_unicode.update(font.to_unicode)
+        found[key].widths.update(font.widths)
+    return own, list(found.values())
+
+
+def _hb_face(data: bytes, index: int):
+    """A HarfBuzz face of a font program (WeasyPrint subsets with it), or None."""
+    from weasyprint.text.ffi import ffi, harfbuzz
+    try:
+        if not hasattr(_hb_face, "declared"):
+            ffi.cdef("hb_blob_t * hb_blob_create (const char *data, unsigned int length, int mode, "
+                     "void *user_data, void *destroy); hb_face_t * hb_face_create (hb_blob_t *blob, "
+                     "unsigned int index);")
+            _hb_face.declared = True
+        buffer = ffi.new("char[]", data)
+        blob = harfbuzz.hb_blob_create(buffer, len(data), 1, ffi.NULL, ffi.NULL)  # read-only
+        face = ffi.gc(harfbuzz.hb_face_create(blob, index), harfbuzz.hb_face_destroy)
+        harfbuzz.hb_blob_destroy(blob)
+    except Exception:  # an older HarfBuzz or cffi: fontTools subsets instead
+        return None, None
+    return face, buffer
+
+
+def _book_font(use: SharedFont, data: bytes):
+    """A WeasyPrint font made from a program and every part's use of it, for embedding once."""
+    from weasyprint.pdf.fonts import Font
+
+    font = Font.__new__(Font)
+    font.__dict__.update(use.attrs)
+    font.hash = use.key  # one embedded font (and resource name) per key
+    font.file_content = data
+    font.to_unicode, font.widths = dict(use.to_unicode), dict(use.widths)
+    font.hb_font = None
+    font.hb_face, font._buffer = _hb_face(data, font.index)
+    if font.hb_face is None:
+        font.subset = lambda to_unicode, hinting: Font._fonttools_subset(font, to_unicode, hinting)
+    return font
 
 
 def _number(reference) -> int:
@@ -340,12 +441,23 @@ def _for_book(document):
             page.bookmarks = marks
 
 
-def write_part(document: weasyprint.Document) -> PartPdf:
-    """Paint `document` (one part of a book) into PDF objects for `write_book`."""
+def write_part(document: weasyprint.Document, programs: dict[str, bytes] | None = None) -> PartPdf:
+    """Paint `document` (one part of a book) into PDF objects for `write_book`; the fonts
+    whose program is one of `programs` (see `font_programs`) are left for the book to embed."""
     from weasyprint.pdf import generate_pdf
 
     marks = [list(page.bookmarks) for page in document.pages]
-    with _for_book(document) as stand_ins:
+    shared: list[SharedFont] = []
+
+    def build(real, out, fonts, compress, subset, options):
+        own, uses = _shared(fonts, programs or {}, subset)
+        pdf_fonts = real(out, own, compress, subset, options)
+        for use in uses:
+            pdf_fonts[use.attrs["hash"]] = f"@F{use.key}@"
+        shared.extend(uses)
+        return pdf_fonts
+
+    with _for_book(document) as stand_ins, _fonts_built_by(build):
         out = generate_pdf(document, None, 1, **_part_options())
     catalog = out.catalog
     root = out.objects[_number(catalog["StructTreeRoot"])]
@@ -393,7 +505,7 @@ def write_part(document: weasyprint.Document) -> PartPdf:
     return PartPdf(objects, streams, [new[n] for n in page_numbers],
                    [new[_number(k)] for k in doc_element["K"]], tree,
                    max((k for k, _ in tree), default=-1) + 1, dests, marks,
-                   [page.height for page in document.pages])
+                   [page.height for page in document.pages], shared)
 
 
 class _Raw(pydyf.Object):
@@ -421,7 +533,7 @@ class _Marks:
 
 
 def _append_parts(out: pydyf.PDF, parts: list[PartPdf], front_marks: list[_Marks],
-                  stand_ins: set[str]) -> None:
+                  stand_ins: set[str], fonts: dict[str, bytes]) -> None:
     """Join the parts' objects behind the first part's (see the section comment)."""
     from weasyprint.pdf.anchors import add_outlines
 
@@ -437,6 +549,7 @@ def _append_parts(out: pydyf.PDF, parts: list[PartPdf], front_marks: list[_Marks
             dests.setdefault(old[i].string, pydyf._to_bytes(old[i + 1]))
     marks = list(front_marks)
     fixed = {b"P": out.pages.reference, b"D": doc_element.reference, b"R": root.reference}
+    fixed.update({b"F" + key.encode(): reference for key, reference in fonts.items()})
     for part in parts:
         base = len(out.objects) - 1
         key_base = key
@@ -448,7 +561,7 @@ def _append_parts(out: pydyf.PDF, parts: list[PartPdf], front_marks: list[_Marks
                 return match.group(0)
             if match.group(2) == b"K":
                 return b"%d" % (key_base + int(match.group(3)))
-            return fixed[match.group(2)]
+            return fixed[match.group(2) + match.group(3)]
 
         streams = set(part.streams)
         for index, data in enumerate(part.objects, 1):
@@ -485,10 +598,36 @@ class _Book:
 
 
 def write_book(front: weasyprint.Document, parts: list[PartPdf], meta: PdfMeta,
-               page_labels: list[PageLabel] | None = None) -> bytes:
+               page_labels: list[PageLabel] | None = None,
+               programs: dict[str, bytes] | None = None) -> bytes:
     """One tagged PDF of `front`'s pages followed by each part's (see `write_part`): metadata,
-    PDF/UA identification and page labels as `write_pdf`, one outline, links across parts."""
+    PDF/UA identification and page labels as `write_pdf`, one outline, links across parts, and
+    each font of `programs` embedded once with the glyphs of all parts."""
     marks = [_Marks(list(page.bookmarks), page.height) for page in front.pages]
-    with _for_book(front) as stand_ins:
+    programs = programs or {}
+    refs: dict[str, bytes] = {}
+
+    def build(real, out, fonts, compress, subset, options):
+        own, uses = _shared(fonts, programs, subset)
+        pdf_fonts = real(out, own, compress, subset, options)
+        merged: dict[str, SharedFont] = {}
+        for use in uses + [use for part in parts for use in part.fonts]:
+            if use.key not in merged:
+                merged[use.key] = SharedFont(use.key, use.digest, dict(use.attrs), {}, {})
+            book = merged[use.key]
+            for glyph, text in use.to_unicode.items():  # a glyph stands for what it was first used for
+                book.to_unicode.setdefault(glyph, text)
+            for glyph, width in use.widths.items():
+                book.widths.setdefault(glyph, width)
+            for char, glyph in (use.attrs.get("missing") or {}).items():
+                book.attrs.setdefault("missing", {}).setdefault(char, glyph)
+        built = real(out, {key: _book_font(use, programs[use.digest]) for key, use in merged.items()},
+                     compress, subset, options)
+        refs.update(built)
+        for use in uses:
+            pdf_fonts[use.attrs["hash"]] = built[use.key]
+        return pdf_fonts
+
+    with _for_book(front) as stand_ins, _fonts_built_by(build):
         return write_pdf(front, meta, page_labels=page_labels, pages_after=sum(len(p.pages) for p in parts),
-                         extend=lambda out: _append_parts(out, parts, marks, stand_ins))
+                         extend=lambda out: _append_parts(out, parts, marks, stand_ins, refs))
