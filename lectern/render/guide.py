@@ -241,10 +241,10 @@ class GuideRenderer:
         return part
 
     def blank(self, first_folio: int = 1) -> PartLayout:
-        """An empty page (a verso before a chapter that would open on the left)."""
+        """An empty page (a verso before a chapter that would open on the left), laid out and
+        painted once (kept with the other parts when they are kept)."""
         if not hasattr(self, "_blank_part"):
-            self._blank_part = PartLayout("blank", "blank", _blank(self)).described()
-            self._blank_part.pdf = pdf.write_part(self._blank_part.document, self.programs)
+            self._blank_part = self.layout("blank", "blank", self.html("blank"), [])
         known = self._blank_part
         return PartLayout("blank", "blank", known.document, first_folio, pages=known.pages,
                           anchors=known.anchors, refused=known.refused, pdf=known.pdf)
@@ -314,10 +314,9 @@ def render_guide(guide: GuideView, env: jinja2.Environment, roots: list[Path],
         parts.append(part)
         folio += part.pages
 
-    # the front matter (its contents print the folios found) is laid out in every build and
-    # written as the whole PDF, the other parts' painted pages joined behind it
+    # the front matter last: its contents print the folios found
     front_html = r.html("front", folios=folios)
-    front = r.lay_out("front", "front", front_html, []).described()
+    front = r.layout("front", "front", front_html, [])
     front_parts = [front]
     if front.pages % 2:
         front_parts.append(r.blank())
@@ -339,15 +338,8 @@ def render_guide(guide: GuideView, env: jinja2.Environment, roots: list[Path],
     meta = pdf.PdfMeta(title=plain_text(guide.title), authors=[guide.author],
                        lang=guide.lang, date=guide.date, subject=labels_for(guide.lang)["study_guide"])
     labels = [pdf.PageLabel(0, "r", 1)] + ([pdf.PageLabel(front_count, "D", 1)] if front_count < pages else [])
-    data = pdf.write_book(front.document, [p.pdf for p in parts[1:]], meta, page_labels=labels,
-                          programs=r.programs)
+    data = pdf.write_book([p.pdf for p in parts], meta, page_labels=labels, programs=r.programs)
     return GuideResult(data, problems, pages, front_count, folios, parts)
-
-
-def _blank(r: GuideRenderer):
-    if not hasattr(r, "_blank_doc"):
-        r._blank_doc = pdf.render(r.html("blank"), r.base, r.roots)
-    return r._blank_doc
 
 
 def _problems(guide: GuideView, parts: list[PartLayout], strict: bool) -> list[Problem]:

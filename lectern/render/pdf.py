@@ -268,11 +268,11 @@ def write_pdf(document: weasyprint.Document, meta: PdfMeta, variant: str | None 
 # --- books written part by part ----------------------------------------------------------------
 #
 # A long book is painted and written part by part (each part in whichever process laid it out,
-# and kept on disk), then the parts' PDF objects are joined behind the first part's: object
+# and kept on disk), then the parts' PDF objects are joined into a PDF that WeasyPrint writes
+# with no page of its own (catalog, metadata, PDF/UA identification, tag-tree root): object
 # numbers shifted, pages added to the page tree, each part's tag tree hung under the book's
 # Document element, its parent-tree keys shifted, its named destinations and bookmarks added to
-# the book's. The first part is written by WeasyPrint as a whole PDF (catalog, metadata, PDF/UA
-# identification); the others only as objects. So only the changed parts are painted again.
+# the book's, the theme's fonts embedded once. So only the changed parts are painted again.
 
 # a literal string (skipped: pydyf escapes every parenthesis and backslash in it), a reference,
 # or one of the placeholders a stored part uses for what only the book knows
@@ -315,6 +315,7 @@ class PartPdf:
 
 _PROGRAMS: dict[tuple, dict[str, bytes]] = {}
 _FONTS_LOCK = threading.Lock()
+_STREAMS_LOCK = threading.Lock()
 
 
 def font_programs(folder: Path | None) -> dict[str, bytes]:
@@ -525,6 +526,29 @@ class _Raw(pydyf.Object):
         return not self._stream
 
 
+_STREAM_DATA = pydyf.Stream.data
+
+
+def _data_once(stream) -> bytes:
+    made = stream.__dict__.get("_lectern_bytes")
+    if made is None:
+        made = stream.__dict__["_lectern_bytes"] = _STREAM_DATA.fget(stream)
+    return made
+
+
+@contextlib.contextmanager
+def _streams_made_once(switch: list):
+    """While the book is written (from when `switch[0]()` is called: everything is painted),
+    each stream is compressed once: pydyf compresses them all again for the file identifier,
+    the book's object stream (its tag tree) the largest."""
+    with _STREAMS_LOCK:
+        switch.append(lambda: setattr(pydyf.Stream, "data", property(_data_once)))
+        try:
+            yield
+        finally:
+            pydyf.Stream.data = _STREAM_DATA
+
+
 class _Marks:
     """A page as `Document.make_bookmark_tree` reads it."""
 
@@ -532,9 +556,8 @@ class _Marks:
         self.bookmarks, self.height = bookmarks, height
 
 
-def _append_parts(out: pydyf.PDF, parts: list[PartPdf], front_marks: list[_Marks],
-                  stand_ins: set[str], fonts: dict[str, bytes]) -> None:
-    """Join the parts' objects behind the first part's (see the section comment)."""
+def _append_parts(out: pydyf.PDF, parts: list[PartPdf], fonts: dict[str, bytes]) -> None:
+    """Add the parts' objects and pages to a PDF of no pages (see the section comment)."""
     from weasyprint.pdf.anchors import add_outlines
 
     catalog = out.catalog
@@ -543,11 +566,7 @@ def _append_parts(out: pydyf.PDF, parts: list[PartPdf], front_marks: list[_Marks
     parent_tree = out.objects[_number(root["ParentTree"])]
     key = max((int(k) for k in parent_tree["Nums"][::2]), default=-1) + 1
     dests: dict[str, bytes] = {}
-    old = catalog.get("Names", {}).get("Dests", {}).get("Names", [])
-    for i in range(0, len(old), 2):
-        if old[i].string not in stand_ins:
-            dests.setdefault(old[i].string, pydyf._to_bytes(old[i + 1]))
-    marks = list(front_marks)
+    marks: list[_Marks] = []
     fixed = {b"P": out.pages.reference, b"D": doc_element.reference, b"R": root.reference}
     fixed.update({b"F" + key.encode(): reference for key, reference in fonts.items()})
     for part in parts:
@@ -597,21 +616,17 @@ class _Book:
         self.pages = pages
 
 
-def write_book(front: weasyprint.Document, parts: list[PartPdf], meta: PdfMeta,
-               page_labels: list[PageLabel] | None = None,
+def write_book(parts: list[PartPdf], meta: PdfMeta, page_labels: list[PageLabel] | None = None,
                programs: dict[str, bytes] | None = None) -> bytes:
-    """One tagged PDF of `front`'s pages followed by each part's (see `write_part`): metadata,
-    PDF/UA identification and page labels as `write_pdf`, one outline, links across parts, and
-    each font of `programs` embedded once with the glyphs of all parts."""
-    marks = [_Marks(list(page.bookmarks), page.height) for page in front.pages]
+    """One tagged PDF of the parts' pages (see `write_part`), in order: metadata, PDF/UA
+    identification and page labels as `write_pdf`, one outline, links across parts, and each
+    font of `programs` embedded once with the glyphs of all parts."""
     programs = programs or {}
     refs: dict[str, bytes] = {}
 
     def build(real, out, fonts, compress, subset, options):
-        own, uses = _shared(fonts, programs, subset)
-        pdf_fonts = real(out, own, compress, subset, options)
         merged: dict[str, SharedFont] = {}
-        for use in uses + [use for part in parts for use in part.fonts]:
+        for use in [use for part in parts for use in part.fonts]:
             if use.key not in merged:
                 merged[use.key] = SharedFont(use.key, use.digest, dict(use.attrs), {}, {})
             book = merged[use.key]
@@ -621,13 +636,19 @@ def write_book(front: weasyprint.Document, parts: list[PartPdf], meta: PdfMeta,
                 book.widths.setdefault(glyph, width)
             for char, glyph in (use.attrs.get("missing") or {}).items():
                 book.attrs.setdefault("missing", {}).setdefault(char, glyph)
-        built = real(out, {key: _book_font(use, programs[use.digest]) for key, use in merged.items()},
-                     compress, subset, options)
-        refs.update(built)
-        for use in uses:
-            pdf_fonts[use.attrs["hash"]] = built[use.key]
-        return pdf_fonts
+        refs.update(real(out, {key: _book_font(use, programs[use.digest]) for key, use in merged.items()},
+                         compress, subset, options))
+        return real(out, fonts, compress, subset, options)
 
-    with _for_book(front) as stand_ins, _fonts_built_by(build):
-        return write_pdf(front, meta, page_labels=page_labels, pages_after=sum(len(p.pages) for p in parts),
-                         extend=lambda out: _append_parts(out, parts, marks, stand_ins, refs))
+    def extend(out: pydyf.PDF) -> None:
+        _append_parts(out, parts, refs)
+        switch[0]()
+
+    from weasyprint.pdf.metadata import DocumentMetadata
+    from weasyprint.text.fonts import FontConfiguration
+
+    switch: list = []
+    shell = weasyprint.Document([], DocumentMetadata(), ConfinedFetcher([]), FontConfiguration(), {}, None)
+    with _fonts_built_by(build), _streams_made_once(switch):
+        return write_pdf(shell, meta, page_labels=page_labels, pages_after=sum(len(p.pages) for p in parts),
+                         extend=extend)
