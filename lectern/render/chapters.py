@@ -34,8 +34,8 @@ from pathlib import Path
 
 import jinja2
 
-from . import guide as guide_module
-from . import pdf
+# render.guide and render.pdf (WeasyPrint, ~1 s to import) are imported where parts are laid
+# out: the pipeline imports ChapterJob in the main process, which lays nothing out
 
 STORE_FORMAT = 3
 _SWAP = threading.Lock()
@@ -117,6 +117,7 @@ class PartStore:
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
                 ValueError, IndexError):
             return None
+        from . import pdf
         if not isinstance(meta, StoredPart) or not isinstance(meta.pdf, pdf.PartPdf) \
                 or len(meta.pdf.pages) != meta.pages:
             return None
@@ -162,6 +163,7 @@ class PartStore:
 
 
 def _renderer_class(store: PartStore):
+    from . import guide as guide_module
     base = guide_module.GuideRenderer
 
     class StoringRenderer(base):
@@ -192,6 +194,7 @@ def _renderer_class(store: PartStore):
 @contextlib.contextmanager
 def _storing(store: PartStore):
     """render_guide with the storing renderer (one guide at a time in a worker process)."""
+    from . import guide as guide_module
     with _SWAP:
         original = guide_module.GuideRenderer
         guide_module.GuideRenderer = _renderer_class(store)
@@ -204,7 +207,8 @@ def _storing(store: PartStore):
 def render_guide_cached(guide, env: jinja2.Environment, roots: list[Path], store: PartStore):
     """`render_guide`, re-using every part laid out before from the same HTML; prunes the rest."""
     with _storing(store):
-        result = guide_module.render_guide(guide, env, roots)
+        from .guide import render_guide
+        result = render_guide(guide, env, roots)
     store.prune()
     return result
 

@@ -17,6 +17,7 @@ import logging
 import mimetypes
 import re
 import threading
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -532,7 +533,15 @@ _STREAM_DATA = pydyf.Stream.data
 def _data_once(stream) -> bytes:
     made = stream.__dict__.get("_lectern_bytes")
     if made is None:
-        made = stream.__dict__["_lectern_bytes"] = _STREAM_DATA.fget(stream)
+        if stream.compress and stream.extra.get("Type") == "/ObjStm":
+            # the book's tag tree (3 MB at L): zlib level 6 takes 0.1 s where pydyf's 9 takes
+            # 0.36 s, for a PDF 1.5 % larger
+            body = zlib.compress(b"\n".join(pydyf._to_bytes(item) for item in stream.stream), 6)
+            extra = pydyf.Dictionary({**stream.extra, "Filter": "/FlateDecode", "Length": len(body)})
+            made = b"\n".join((extra.data, b"stream", body, b"endstream"))
+        else:
+            made = _STREAM_DATA.fget(stream)
+        stream.__dict__["_lectern_bytes"] = made
     return made
 
 
