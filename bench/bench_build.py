@@ -157,7 +157,7 @@ def serve_reload(scale: str, course: Path, out: Path, repeat: int, n_lectures: i
         lecture_id = gen_course.lecture_files(course)[n_lectures // 2].stem
         page = f"slides/{lecture_id}.html"
         _wait_ok(parts, "/" + page)
-        time.sleep(1.0)  # let the start-up build (nothing changed) finish
+        _wait_idle(parts)  # the start-up build (nothing changed) and its warm-up of the caches
         for i in range(max(3, repeat)):
             _wait_ok(parts, "/" + page)
             body = _get(parts, "/" + page)[1]
@@ -175,8 +175,7 @@ def serve_reload(scale: str, course: Path, out: Path, repeat: int, n_lectures: i
                     raise RuntimeError("event stream closed")
             row.samples.append(Sample(time.perf_counter() - saved, float("nan"), float("nan")))
             conn.close()
-            time.sleep(0.5)
-            _wait_idle(parts, page)
+            _wait_idle(parts)  # the PDFs of this save
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -203,17 +202,15 @@ def _wait_ok(parts, path: str, timeout: float = 1200) -> None:
     raise RuntimeError(f"{path} never became available")
 
 
-def _wait_idle(parts, page: str, quiet: float = 2.0, timeout: float = 1200) -> None:
-    """Wait until the server's event stream has been quiet for `quiet` seconds (PDFs done)."""
+def _wait_idle(parts, timeout: float = 1200) -> None:
+    """Wait until the server reports no build running (its /__lectern/status)."""
     deadline = time.monotonic() + timeout
-    last = None
     while time.monotonic() < deadline:
-        body = _get(parts, "/" + page)[1]
-        gen = re.search(rb"since=(\d+)", body).group(1)
-        if gen == last:
+        status = json.loads(_get(parts, "/__lectern/status")[1])
+        if not status["building"]:
             return
-        last = gen
-        time.sleep(quiet)
+        time.sleep(0.1)
+    raise RuntimeError("the server was still building after the timeout")
 
 
 def pandoc_rows(scale: str, work: Path, repeat: int) -> list[Row]:

@@ -28,6 +28,7 @@ from .problems import ContentError, LecternError
 from .report import Reporter
 
 EVENTS_PATH = "/__lectern/events"
+STATUS_PATH = "/__lectern/status"  # JSON: is a build running, the last build's generation and problems
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle event stream
 HISTORY = 200  # builds remembered for pages that connect late
 
@@ -188,6 +189,10 @@ class _Handler(BaseHTTPRequestHandler):
         if path == EVENTS_PATH and not head:
             return self._events(query)
         live = self.server.live
+        if path == STATUS_PATH:  # for scripts and editors: wait for `"building": false`
+            with live.cond:
+                status = {"building": live.building, "generation": live.generation, "problems": live.problems}
+            return self._send(200, json.dumps(status).encode("utf-8"), "application/json", head)
         target = resolve_request(self.server.root, path)
         if target is None:
             return self._send(403, b"Forbidden\n", "text/plain; charset=utf-8", head)

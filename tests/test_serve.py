@@ -200,6 +200,25 @@ def test_a_broken_edit_shows_its_problems_and_the_server_recovers(served):
     assert b"Step by careful step" in get(running, "/slides/intro.html")[1]
 
 
+def test_status_says_whether_a_build_is_running_and_what_is_wrong(served):
+    """Scripts (and the benchmark) wait on /__lectern/status instead of guessing with sleeps."""
+    running, course, out, reporter = served
+    status, body, headers = get(running, "/__lectern/status")
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    idle = json.loads(body)
+    assert idle["building"] is False and idle["problems"] is None
+    lecture = course / "lectures" / "intro.yaml"
+    lecture.write_text(lecture.read_text("utf-8").replace("title: Step by step", "title: [Step by step"), "utf-8")
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        now = json.loads(get(running, "/__lectern/status")[1])
+        if now["problems"]:
+            break
+        time.sleep(0.05)
+    assert now["building"] is False
+    assert any("intro.yaml" in line for line in now["problems"])
+
+
 def test_a_burst_of_saves_is_coalesced(served):
     running, course, out, _ = served
     lecture = course / "lectures" / "intro.yaml"
