@@ -2,6 +2,7 @@
 
     python bench/bench_guide.py                 # both scales, Lectern and (if present) pandoc
     python bench/bench_guide.py --scales S --no-pandoc
+    python bench/bench_guide.py --scales L --no-pandoc --edit   # and a one-slide edit, parts kept
 
 Each measurement runs in a fresh child process, so its peak resident memory (ru_maxrss) is its
 own. Lectern's figure is render_guide() alone (the course is loaded and resolved first, untimed
@@ -63,6 +64,36 @@ def one_lectern(scale: str) -> dict:
                 "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+def one_edit(scale: str) -> dict:
+    """In the child: the guide from scratch with its parts kept, then again after a one-slide
+    edit (what `build` does between two saves), in wall and CPU seconds."""
+    from gen_course import edit_slide, generate, lecture_files
+
+    from lectern.pipeline import check
+    from lectern.render import pdf  # noqa: F401  (import WeasyPrint before timing)
+    from lectern.render.chapters import PartStore, render_guide_cached
+    from lectern.render.theme import make_env
+    from lectern.resolve import resolve
+
+    def guide(course_dir: Path, store: Path) -> tuple[float, float, object, PartStore]:
+        checked = check(course_dir)
+        resolved = resolve(checked.course, checked.markup, checked.marks)
+        parts = PartStore(store, "bench")
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = render_guide_cached(resolved.guide, make_env(checked.course.templates), [checked.course.root],
+                                     parts)
+        return time.perf_counter() - wall, time.process_time() - cpu, result, parts
+
+    with tempfile.TemporaryDirectory() as tmp:
+        course_dir = generate(Path(tmp) / "course", scale)
+        cold_wall, cold_cpu, result, _ = guide(course_dir, Path(tmp) / "parts")
+        edit_slide(course_dir, lecture=min(10, len(lecture_files(course_dir)) - 1))
+        edit_wall, edit_cpu, edited, parts = guide(course_dir, Path(tmp) / "parts")
+        return {"tool": "lectern-edit", "scale": scale, "pages": result.pages, "cold_seconds": cold_wall,
+                "cold_cpu": cold_cpu, "edit_seconds": edit_wall, "edit_cpu": edit_cpu, "kept": parts.hits,
+                "laid_out": parts.misses, "bytes": len(edited.pdf)}
+
+
 def one_pandoc(scale: str) -> dict | None:
     """In the child: pandoc with WeasyPrint as its PDF engine, on the same content."""
     from gen_course import pandoc_sources
@@ -104,16 +135,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scales", default="S,L", help="comma-separated: S (30 slides), L (600 slides)")
     ap.add_argument("--no-pandoc", action="store_true")
+    ap.add_argument("--edit", action="store_true", help="also time a one-slide edit with the parts kept")
     ap.add_argument("--json", action="store_true", help="print the raw measurements as JSON")
     ap.add_argument("--child", nargs=2, metavar=("TOOL", "SCALE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         tool, scale = args.child
-        print(json.dumps(one_lectern(scale) if tool == "lectern" else one_pandoc(scale)))
+        run = {"lectern": one_lectern, "lectern-edit": one_edit, "pandoc": one_pandoc}[tool]
+        print(json.dumps(run(scale)))
         return
     rows = []
     for scale in args.scales.split(","):
-        for tool in ["lectern"] + ([] if args.no_pandoc else ["pandoc"]):
+        for tool in ["lectern"] + (["lectern-edit"] if args.edit else []) + ([] if args.no_pandoc else ["pandoc"]):
             found = measure(tool, scale)
             if found is None:
                 print(f"{tool:8} {scale}: not available (no pandoc or no weasyprint command)")
@@ -121,6 +154,12 @@ def main() -> None:
             rows.append(found)
             if "error" in found:
                 print(f"{tool:8} {scale}: failed: {found['error']}")
+                continue
+            if tool == "lectern-edit":
+                print(f"{tool:8} {scale}: {found['pages']:4d} pages from scratch {found['cold_seconds']:.1f} s "
+                      f"({found['cold_cpu']:.1f} CPU s); after a one-slide edit {found['edit_seconds']:.1f} s "
+                      f"({found['edit_cpu']:.1f} CPU s), {found['kept']} parts kept, {found['laid_out']} laid out, "
+                      f"{found['bytes'] / 1e6:.2f} MB", flush=True)
                 continue
             per_page = found["seconds"] / max(found["pages"], 1)
             extra = ""
