@@ -5,9 +5,11 @@
     result.problems   # lost/misplaced footnotes, refused resources (Problem, with positions)
 
 The book is laid out in parts (front matter, each chapter, each appendix), each an HTML string
-from templates/guide/guide.html.j2 given to WeasyPrint, then the pages are joined into one PDF:
-a chapter starts on a right-hand page (a blank verso is put in when needed), its folios follow
-the previous part's, and the contents (laid out last) prints the folios found. After each part
+from templates/guide/guide.html.j2 given to WeasyPrint and painted into PDF objects of its own
+(`pdf.write_part`); the parts are then joined into one tagged PDF (`pdf.write_book`): a chapter
+starts on a right-hand page (a blank verso is put in when needed), its folios follow the
+previous part's, and the contents (laid out last) prints the folios found. A part kept from an
+earlier build (render.chapters) is neither laid out nor painted again. After each part
 is laid out, every footnote is looked up on the laid-out pages; when a note was dropped or
 pushed off its call's page, the paragraph ending that page is nudged (kept whole, so it starts
 on the next page, see NUDGE; if that fails, the call's paragraph starts a new page, see PUSH)
