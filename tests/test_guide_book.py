@@ -152,3 +152,18 @@ def test_a_part_keeps_its_links_to_anchors_in_other_parts(tmp_path: Path):
     assert [name for name, _, _ in part.dests] == ["here"]  # its own anchors only
     assert any(b"(elsewhere)" in obj for obj in part.objects)  # the link still names its target
     assert len(part.pages) == 1 and part.keys >= 1
+
+
+def test_a_book_of_parts_with_fonts_outside_the_theme_embeds_them_per_part(tmp_path: Path):
+    def part(text: str) -> pdf.PartPdf:
+        html = f'<html lang="en"><body><h1>{text}</h1><p id="{text}">Text of {text}.</p></body></html>'
+        return pdf.write_part(pdf.render(html, tmp_path, [tmp_path]))  # no theme fonts: each its own
+
+    data = pdf.write_book([part("one"), part("two")], pdf.PdfMeta("T", ["A"], "en"),
+                          page_labels=[pdf.PageLabel(0, "D", 1)])
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert ["Text of one." in p.extract_text() for p in reader.pages] == [True, False]
+    assert "Text of two." in reader.pages[1].extract_text()
+    assert [title for _, title, _ in _outline(reader)] == ["one", "two"]
+    assert data == pdf.write_book([part("one"), part("two")], pdf.PdfMeta("T", ["A"], "en"),
+                                  page_labels=[pdf.PageLabel(0, "D", 1)])

@@ -172,6 +172,8 @@ def _renderer_class(store: PartStore):
         def layout(self, kind, key, html, notes, first_folio=1):
             digest = store.key(kind, html, [n.id for n in notes])
             meta = store.load(digest)
+            if meta is not None and any(use.digest not in self.programs for use in meta.pdf.fonts):
+                meta = None  # painted with a font program the theme no longer has
             if meta is not None:
                 store.hits += 1
                 part = guide_module.PartLayout(kind, key, None, first_folio, check=meta.check,
