@@ -398,7 +398,8 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
             reporter.output_started(p.name)
             store = parts if p.kind == "guide" else None
             job = PdfJob(p.name, p.kind, p.view, course.templates, roots, course.paper, store)
-            if p.kind == "guide" and parts is not None and guide_hint:
+            if p.kind == "guide" and parts is not None and guide_hint is not None and \
+                    (guide_hint or GuideChain.folio_free()):
                 futures[GuideChain(pool, job, guide_hint).start()] = p
             else:
                 futures[pool.submit(job)] = p
@@ -485,7 +486,9 @@ class GuideHint:
 
 class GuideChain:
     """The guide in stages on the pool: changed chapters in parallel, then the chapters their
-    new lengths moved, in parallel, then the assembly (which finds every part laid out).
+    new lengths moved, in parallel, then the assembly (which finds every part laid out). When
+    chapters are laid out without their folios (`render.chapters.FOLIO_FREE`), no chapter
+    moves: every changed one is laid out at once, in a cold build too, then the assembly.
 
     Only a plan: the assembly job is authoritative and lays out anything not found, so a wrong
     guess costs time, never correctness.
@@ -501,7 +504,16 @@ class GuideChain:
         self.pages = {k: last[k]["pages"] for k in self.order if k in last}
         self.changed = [k for k in self.order if hint.views.get(k) != hint.last_views.get(k)]
 
+    @staticmethod
+    def folio_free() -> bool:
+        """Whether a chapter's layout no longer depends on its first page (render.chapters says)."""
+        from .render import chapters
+        return bool(getattr(chapters, "FOLIO_FREE", False))
+
     def start(self) -> Future:
+        if self.folio_free():  # every changed chapter at once, cold builds too; none ever moves
+            self._run({k: self.laid.get(k, 1) for k in self.changed}, self._assemble)
+            return self.done
         guess = self.hint.folios(self.order, self.pages)
         stage = {k: guess[k] for k in self.changed if k in guess}
         self._run(stage, self._after_changed)
