@@ -14,8 +14,10 @@ import bisect
 import html
 import hashlib
 import json
+import os
 import re
 import subprocess
+import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -476,6 +478,51 @@ def _run(args: list[str], stdin: str) -> tuple[str, str]:
 _MEMO: dict[str, tuple[str, "CitationResult"]] = {}  # the last pandoc run of this process (warnings, result), by its inputs
 
 
+KEPT_RUNS = 16  # pandoc outputs kept in the user's cache folder (the newest)
+
+
+def _runs_folder() -> Path:
+    """Where pandoc's outputs are kept between processes: this user's cache, never an output folder
+    (what is read back becomes HTML, so it must come from nowhere anyone else can write)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lectern" / "citations"
+
+
+def _kept_run(key: str) -> tuple[str, str] | None:
+    """pandoc's (output, warnings) for these exact inputs, from an earlier process."""
+    try:
+        data = json.loads((_runs_folder() / f"{key}.json").read_text("utf-8"))
+        if data.get("key") == key and isinstance(data.get("stdout"), str) and isinstance(data.get("stderr"), str):
+            return data["stdout"], data["stderr"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
+
+
+def _keep_run(key: str, stdout: str, stderr: str) -> None:
+    """Keep a pandoc run for the next process (best effort: a read-only home just keeps nothing)."""
+    folder = _runs_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".run-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"key": key, "stdout": stdout, "stderr": stderr}, fh)
+        os.replace(tmp, folder / f"{key}.json")
+        runs = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in runs[KEPT_RUNS:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _stamp(binary: str) -> str:
+    """Which pandoc this is (an upgrade in place keeps its path): its size and time."""
+    try:
+        st = os.stat(binary)
+        return f"\0{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        return ""
+
+
 def _memo_key(args: list[str], stdin: str, files: list[Path]) -> str:
     """A digest of everything pandoc reads: its arguments, its input, and the files' bytes."""
     digest = hashlib.sha256("\0".join(args).encode() + b"\0" + stdin.encode())
@@ -516,12 +563,15 @@ def format_citations(
     args = [pandoc, "--sandbox", "-f", "json", "-t", "json", "--citeproc", f"--csl={Path(style).resolve()}"]
     args += [f"--bibliography={Path(p).resolve()}" for p in bib_paths]
     stdin = json.dumps(doc, ensure_ascii=False)
-    memo_key = _memo_key(args, stdin, [Path(style), *map(Path, bib_paths)])
+    memo_key = _memo_key(args, stdin + _stamp(pandoc), [Path(style), *map(Path, bib_paths)])
     if memo_key in _MEMO:  # serve rebuilds after every save: skip pandoc when nothing it reads changed
         stderr, formatted = _MEMO[memo_key]
     else:
-        stdout, stderr = _run(args, stdin)
+        kept = _kept_run(memo_key)  # a build after an edit that changed no citation: pandoc ran before
+        stdout, stderr = kept if kept is not None else _run(args, stdin)
         formatted = _parse_output(stdout, seen_ids)
+        if kept is None:
+            _keep_run(memo_key, stdout, stderr)
         _MEMO.clear()
         _MEMO[memo_key] = (stderr, formatted)
     result = CitationResult(dict(formatted.clusters), list(formatted.bibliography), set(formatted.notes))

@@ -237,6 +237,27 @@ def test_nothing_to_cite_runs_nothing(bib_files):
     assert result.clusters == {} and result.bibliography == []
 
 
+def test_a_later_process_reuses_pandocs_run_for_the_same_inputs_only(bib_files, tmp_path, monkeypatch):
+    """A build after an edit that changed no citation does not run pandoc again."""
+    import lectern.cite as cite
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    clusters = [Cluster("c1", [CiteItem("cushion2016", AT, suffix="p. 145")])]
+    style = style_path("chicago-author-date", tmp_path)
+    cite._MEMO.clear()
+    first = format_citations(bib_files, style, "en", clusters)
+    cite._MEMO.clear()  # as in a new process
+
+    def no_pandoc(args, stdin):
+        raise AssertionError("pandoc ran again for the same inputs")
+    monkeypatch.setattr(cite, "_run", no_pandoc)
+    again = format_citations(bib_files, style, "en", clusters)
+    assert again.clusters == first.clusters and again.bibliography == first.bibliography
+    cite._MEMO.clear()
+    other = [Cluster("c1", [CiteItem("cushion2016", AT, suffix="p. 146")])]
+    with pytest.raises(AssertionError, match="ran again"):
+        format_citations(bib_files, style, "en", other)  # other inputs: pandoc must run
+
+
 # ------------------------------------------------------------------ styles
 
 USER_CSL = """\
