@@ -439,3 +439,29 @@ def test_remembered_fits_give_the_same_pdf_and_spare_the_relayout(built, monkeyp
     assert handout.overflowing(document) == set()
     handout.handout_document("notes", edited, built.env, built.roots, "A4")
     assert len(layouts) == 2  # the script too: one layout
+
+
+def test_fits_found_by_one_process_spare_the_next_its_refit(built, monkeypatch, tmp_path):
+    """A build after an edit (a new process) lays a crowded slide out fitted at once."""
+    from dataclasses import replace
+
+    from markupsafe import Markup
+
+    from lectern.view import PointView
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    intro = built.decks["intro"]
+    text = "A long point about the sugar harvest and the unions of Havana, one of many: number {}"
+    deck = replace(intro, slides=[replace(s, points=[PointView(Markup(text.format(k))) for k in range(24)])
+                                  if s.number == 5 else s for s in intro.slides])
+    monkeypatch.setattr(handout, "_FITS", {})
+    monkeypatch.setattr(handout, "_KEPT_LOADED", [])
+    first = handout.render_handout(deck, built.env, built.roots, "A4")
+    assert (tmp_path / "cache" / "lectern" / "fits.json").is_file()
+    monkeypatch.setattr(handout, "_FITS", {})  # as in a new process
+    monkeypatch.setattr(handout, "_KEPT_LOADED", [])
+    layouts = []
+    real = handout._layout
+    monkeypatch.setattr(handout, "_layout", lambda *a, **k: layouts.append(1) or real(*a, **k))
+    assert handout.render_handout(deck, built.env, built.roots, "A4") == first
+    assert len(layouts) == 1
+

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import html as htmlmod
+import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -267,6 +270,7 @@ def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: 
     its workers), lay those slides out once, already fitted.
     """
     keys = slide_keys(deck, env, roots)
+    _load_kept_fits()
     known = {n: _FITS[k] for n, k in keys.items() if k in _FITS}
     fits = {n: fit for n, fit in known.items() if fit < 1}
     document = _layout(print_html(kind, deck, env, roots, paper, fits), roots, log)
@@ -278,6 +282,8 @@ def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: 
         _FITS[key] = fits.get(n, 1.0)  # most recent last
     while len(_FITS) > 4096:
         _FITS.pop(next(iter(_FITS)))
+    if len(known) < len(keys):
+        _keep_fits({keys[n]: fits.get(n, 1.0) for n in keys if n not in known})
     return document
 
 
@@ -294,6 +300,49 @@ def slide_keys(deck: DeckView, env: jinja2.Environment, roots: list[Path]) -> di
 
 
 _FITS: dict[str, float] = {}  # slide key -> its --fit (1.0: fits as it is), shared by the print kinds
+_KEPT_LOADED: list[bool] = []
+KEPT_FITS = 20000  # fits kept in the user's cache folder between processes
+
+
+def _fits_file() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lectern" / "fits.json"
+
+
+def _read_fits() -> dict[str, float]:
+    try:
+        data = json.loads(_fits_file().read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: float(v) for k, v in data.items()
+            if isinstance(k, str) and isinstance(v, (int, float)) and MIN_FIT <= v <= 1.0}
+
+
+def _load_kept_fits() -> None:
+    """Once per process: the fits earlier processes found (a build after an edit lays a
+    crowded slide it knows out fitted at once, instead of stepping its type down again)."""
+    if not _KEPT_LOADED:
+        _KEPT_LOADED.append(True)
+        for key, fit in _read_fits().items():
+            _FITS.setdefault(key, fit)
+
+
+def _keep_fits(new: dict[str, float]) -> None:
+    """Add fits to the kept ones (best effort; a slide's key says everything its fit depends on)."""
+    path = _fits_file()
+    try:
+        kept = _read_fits()
+        kept.update(new)
+        if len(kept) > KEPT_FITS:
+            kept = dict(list(kept.items())[-KEPT_FITS:])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".fits-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(kept, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def _slide_pages(document) -> dict[int, set[int]]:
