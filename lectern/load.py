@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
+import os
+import pickle
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -244,6 +248,10 @@ class Loader:
             digest = None  # read_yaml says what is wrong
         key = (str(path), lecture_id, display, str(self.root))
         kept = _KEPT.get(key)
+        if digest is not None and (kept is None or kept.digest != digest):
+            kept = _read_kept(key, digest)  # an earlier build's load (and parse) of these bytes
+            if kept is not None:
+                _remember(key, kept)
         if digest is not None and kept is not None and kept.still(digest):
             self.problems += kept.problems
             return kept.lecture
@@ -253,10 +261,7 @@ class Loader:
         finally:
             touched, self.touched = self.touched, None
         if digest is not None:
-            _KEPT.pop(key, None)
-            while len(_KEPT) >= MAX_KEPT:
-                _KEPT.pop(next(iter(_KEPT)))
-            _KEPT[key] = _Kept(digest, lecture, self.problems[before:], touched)
+            _remember(key, _Kept(digest, lecture, self.problems[before:], touched))
         return lecture
 
     def _lecture(self, path: Path, lecture_id: str, display: str) -> Lecture | None:
@@ -513,6 +518,8 @@ class _Kept:
     problems: list[Problem]
     touched: list[tuple[Path, Path, bool]]  # files the lecture names: (as written, resolved, was a file)
 
+    saved: bool = False  # written to the user's cache with its parse (see `keep_parsed`)
+
     def still(self, digest: str) -> bool:
         if digest != self.digest:
             return False
@@ -525,6 +532,76 @@ class _Kept:
 
 _KEPT: dict[tuple[str, str, str, str], _Kept] = {}  # by (path, lecture id, display name, course root)
 MAX_KEPT = 1024
+KEPT_FILES = 512  # lectures kept in the user's cache folder between processes (the newest)
+KEPT_FORMAT = 1  # the layout of a kept file (its contents follow the code: see `_code_stamp`)
+
+
+def _remember(key: tuple, kept: _Kept) -> None:
+    _KEPT.pop(key, None)
+    while len(_KEPT) >= MAX_KEPT:
+        _KEPT.pop(next(iter(_KEPT)))
+    _KEPT[key] = kept
+
+
+@functools.lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """The code that shapes a kept lecture (the model, loading, parsing, markdown-it): a
+    lecture kept by other code is never read back, whatever its version number says."""
+    import markdown_it
+    h = hashlib.blake2b(markdown_it.__version__.encode(), digest_size=16)
+    here = Path(__file__).resolve().parent
+    for name in ("model.py", "load.py", "yamlnodes.py", "markup.py", "cite.py"):
+        try:
+            h.update((here / name).read_bytes())
+        except OSError:
+            h.update(name.encode())
+    return h.hexdigest()
+
+
+def _kept_path(key: tuple, digest: str) -> Path:
+    """A lecture's loaded-and-parsed form in this user's cache folder (never an output folder:
+    it is unpickled, so it must come from nowhere anyone else writes), by file and bytes."""
+    name = hashlib.blake2b(repr((KEPT_FORMAT, _code_stamp(), key, digest)).encode(), digest_size=16).hexdigest()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lectern" / "lectures" / f"{name}.pkl"
+
+
+def _read_kept(key: tuple, digest: str) -> _Kept | None:
+    try:
+        kept = pickle.loads(_kept_path(key, digest).read_bytes())
+    except Exception:  # missing, unreadable, or written by another version of the model
+        return None
+    if not isinstance(kept, _Kept) or kept.digest != digest or kept.lecture is None or kept.lecture.parsed is None:
+        return None
+    return kept
+
+
+def keep_parsed(course: Course) -> None:
+    """Write each lecture loaded and parsed in this process to the user's cache, so the next
+    build (a new process, after an edit elsewhere) neither reads its YAML nor parses its Markdown."""
+    folder = None
+    ours = {id(lecture) for lecture in course.lectures}
+    for key, kept in list(_KEPT.items()):
+        lecture = kept.lecture
+        if kept.saved or lecture is None or lecture.parsed is None or id(lecture) not in ours:
+            continue
+        path = _kept_path(key, kept.digest)
+        folder = path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lecture-", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(kept, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+            kept.saved = True
+        except (OSError, pickle.PicklingError, RecursionError):
+            return
+    if folder is not None:
+        try:
+            files = sorted(folder.glob("*.pkl"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+            for old in files[KEPT_FILES:]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def display_path(path: Path) -> str:

@@ -90,7 +90,7 @@ class Planned:
 def check(course_dir: Path, strict: bool = False, reporter: Reporter | None = None) -> Checked:
     """Phases 1 and 2: load and validate; raises ContentError with every problem found."""
     from .cite import read_bibliography
-    from .load import load_course
+    from .load import keep_parsed, load_course
     from .markup import CourseMarks, Markup, parse_course
     from .validate import validate
     reporter = reporter or Reporter()
@@ -102,6 +102,7 @@ def check(course_dir: Path, strict: bool = False, reporter: Reporter | None = No
         reporter.phase("validate")
         marks = parse_course(course, markup)
         problems += validate(course, marks, read_bibliography(course.bibliography))
+        keep_parsed(course)  # for the next build's process: lectures it need not read or parse again
     return _gate(course, markup, marks, problems, strict, reporter)
 
 

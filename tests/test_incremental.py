@@ -199,6 +199,36 @@ def test_a_lecture_taken_out_of_the_course_takes_its_outputs_with_it(course, tmp
     assert again.loaded is False  # and the next build finds nothing to do
 
 
+def test_a_new_process_finds_unchanged_lectures_loaded_and_parsed(course, tmp_path, monkeypatch):
+    """A build after an edit is a new process: the lectures it did not touch come back from the
+    user's cache with their parse; the edited one is read and parsed again."""
+    import lectern.load as load
+    from lectern.markup import Markup, parse_course
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(load, "_KEPT", {})
+    first, _ = load.load_course(course)
+    parse_course(first, Markup(first.lang))
+    load.keep_parsed(first)
+    monkeypatch.setattr(load, "_KEPT", {})  # as in a new process
+    edit(course / "lectures" / "intro.yaml", "Ask the room which story they know.",
+         "Ask the room which of the two stories they know.")
+    again, problems = load.load_course(course)
+    intro, second = again.lectures
+    assert second.parsed is not None and second is not first.lectures[1]  # unpickled, parse and all
+    assert intro.parsed is None  # edited: read anew, to be parsed
+    marks = parse_course(again, Markup(again.lang))
+    assert [c.id for c in marks.lectures["second"].clusters] == \
+        [c.id for c in parse_course(first, Markup(first.lang)).lectures["second"].clusters]
+    out = tmp_path / "out"
+    result, _ = run(course, out, only=["deck"])
+    fresh = tmp_path / "fresh"
+    monkeypatch.setattr(load, "_KEPT", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
+    run(course, fresh, only=["deck"])
+    for name in ("slides/intro.html", "slides/second.html", "index.html"):
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+
+
 def test_manifest_lists_each_outputs_inputs(course, tmp_path):
     out = tmp_path / "out"
     run(course, out, only=["deck"])
