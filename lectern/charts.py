@@ -622,8 +622,24 @@ class _Svg:
                  f'text-anchor="{anchor}" fill="{fill}"{extra}>{_t(s)}</text>')
 
 
+_SVGS: dict[str, Markup] = {}  # drawn charts by what they are drawn from (serve draws each once)
+
+
 def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
               show_title: bool = True, width: int = WIDTH, height: int = HEIGHT) -> Markup:
+    """`draw_chart_svg`, remembered for the process: serve resolves every chart after each save."""
+    table = chart.table
+    key = repr((chart.type, chart.x, chart.y, chart.title, chart.unit, table.columns if table else None,
+                table.rows if table else None, lang, id_prefix or chart.pos, show_title, width, height))
+    if key not in _SVGS:
+        while len(_SVGS) >= 1024:
+            _SVGS.pop(next(iter(_SVGS)))
+        _SVGS[key] = draw_chart_svg(chart, lang, id_prefix, show_title, width, height)
+    return _SVGS[key]
+
+
+def draw_chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
+                   show_title: bool = True, width: int = WIDTH, height: int = HEIGHT) -> Markup:
     """The chart as one inline <svg> element: no script, no external reference.
 
     `id_prefix` makes the element ids unique in the page (default: a hash of the chart).
