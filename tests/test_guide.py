@@ -108,12 +108,21 @@ def test_running_heads_course_title_left_chapter_title_right(built):
             continue
         chapter = next(c for c in guide.chapters if c.id == part.key)
         pages = part.document.pages
+        # the chapter is laid out with no folio; the book draws the folios laid out at assembly
+        folio_pages = result.folio_document.pages[part.first_folio - 1:]
+
+        def heads_of(offset: int) -> dict[str, str]:
+            return {**margin_texts(pages[offset]), **margin_texts(folio_pages[offset])}
+
+        assert not any(key in margin_texts(page) for page in pages
+                       for key in ("@top-left", "@top-right", "@bottom-center"))
         # the opener: no running head, the folio at the foot
-        assert margin_texts(pages[0]) == {"@bottom-center": str(result.folios[chapter.id])}
+        assert heads_of(0) == {"@bottom-center": str(result.folios[chapter.id])}
         for offset in range(1, len(pages)):
             index = part.first_index + offset
             folio = str(result.folios[chapter.id] + offset)
-            heads = margin_texts(pages[offset])
+            heads = heads_of(offset)
+            assert folio in texts[index].split()  # the PDF page shows it
             if index % 2 == 1:  # a left-hand page: folio outside, the course title
                 assert heads == {"@top-left": folio, "@top-center": guide.plain_title}
                 seen_left += 1
@@ -124,6 +133,8 @@ def test_running_heads_course_title_left_chapter_title_right(built):
     front = next(p for p in result.parts if p.kind == "front")
     assert margin_texts(front.document.pages[0]) == {}  # the title page
     assert margin_texts(front.document.pages[2]) == {"@bottom-center": "iii"}  # contents
+    blanks = [p for p in result.parts if p.kind == "blank" and p.first_index >= result.front_pages]
+    assert blanks and all(margin_texts(result.folio_document.pages[p.first_folio - 1]) == {} for p in blanks)
 
 
 def test_bibliography_prints_exactly_the_cited_works_with_working_links(built):

@@ -79,10 +79,24 @@ def _tags(reader) -> list[tuple[int, str, int | None]]:
     return found
 
 
+def _body_folios(result) -> list[str]:
+    """The folio printed on each page of the book: none on the front matter's (it prints its
+    own, laid out with it) and on blank pages, else the page's number from chapter 1 on."""
+    found = []
+    for part in result.parts:
+        for index in range(part.pages):
+            printed = part.kind in ("chapter", "appendix")
+            found.append(str(part.first_folio + index) if printed else "")
+    return found
+
+
 def test_the_joined_book_reads_as_the_book_written_whole(books):
     _, _, result, joined, whole = books
     assert len(joined.pages) == len(whole.pages) == result.pages
-    assert [p.extract_text() for p in joined.pages] == [p.extract_text() for p in whole.pages]
+    # the parts were laid out with no folio; the book draws each page's folio after its text
+    expected = [text + ("\n" + folio if folio else "")
+                for text, folio in zip([p.extract_text() for p in whole.pages], _body_folios(result))]
+    assert [p.extract_text() for p in joined.pages] == expected
     assert joined.page_labels == whole.page_labels
     assert joined.metadata == whole.metadata
     assert joined.trailer["/Root"]["/Lang"] == "en"
@@ -167,3 +181,48 @@ def test_a_book_of_parts_with_fonts_outside_the_theme_embeds_them_per_part(tmp_p
     assert [title for _, title, _ in _outline(reader)] == ["one", "two"]
     assert data == pdf.write_book([part("one"), part("two")], pdf.PdfMeta("T", ["A"], "en"),
                                   page_labels=[pdf.PageLabel(0, "D", 1)])
+
+
+def test_a_longer_chapter_1_moves_chapter_2_without_laying_it_out_again(tmp_path: Path):
+    import copy
+
+    from markupsafe import Markup
+
+    root = tmp_path / "course"
+    root.mkdir()
+    guide = make_guide(chapters=2, seed=7)
+    store = chapters.PartStore(tmp_path / "parts", "test")
+    before = chapters.render_guide_cached(guide, make_env(None), [root], store)
+    assert store.misses >= 3 and store.hits == 0
+
+    longer = copy.deepcopy(guide)
+    section = longer.chapters[0].sections[0]
+    section.reading = Markup(str(section.reading) + "<p>" + "A paragraph added to chapter one. " * 400 + "</p>")
+    store = chapters.PartStore(tmp_path / "parts", "test")
+    after = chapters.render_guide_cached(longer, make_env(None), [root], store)
+    second = longer.chapters[1].id
+    assert after.folios[second] > before.folios[second]  # chapter 2 now starts later
+    laid_out = [p.key for p in after.parts if p.kind in ("chapter", "appendix") and p.document is not None]
+    assert laid_out == [longer.chapters[0].id]  # chapter 2 and the appendices came from the store
+
+    reader = pypdf.PdfReader(io.BytesIO(after.pdf))
+    opener = after.front_pages + after.folios[second] - 1
+    lines = reader.pages[opener].extract_text().splitlines()
+    assert lines[-1] == str(after.folios[second])  # the opener's folio, at its foot
+    following = reader.pages[opener + 1].extract_text()
+    assert following.splitlines()[-1] == str(after.folios[second] + 1)
+    assert reader.page_labels[opener] == str(after.folios[second])
+    # and the book from kept parts is the book laid out fresh
+    assert after.pdf == render_guide(longer, make_env(None), [root]).pdf
+
+
+def test_a_chapter_is_kept_the_same_whatever_page_it_was_guessed_to_start_on(tmp_path: Path):
+    root = tmp_path / "course"
+    root.mkdir()
+    guide = make_guide(chapters=2, seed=7)
+    store = chapters.PartStore(tmp_path / "parts", "test")
+    chapter = guide.chapters[1].id
+    pages = chapters.speculate_chapter(guide, make_env(None), [root], store, chapter, 99)
+    assert store.misses == 1
+    assert chapters.speculate_chapter(guide, make_env(None), [root], store, chapter, 7) == pages
+    assert store.hits == 1 and store.misses == 1

@@ -37,7 +37,7 @@ import jinja2
 # render.guide and render.pdf (WeasyPrint, ~1 s to import) are imported where parts are laid
 # out: the pipeline imports ChapterJob in the main process, which lays nothing out
 
-STORE_FORMAT = 3
+STORE_FORMAT = 4
 _SWAP = threading.Lock()
 
 
@@ -224,7 +224,7 @@ def speculate_chapter(guide, env: jinja2.Environment, roots: list[Path], store: 
     """
     chapter = next(c for c in guide.chapters if c.id == chapter_id)
     renderer = _renderer_class(store)(guide, env, roots)
-    html = renderer.html("chapter", first_page=first_folio, chapter=chapter)
+    html = renderer.chapter_html(chapter)  # the same whatever first_folio is (FOLIO_FREE)
     part = renderer.layout("chapter", chapter.id, html, chapter.footnotes, first_folio)
     return part.pages
 

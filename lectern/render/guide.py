@@ -8,7 +8,9 @@ The book is laid out in parts (front matter, each chapter, each appendix), each 
 from templates/guide/guide.html.j2 given to WeasyPrint and painted into PDF objects of its own
 (`pdf.write_part`); the parts are then joined into one tagged PDF (`pdf.write_book`): a chapter
 starts on a right-hand page (a blank verso is put in when needed), its folios follow the
-previous part's, and the contents (laid out last) prints the folios found. A part kept from an
+previous part's, and the contents (laid out last) prints the folios found. A chapter or
+appendix is laid out with no folio (so its layout is the same wherever it lands); the folios of
+the body are laid out at assembly on pages of their own and drawn over the parts' pages. A part kept from an
 earlier build (render.chapters) is neither laid out nor painted again. After each part
 is laid out, every footnote is looked up on the laid-out pages; when a note was dropped or
 pushed off its call's page, the paragraph ending that page is nudged (kept whole, so it starts
@@ -44,6 +46,9 @@ NUDGE = "orphans: 1; widows: 1; break-inside: avoid;"
 # When that is not enough (the call sits in the very block that ends the page), the block that
 # holds the call starts a new page: a short page rather than a note away from its call.
 PUSH = "break-before: page;"
+# parts laid out with no folio (their HTML is the same wherever they land): the book draws
+# their folios, laid out at assembly (`GuideRenderer.folios`)
+FOLIO_FREE_KINDS = ("chapter", "appendix")
 
 
 @dataclass
@@ -88,6 +93,7 @@ class GuideResult:
     front_pages: int = 0  # pages before chapter 1 (numbered i, ii, ...)
     folios: dict[str, int] = field(default_factory=dict)  # chapter/section/appendix id → page
     parts: list[PartLayout] = field(default_factory=list)
+    folio_document: object = None  # the laid-out folios of the body pages (see GuideRenderer.folios)
 
 
 def theme_roots(env: jinja2.Environment) -> list[Path]:
@@ -226,21 +232,44 @@ class GuideRenderer:
         self.chapter_numbers = {c.id: c.number for c in guide.chapters}
 
     def html(self, part: str, first_page: int | None = None, chapter: Chapter | None = None,
-             appendix: Appendix | None = None, folios: dict[str, int] | None = None) -> str:
+             appendix: Appendix | None = None, folios: dict[str, int] | None = None,
+             folio_free: bool = False, folio_pages: list[str] | None = None) -> str:
         return self.template.render(
             guide=self.guide, part=part, chapter=chapter, appendix=appendix,
             labels=self.labels, appendices=self.appendices, pages=folios or {},
             chapter_numbers=self.chapter_numbers, first_page=first_page,
+            folio_free=folio_free, folio_pages=folio_pages or [],
             extra_questions=extra_questions(chapter) if chapter else [],
             fonts=Markup(self.fonts), paper=Markup("letter" if self.guide.paper.lower() == "letter" else "A4"),
         )
 
+    def chapter_html(self, chapter: Chapter) -> str:
+        """A chapter's HTML: the same wherever it lands (no folio: see `folios`)."""
+        return self.html("chapter", chapter=chapter, folio_free=True)
+
+    def appendix_html(self, appendix: Appendix) -> str:
+        return self.html("appendix", appendix=appendix, folio_free=True)
+
     def layout(self, kind: str, key: str, html: str, notes: list[Footnote],
                first_folio: int = 1) -> PartLayout:
-        """Lay out one part of the body and paint it for the book (`pdf.write_part`)."""
+        """Lay out one part of the body and paint it for the book (`pdf.write_part`); a chapter's
+        or appendix's pages get a slot for the folio the book draws on them."""
         part = self.lay_out(kind, key, html, notes, first_folio).described()
-        part.pdf = pdf.write_part(part.document, self.programs)
+        part.pdf = pdf.write_part(part.document, self.programs, folio_slots=kind in FOLIO_FREE_KINDS)
         return part
+
+    def folios(self, body: list[PartLayout]) -> pdf.FolioPdf:
+        """The folios of the body's pages (1, 2, ... from the first chapter), laid out with the
+        guide's own @page rules on pages holding nothing else, painted as one form a page."""
+        kinds: list[str] = []
+        for part in body:
+            if part.kind in FOLIO_FREE_KINDS:
+                kinds += ["opener"] + ["page"] * (part.pages - 1)
+            else:
+                kinds += ["blank"] * part.pages
+        document = pdf.render(self.html("folios", folio_pages=kinds), self.base, self.roots)
+        self.folio_document = document  # for tests: its margin boxes are the body's folios
+        return pdf.write_folios(document, self.programs)
 
     def blank(self, first_folio: int = 1) -> PartLayout:
         """An empty page (a verso before a chapter that would open on the left), laid out and
@@ -304,17 +333,17 @@ def render_guide(guide: GuideView, env: jinja2.Environment, roots: list[Path],
             parts.append(r.blank(folio))
             folio += 1
         if kind == "chapter":
-            html = r.html("chapter", first_page=folio, chapter=item)
-            part = r.layout(kind, key, html, item.footnotes, folio)
+            part = r.layout(kind, key, r.chapter_html(item), item.footnotes, folio)
         else:
-            html = r.html("appendix", first_page=folio, appendix=item)
-            part = r.layout(kind, key, html, [], folio)
+            part = r.layout(kind, key, r.appendix_html(item), [], folio)
         folios[key] = folio
         for index, anchors in enumerate(part.anchors):
             for anchor in anchors:
                 folios.setdefault(anchor, folio + index)
         parts.append(part)
         folio += part.pages
+
+    folio_pdf = r.folios(parts)
 
     # the front matter last: its contents print the folios found
     front_html = r.html("front", folios=folios)
@@ -340,8 +369,9 @@ def render_guide(guide: GuideView, env: jinja2.Environment, roots: list[Path],
     meta = pdf.PdfMeta(title=plain_text(guide.title), authors=[guide.author],
                        lang=guide.lang, date=guide.date, subject=labels_for(guide.lang)["study_guide"])
     labels = [pdf.PageLabel(0, "r", 1)] + ([pdf.PageLabel(front_count, "D", 1)] if front_count < pages else [])
-    data = pdf.write_book([p.pdf for p in parts], meta, page_labels=labels, programs=r.programs)
-    return GuideResult(data, problems, pages, front_count, folios, parts)
+    data = pdf.write_book([p.pdf for p in parts], meta, page_labels=labels, programs=r.programs,
+                          folios=folio_pdf, folios_from=front_count)
+    return GuideResult(data, problems, pages, front_count, folios, parts, r.folio_document)
 
 
 def _problems(guide: GuideView, parts: list[PartLayout], strict: bool) -> list[Problem]:

@@ -30,7 +30,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 __all__ = [
     "ConfinedFetcher", "FootnoteCheck", "NotePlace", "PageLabel", "PdfMeta", "check_footnotes", "render",
-    "write_pdf", "page_texts", "PartPdf", "write_part", "write_book",
+    "write_pdf", "page_texts", "PartPdf", "write_part", "write_book", "FolioPdf", "write_folios",
 ]
 
 
@@ -277,7 +277,7 @@ def write_pdf(document: weasyprint.Document, meta: PdfMeta, variant: str | None 
 
 # a literal string (skipped: pydyf escapes every parenthesis and backslash in it), a reference,
 # or one of the placeholders a stored part uses for what only the book knows
-_REF_RE = re.compile(rb"\((?:\\.|[^\\()])*\)|(?<![\w.])(\d+) 0 R\b|@([PDRKF])(\w*)@", re.S)
+_REF_RE = re.compile(rb"\((?:\\.|[^\\()])*\)|(?<![\w.])(\d+) 0 R\b|@([PDRKFOQ])(\w*)@", re.S)
 _FONT_ATTRS_LEFT_OUT = ("hb_font", "hb_face", "file_content", "to_unicode", "widths")
 
 
@@ -312,6 +312,7 @@ class PartPdf:
     marks: list[list[tuple]]  # each page's bookmarks: (level, label, (x, y), state)
     heights: list[float]  # each page's height in CSS px (bookmarks are placed from it)
     fonts: list[SharedFont] = field(default_factory=list)  # written `@F<key>@` in its resources
+    folio_slots: bool = False  # each page draws the book's folio form `@Oi@` (see `write_part`)
 
 
 _PROGRAMS: dict[tuple, dict[str, bytes]] = {}
@@ -443,9 +444,14 @@ def _for_book(document):
             page.bookmarks = marks
 
 
-def write_part(document: weasyprint.Document, programs: dict[str, bytes] | None = None) -> PartPdf:
+def write_part(document: weasyprint.Document, programs: dict[str, bytes] | None = None,
+               folio_slots: bool = False) -> PartPdf:
     """Paint `document` (one part of a book) into PDF objects for `write_book`; the fonts
-    whose program is one of `programs` (see `font_programs`) are left for the book to embed."""
+    whose program is one of `programs` (see `font_programs`) are left for the book to embed.
+
+    With `folio_slots`, each page also draws, after its own content and as an artifact, a
+    form XObject the book supplies (`@Oi@`, the page's folio from `write_folios`), so the part
+    is the same wherever it lands in the book."""
     from weasyprint.pdf import generate_pdf
 
     marks = [list(page.bookmarks) for page in document.pages]
@@ -468,6 +474,8 @@ def write_part(document: weasyprint.Document, programs: dict[str, bytes] | None 
     page_numbers = [int(n) for n in out.pages["Kids"][::3]]
     for index, number in enumerate(page_numbers):
         out.objects[number]["StructParents"] = f"@K{index}@"
+    if folio_slots:
+        _add_folio_slots(out, page_numbers)
     skip = {0, out.pages.number, catalog.number, root.number, doc_element.number, parent_tree.number}
     kept = [obj for obj in out.objects if obj.number not in skip]
     for obj in kept:
@@ -507,7 +515,80 @@ def write_part(document: weasyprint.Document, programs: dict[str, bytes] | None 
     return PartPdf(objects, streams, [new[n] for n in page_numbers],
                    [new[_number(k)] for k in doc_element["K"]], tree,
                    max((k for k, _ in tree), default=-1) + 1, dests, marks,
-                   [page.height for page in document.pages], shared)
+                   [page.height for page in document.pages], shared, folio_slots)
+
+
+def _add_folio_slots(out: pydyf.PDF, page_numbers: list[int]) -> None:
+    """Each page's contents become [@Q@ (a "q"), its own, "Q, its folio form as an artifact"]:
+    its own drawing leaves the graphics state as it found it, then the folio is drawn in page
+    space. The folio forms are named in the part's resources as `@Oi@`, filled in by the book."""
+    for index, number in enumerate(page_numbers):
+        page = out.objects[number]
+        resources = out.objects[_number(page["Resources"])]
+        name = f"LecternFolio{index}"
+        resources.setdefault("XObject", pydyf.Dictionary())[name] = f"@O{index}@"
+        slot = pydyf.Stream([b"Q /Artifact BMC /%s Do EMC" % name.encode()])
+        out.add_object(slot)
+        page["Contents"] = pydyf.Array(["@Q@", page["Contents"], slot.reference])
+
+
+@dataclass
+class FolioPdf:
+    """The folios of a book's pages as form XObjects (numbered 1..n like a part's objects):
+    `forms[i]` is the object drawing page i's folio (in page space), with its own resources."""
+
+    objects: list[bytes]
+    streams: list[int]
+    forms: list[int]
+    fonts: list[SharedFont] = field(default_factory=list)
+
+
+def write_folios(document: weasyprint.Document, programs: dict[str, bytes] | None = None) -> FolioPdf:
+    """Paint `document` (pages holding only folios, see render.guide) as one form XObject a page,
+    untagged (the book draws each as an artifact over a part's page with `folio_slots`)."""
+    from weasyprint.pdf import generate_pdf
+
+    shared: list[SharedFont] = []
+
+    def build(real, out, fonts, compress, subset, options):
+        own, uses = _shared(fonts, programs or {}, subset)
+        pdf_fonts = real(out, own, compress, subset, options)
+        for use in uses:
+            pdf_fonts[use.attrs["hash"]] = f"@F{use.key}@"
+        shared.extend(uses)
+        return pdf_fonts
+
+    options = _part_options()
+    options.update(pdf_tags=False)
+    with _fonts_built_by(build):
+        out = generate_pdf(document, None, 1, **options)
+    page_numbers = [int(n) for n in out.pages["Kids"][::3]]
+    forms = []
+    for number in page_numbers:
+        page = out.objects[number]
+        stream = out.objects[_number(page["Contents"])]
+        stream.extra.update({"Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array(page["MediaBox"]),
+                             "Resources": page["Resources"]})
+        forms.append(stream.number)
+    skip = {0, out.pages.number, out.catalog.number, *page_numbers}
+    skip.update(_number(ref) for ref in out.catalog.values() if isinstance(ref, bytes) and ref.endswith(b" R"))
+    kept = [obj for obj in out.objects if obj.number not in skip]
+    new = {obj.number: index for index, obj in enumerate(kept, 1)}
+
+    def renumber(match: re.Match) -> bytes:
+        if match.group(1) is None:
+            return match.group(0)
+        return b"%d 0 R" % new[int(match.group(1))]
+
+    objects, streams = [], []
+    for index, obj in enumerate(kept, 1):
+        if isinstance(obj, pydyf.Stream):
+            head, sep, body = obj.data.partition(b"\nstream\n")
+            objects.append(_REF_RE.sub(renumber, head) + sep + body)
+            streams.append(index)
+        else:
+            objects.append(_REF_RE.sub(renumber, obj.data))
+    return FolioPdf(objects, streams, [new[n] for n in forms], shared)
 
 
 class _Raw(pydyf.Object):
@@ -565,8 +646,41 @@ class _Marks:
         self.bookmarks, self.height = bookmarks, height
 
 
-def _append_parts(out: pydyf.PDF, parts: list[PartPdf], fonts: dict[str, bytes]) -> None:
-    """Add the parts' objects and pages to a PDF of no pages (see the section comment)."""
+def _append_folios(out: pydyf.PDF, folios: FolioPdf | None,
+                   fonts: dict[str, bytes]) -> tuple[list[bytes], bytes, bytes]:
+    """Add the folio forms (and a "q" stream for the pages with folio slots); their references."""
+    fixed = {b"F" + key.encode(): reference for key, reference in fonts.items()}
+    base = len(out.objects) - 1
+
+    def renumber(match: re.Match) -> bytes:
+        if match.group(1) is not None:
+            return b"%d 0 R" % (base + int(match.group(1)))
+        if match.group(2) is None:
+            return match.group(0)
+        return fixed[match.group(2) + match.group(3)]
+
+    refs: list[bytes] = []
+    if folios is not None:
+        streams = set(folios.streams)
+        for index, data in enumerate(folios.objects, 1):
+            if index in streams:
+                head, sep, body = data.partition(b"\nstream\n")
+                out.add_object(_Raw(_REF_RE.sub(renumber, head) + sep + body, True))
+            else:
+                out.add_object(_Raw(_REF_RE.sub(renumber, data), False))
+        refs = [b"%d 0 R" % (base + number) for number in folios.forms]
+    save = pydyf.Stream([b"q"])
+    out.add_object(save)
+    empty = pydyf.Stream([], pydyf.Dictionary({"Type": "/XObject", "Subtype": "/Form",
+                                               "BBox": pydyf.Array([0, 0, 1, 1])}))
+    out.add_object(empty)  # the folio of a slot no folio is given for: none
+    return refs, save.reference, empty.reference
+
+
+def _append_parts(out: pydyf.PDF, parts: list[PartPdf], fonts: dict[str, bytes],
+                  folios: FolioPdf | None = None, folios_from: int = 0) -> None:
+    """Add the parts' objects and pages to a PDF of no pages (see the section comment); page
+    `folios_from + i` of the book draws folio form i of `folios` (when it has a folio slot)."""
     from weasyprint.pdf.anchors import add_outlines
 
     catalog = out.catalog
@@ -578,9 +692,17 @@ def _append_parts(out: pydyf.PDF, parts: list[PartPdf], fonts: dict[str, bytes])
     marks: list[_Marks] = []
     fixed = {b"P": out.pages.reference, b"D": doc_element.reference, b"R": root.reference}
     fixed.update({b"F" + key.encode(): reference for key, reference in fonts.items()})
+    forms, empty = [], b""
+    if any(part.folio_slots for part in parts):
+        forms, fixed[b"Q"], empty = _append_folios(out, folios, fonts)
+    page_base = 0
     for part in parts:
         base = len(out.objects) - 1
         key_base = key
+        first = page_base - folios_from
+
+        def form(index: int) -> bytes:
+            return forms[first + index] if 0 <= first + index < len(forms) else empty
 
         def renumber(match: re.Match) -> bytes:
             if match.group(1) is not None:
@@ -589,6 +711,8 @@ def _append_parts(out: pydyf.PDF, parts: list[PartPdf], fonts: dict[str, bytes])
                 return match.group(0)
             if match.group(2) == b"K":
                 return b"%d" % (key_base + int(match.group(3)))
+            if match.group(2) == b"O":
+                return form(int(match.group(3)))
             return fixed[match.group(2) + match.group(3)]
 
         streams = set(part.streams)
@@ -608,6 +732,7 @@ def _append_parts(out: pydyf.PDF, parts: list[PartPdf], fonts: dict[str, bytes])
             dests.setdefault(name, b"[%d 0 R %s]" % (base + part.pages[page], rest))
         marks += [_Marks(m, h) for m, h in zip(part.marks, part.heights)]
         key += part.keys
+        page_base += len(part.pages)
     if dests:
         names = pydyf.Array()
         for name in sorted(dests):
@@ -626,16 +751,18 @@ class _Book:
 
 
 def write_book(parts: list[PartPdf], meta: PdfMeta, page_labels: list[PageLabel] | None = None,
-               programs: dict[str, bytes] | None = None) -> bytes:
+               programs: dict[str, bytes] | None = None, folios: FolioPdf | None = None,
+               folios_from: int = 0) -> bytes:
     """One tagged PDF of the parts' pages (see `write_part`), in order: metadata, PDF/UA
     identification and page labels as `write_pdf`, one outline, links across parts, and each
-    font of `programs` embedded once with the glyphs of all parts."""
+    font of `programs` embedded once with the glyphs of all parts. Book page `folios_from + i`
+    draws folio i of `folios` (`write_folios`) when its part was painted with folio slots."""
     programs = programs or {}
     refs: dict[str, bytes] = {}
 
     def build(real, out, fonts, compress, subset, options):
         merged: dict[str, SharedFont] = {}
-        for use in [use for part in parts for use in part.fonts]:
+        for use in [use for part in parts for use in part.fonts] + (folios.fonts if folios else []):
             if use.key not in merged:
                 merged[use.key] = SharedFont(use.key, use.digest, dict(use.attrs), {}, {})
             book = merged[use.key]
@@ -650,7 +777,7 @@ def write_book(parts: list[PartPdf], meta: PdfMeta, page_labels: list[PageLabel]
         return real(out, fonts, compress, subset, options)
 
     def extend(out: pydyf.PDF) -> None:
-        _append_parts(out, parts, refs)
+        _append_parts(out, parts, refs, folios, folios_from)
         switch[0]()
 
     from weasyprint.pdf.metadata import DocumentMetadata
