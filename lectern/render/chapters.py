@@ -3,9 +3,9 @@
 `render.guide` lays the book out part by part (front matter, each chapter, each appendix),
 paints each part into PDF objects and joins them. This module keeps each part's PDF objects and
 what the assembly needs of its layout (page count, anchors, footnote check) on disk, keyed by the exact HTML
-the part was laid out from (which holds its first page number) plus the theme and Lectern's
-code, so a build lays out again only the parts whose text changed, and the parts after one
-whose length changed (their page numbers moved). The assembly, contents, bookmarks, links and
+the part was laid out from (which holds no page number: the book draws the folios, see
+FOLIO_FREE) plus the theme and Lectern's code, so a build lays out again only the parts whose
+text changed, wherever they now land. The assembly, contents, bookmarks, links and
 footnote checks stay those of `render_guide`: this module only swaps in a renderer whose
 `layout` looks in the store first.
 
@@ -38,6 +38,9 @@ import jinja2
 # out: the pipeline imports ChapterJob in the main process, which lays nothing out
 
 STORE_FORMAT = 4
+# a chapter's HTML and kept part do not depend on its first folio (the book draws the folios):
+# chapters may be laid out all at once, and an earlier chapter's length never re-lays one out
+FOLIO_FREE = True
 _SWAP = threading.Lock()
 
 
@@ -217,10 +220,10 @@ def render_guide_cached(guide, env: jinja2.Environment, roots: list[Path], store
 
 def speculate_chapter(guide, env: jinja2.Environment, roots: list[Path], store: PartStore,
                       chapter_id: str, first_folio: int) -> int:
-    """Lay out one chapter as if it began on `first_folio` and store it; returns its page count.
+    """Lay out one chapter and store it; returns its page count.
 
-    Run in parallel with other work before the guide is assembled: when the guess of the first
-    page is right (it usually is: the folio of the last build), assembly finds the part stored.
+    Run in parallel with other work before the guide is assembled; the part is the same
+    whatever `first_folio` is (kept for the caller's interface), so assembly always finds it.
     """
     chapter = next(c for c in guide.chapters if c.id == chapter_id)
     renderer = _renderer_class(store)(guide, env, roots)
