@@ -121,8 +121,12 @@ class PartStore:
                 ValueError, IndexError):
             return None
         from . import pdf
-        if not isinstance(meta, StoredPart) or not isinstance(meta.pdf, pdf.PartPdf) \
-                or len(meta.pdf.pages) != meta.pages:
+        if not isinstance(meta, StoredPart):
+            return None
+        if isinstance(meta.pdf, pdf.FolioPdf):
+            if len(meta.pdf.forms) != meta.pages:
+                return None
+        elif not isinstance(meta.pdf, pdf.PartPdf) or len(meta.pdf.pages) != meta.pages:
             return None
         self.used.add(digest)
         return meta
@@ -192,6 +196,21 @@ def _renderer_class(store: PartStore):
             store.save(digest, StoredPart(kind, key, part.pages, part.check, part.attempts, list(part.log),
                                           part.refused, part.anchors, part.pdf, extra))
             return part
+
+        def paint_folios(self, html):
+            """The body's folios, kept like a part (the same while no part changes length)."""
+            digest = store.key("folios", html, [])
+            meta = store.load(digest)
+            if meta is not None and any(use.digest not in self.programs for use in meta.pdf.fonts):
+                meta = None
+            if meta is not None:
+                store.hits += 1
+                return meta.pdf
+            store.misses += 1
+            painted = super().paint_folios(html)
+            store.save(digest, StoredPart("folios", "folios", len(painted.forms), None, 1, [], [], [],
+                                          painted))
+            return painted
 
     return StoringRenderer
 

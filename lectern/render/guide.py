@@ -230,6 +230,7 @@ class GuideRenderer:
         self.fonts = fonts_url(env)
         self.programs = pdf.font_programs(fonts_dir(env))  # embedded once for the whole book
         self.chapter_numbers = {c.id: c.number for c in guide.chapters}
+        self.folio_document = None
 
     def html(self, part: str, first_page: int | None = None, chapter: Chapter | None = None,
              appendix: Appendix | None = None, folios: dict[str, int] | None = None,
@@ -267,7 +268,10 @@ class GuideRenderer:
                 kinds += ["opener"] + ["page"] * (part.pages - 1)
             else:
                 kinds += ["blank"] * part.pages
-        document = pdf.render(self.html("folios", folio_pages=kinds), self.base, self.roots)
+        return self.paint_folios(self.html("folios", folio_pages=kinds))
+
+    def paint_folios(self, html: str) -> pdf.FolioPdf:
+        document = pdf.render(html, self.base, self.roots)
         self.folio_document = document  # for tests: its margin boxes are the body's folios
         return pdf.write_folios(document, self.programs)
 
