@@ -17,7 +17,6 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,6 +26,7 @@ from typing import Iterable
 import yaml
 from markupsafe import Markup
 
+from . import usercache
 from .model import Pos
 from .yamlnodes import MAX_DEPTH, _too_deep
 from .problems import Problem, RenderError
@@ -478,19 +478,14 @@ def _run(args: list[str], stdin: str) -> tuple[str, str]:
 _MEMO: dict[str, tuple[str, "CitationResult"]] = {}  # the last pandoc run of this process (warnings, result), by its inputs
 
 
-KEPT_RUNS = 16  # pandoc outputs kept in the user's cache folder (the newest)
-
-
-def _runs_folder() -> Path:
-    """Where pandoc's outputs are kept between processes: this user's cache, never an output folder
-    (what is read back becomes HTML, so it must come from nowhere anyone else can write)."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lectern" / "citations"
+KEPT_RUNS = 16  # pandoc outputs kept in the user's cache folder (the newest): what is read back
+# becomes HTML, so it is kept where only this user writes, never in an output folder
 
 
 def _kept_run(key: str) -> tuple[str, str] | None:
     """pandoc's (output, warnings) for these exact inputs, from an earlier process."""
     try:
-        data = json.loads((_runs_folder() / f"{key}.json").read_text("utf-8"))
+        data = json.loads((usercache.folder("citations") / f"{key}.json").read_text("utf-8"))
         if data.get("key") == key and isinstance(data.get("stdout"), str) and isinstance(data.get("stderr"), str):
             return data["stdout"], data["stderr"]
     except (OSError, ValueError, AttributeError):
@@ -500,18 +495,9 @@ def _kept_run(key: str) -> tuple[str, str] | None:
 
 def _keep_run(key: str, stdout: str, stderr: str) -> None:
     """Keep a pandoc run for the next process (best effort: a read-only home just keeps nothing)."""
-    folder = _runs_folder()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".run-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"key": key, "stdout": stdout, "stderr": stderr}, fh)
-        os.replace(tmp, folder / f"{key}.json")
-        runs = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for old in runs[KEPT_RUNS:]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    data = json.dumps({"key": key, "stdout": stdout, "stderr": stderr}).encode("utf-8")
+    if usercache.keep(usercache.folder("citations") / f"{key}.json", data):
+        usercache.prune(usercache.folder("citations"), "*.json", KEPT_RUNS)
 
 
 def _stamp(binary: str) -> str:

@@ -4,12 +4,11 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import usercache
 from .model import (Chart, Course, GlossaryEntry, Image, Lecture, Md, Point, Pos, Quote, Section, Slide,
                     Table, TimelineEvent, TimelineSpan, OUTPUT_KINDS)
 from .problems import Problem
@@ -562,7 +561,7 @@ def _kept_path(key: tuple, digest: str) -> Path:
     """A lecture's loaded-and-parsed form in this user's cache folder (never an output folder:
     it is unpickled, so it must come from nowhere anyone else writes), by file and bytes."""
     name = hashlib.blake2b(repr((KEPT_FORMAT, _code_stamp(), key, digest)).encode(), digest_size=16).hexdigest()
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lectern" / "lectures" / f"{name}.pkl"
+    return usercache.folder("lectures") / f"{name}.pkl"
 
 
 def _read_kept(key: tuple, digest: str) -> _Kept | None:
@@ -578,30 +577,22 @@ def _read_kept(key: tuple, digest: str) -> _Kept | None:
 def keep_parsed(course: Course) -> None:
     """Write each lecture loaded and parsed in this process to the user's cache, so the next
     build (a new process, after an edit elsewhere) neither reads its YAML nor parses its Markdown."""
-    folder = None
+    wrote = False
     ours = {id(lecture) for lecture in course.lectures}
     for key, kept in list(_KEPT.items()):
         lecture = kept.lecture
         if kept.saved or lecture is None or lecture.parsed is None or id(lecture) not in ours:
             continue
-        path = _kept_path(key, kept.digest)
-        folder = path.parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lecture-", suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(kept, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-            kept.saved = True
-        except (OSError, pickle.PicklingError, RecursionError):
+            data = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, RecursionError):
             return
-    if folder is not None:
-        try:
-            files = sorted(folder.glob("*.pkl"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-            for old in files[KEPT_FILES:]:
-                old.unlink(missing_ok=True)
-        except OSError:
-            pass
+        if not usercache.keep(_kept_path(key, kept.digest), data):
+            return
+        kept.saved = True
+        wrote = True
+    if wrote:
+        usercache.prune(usercache.folder("lectures"), "*.pkl", KEPT_FILES)
 
 
 def display_path(path: Path) -> str:

@@ -34,6 +34,8 @@ from pathlib import Path
 
 import jinja2
 
+from .. import usercache
+
 # render.guide and render.pdf (WeasyPrint, ~1 s to import) are imported where parts are laid
 # out: the pipeline imports ChapterJob in the main process, which lays nothing out
 
@@ -67,7 +69,7 @@ def _secret() -> bytes | None:
     unpickled. Each part carries an HMAC made with this key; one that does not verify is
     ignored (and laid out again). Without a usable key the store is simply not used.
     """
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lectern"
+    base = usercache.folder()
     path = base / "parts.key"
     try:
         data = path.read_bytes()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .. import usercache
+
 FONT_DIRS = (
     Path(__file__).resolve().parent.parent.parent / "templates" / "fonts",  # bundled with the theme
     Path("/usr/share/fonts/opentype/linux-libertine"),
@@ -70,8 +72,7 @@ FEATURES = ["kern", "liga", "onum", "lnum", "pnum", "tnum"]
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "lectern" / "fonts"
+    return usercache.folder("fonts")
 
 
 @lru_cache(maxsize=64)
@@ -84,13 +85,7 @@ def _subset(path: str, chars: str) -> bytes:
     except OSError:
         pass
     data = _make_subset(path, chars)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(cached)
-    except OSError:
-        pass  # a read-only home: subset again next time
+    usercache.keep(cached, data)  # a read-only home: subset again next time
     return data
 
 

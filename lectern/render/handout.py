@@ -16,15 +16,14 @@ from __future__ import annotations
 import hashlib
 import html as htmlmod
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
+from .. import usercache
 from ..problems import RenderError
 from ..view import DeckView
 from . import pdf
@@ -305,7 +304,7 @@ KEPT_FITS = 20000  # fits kept in the user's cache folder between processes
 
 
 def _fits_file() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lectern" / "fits.json"
+    return usercache.folder() / "fits.json"
 
 
 def _read_fits() -> dict[str, float]:
@@ -330,19 +329,11 @@ def _load_kept_fits() -> None:
 
 def _keep_fits(new: dict[str, float]) -> None:
     """Add fits to the kept ones (best effort; a slide's key says everything its fit depends on)."""
-    path = _fits_file()
-    try:
-        kept = _read_fits()
-        kept.update(new)
-        if len(kept) > KEPT_FITS:
-            kept = dict(list(kept.items())[-KEPT_FITS:])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".fits-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(kept, fh)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    kept = _read_fits()
+    kept.update(new)
+    if len(kept) > KEPT_FITS:
+        kept = dict(list(kept.items())[-KEPT_FITS:])
+    usercache.keep(_fits_file(), json.dumps(kept).encode("utf-8"))
 
 
 def _slide_pages(document) -> dict[int, set[int]]:
