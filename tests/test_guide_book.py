@@ -8,6 +8,7 @@ import pypdf
 import pytest
 
 from guide_fixture import make_guide
+from pdf_helpers import outline
 from lectern.render import chapters, pdf
 from lectern.render.guide import plain_text, render_guide
 from lectern.render.guide_labels import labels_for
@@ -29,19 +30,6 @@ def books(tmp_path_factory):
     labels = [pdf.PageLabel(0, "r", 1), pdf.PageLabel(result.front_pages, "D", 1)]
     written_whole = pdf.write_pdf(whole, meta, page_labels=labels)
     return guide, root, result, pypdf.PdfReader(io.BytesIO(result.pdf)), pypdf.PdfReader(io.BytesIO(written_whole))
-
-
-def _outline(reader) -> list[tuple[int, str, int]]:
-    found = []
-
-    def walk(items, depth):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                found.append((depth, item.title, reader.get_destination_page_number(item)))
-    walk(reader.outline, 0)
-    return found
 
 
 def _links(reader) -> list[tuple[int, str, int | None]]:
@@ -104,8 +92,8 @@ def test_the_joined_book_reads_as_the_book_written_whole(books):
 
 def test_bookmarks_and_links_across_parts_lead_where_they_did(books):
     _, _, result, joined, whole = books
-    assert _outline(joined) == _outline(whole)
-    assert len(_outline(joined)) >= 6  # contents, chapters, sections, appendices
+    assert outline(joined) == outline(whole)
+    assert len(outline(joined)) >= 6  # contents, chapters, sections, appendices
     links = _links(joined)
     assert links == _links(whole)
     assert all(target is not None for _, _, target in links)
@@ -178,7 +166,7 @@ def test_a_book_of_parts_with_fonts_outside_the_theme_embeds_them_per_part(tmp_p
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert ["Text of one." in p.extract_text() for p in reader.pages] == [True, False]
     assert "Text of two." in reader.pages[1].extract_text()
-    assert [title for _, title, _ in _outline(reader)] == ["one", "two"]
+    assert [title for _, title, _ in outline(reader)] == ["one", "two"]
     assert data == pdf.write_book([part("one"), part("two")], pdf.PdfMeta("T", ["A"], "en"),
                                   page_labels=[pdf.PageLabel(0, "D", 1)])
 

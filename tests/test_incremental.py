@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pdf_helpers import outline
 from lectern.pipeline import BuildOptions, build
 from lectern.problems import ContentError
 from lectern.report import BufferReporter
@@ -279,19 +280,6 @@ def test_no_change_build_does_not_import_weasyprint(course, tmp_path):
 
 # ---- the whole course: guide and handouts -------------------------------------------------------
 
-def _outline(reader) -> list[tuple[int, str, int]]:
-    found = []
-
-    def walk(items, depth):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                found.append((depth, item.title, reader.get_destination_page_number(item)))
-    walk(reader.outline, 0)
-    return found
-
-
 def check_guide(path: Path) -> list[str]:
     """Bookmarks lead to the pages whose printed number the contents gives, and those pages show the title."""
     pypdf = pytest.importorskip("pypdf")
@@ -300,7 +288,7 @@ def check_guide(path: Path) -> list[str]:
     texts = [page.extract_text() or "" for page in reader.pages]
     contents = next(t for t in texts if t.lstrip().startswith("Contents"))
     titles = []
-    for depth, title, index in _outline(reader):
+    for depth, title, index in outline(reader):
         if title == "Contents":
             continue
         name = re.sub(r"^[\d.]+\s*", "", title)
@@ -358,7 +346,7 @@ def same_as_fresh(course: Path, out: Path, fresh: Path) -> None:
     new = pypdf.PdfReader(str(fresh / "study-guide.pdf"))
     assert [p.extract_text() for p in kept.pages] == [p.extract_text() for p in new.pages]
     assert kept.page_labels == new.page_labels
-    assert _outline(kept) == _outline(new)
+    assert outline(kept) == outline(new)
 
 
 class _Planted:

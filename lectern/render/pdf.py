@@ -444,6 +444,20 @@ def _for_book(document):
             page.bookmarks = marks
 
 
+def _leaving_book_fonts(programs: dict[str, bytes], shared: list[SharedFont]):
+    """A font builder (see `_fonts_built_by`) for a part: it embeds the part's own fonts and, for
+    those whose program is one of `programs`, writes `@F<key>@` and adds them to `shared`, for the
+    book to embed once (`write_book`)."""
+    def build(real, out, fonts, compress, subset, options):
+        own, uses = _shared(fonts, programs, subset)
+        pdf_fonts = real(out, own, compress, subset, options)
+        for use in uses:
+            pdf_fonts[use.attrs["hash"]] = f"@F{use.key}@"
+        shared.extend(uses)
+        return pdf_fonts
+    return build
+
+
 def write_part(document: weasyprint.Document, programs: dict[str, bytes] | None = None,
                folio_slots: bool = False) -> PartPdf:
     """Paint `document` (one part of a book) into PDF objects for `write_book`; the fonts
@@ -457,14 +471,7 @@ def write_part(document: weasyprint.Document, programs: dict[str, bytes] | None 
     marks = [list(page.bookmarks) for page in document.pages]
     shared: list[SharedFont] = []
 
-    def build(real, out, fonts, compress, subset, options):
-        own, uses = _shared(fonts, programs or {}, subset)
-        pdf_fonts = real(out, own, compress, subset, options)
-        for use in uses:
-            pdf_fonts[use.attrs["hash"]] = f"@F{use.key}@"
-        shared.extend(uses)
-        return pdf_fonts
-
+    build = _leaving_book_fonts(programs or {}, shared)
     with _for_book(document) as stand_ins, _fonts_built_by(build):
         out = generate_pdf(document, None, 1, **_part_options())
     catalog = out.catalog
@@ -492,14 +499,7 @@ def write_part(document: weasyprint.Document, programs: dict[str, bytes] | None 
             return special[old]
         return b"%d 0 R" % new[old]
 
-    objects, streams = [], []
-    for index, obj in enumerate(kept, 1):
-        if isinstance(obj, pydyf.Stream):
-            head, sep, body = obj.data.partition(b"\nstream\n")
-            objects.append(_REF_RE.sub(renumber, head) + sep + body)
-            streams.append(index)
-        else:
-            objects.append(_REF_RE.sub(renumber, obj.data))
+    objects, streams = _serialized(kept, renumber)
     nums = list(parent_tree["Nums"])
     tree = [(int(nums[i]), _REF_RE.sub(renumber, pydyf._to_bytes(nums[i + 1])))
             for i in range(0, len(nums), 2)]
@@ -516,6 +516,20 @@ def write_part(document: weasyprint.Document, programs: dict[str, bytes] | None 
                    [new[_number(k)] for k in doc_element["K"]], tree,
                    max((k for k, _ in tree), default=-1) + 1, dests, marks,
                    [page.height for page in document.pages], shared, folio_slots)
+
+
+def _serialized(kept: list, renumber) -> tuple[list[bytes], list[int]]:
+    """The bytes of `kept` objects (numbered from 1 in order), references rewritten by
+    `renumber`, and which of them are streams (their data is left as it is)."""
+    objects, streams = [], []
+    for index, obj in enumerate(kept, 1):
+        if isinstance(obj, pydyf.Stream):
+            head, sep, body = obj.data.partition(b"\nstream\n")
+            objects.append(_REF_RE.sub(renumber, head) + sep + body)
+            streams.append(index)
+        else:
+            objects.append(_REF_RE.sub(renumber, obj.data))
+    return objects, streams
 
 
 def _add_folio_slots(out: pydyf.PDF, page_numbers: list[int]) -> None:
@@ -550,14 +564,7 @@ def write_folios(document: weasyprint.Document, programs: dict[str, bytes] | Non
 
     shared: list[SharedFont] = []
 
-    def build(real, out, fonts, compress, subset, options):
-        own, uses = _shared(fonts, programs or {}, subset)
-        pdf_fonts = real(out, own, compress, subset, options)
-        for use in uses:
-            pdf_fonts[use.attrs["hash"]] = f"@F{use.key}@"
-        shared.extend(uses)
-        return pdf_fonts
-
+    build = _leaving_book_fonts(programs or {}, shared)
     options = _part_options()
     options.update(pdf_tags=False)
     with _fonts_built_by(build):
@@ -580,14 +587,7 @@ def write_folios(document: weasyprint.Document, programs: dict[str, bytes] | Non
             return match.group(0)
         return b"%d 0 R" % new[int(match.group(1))]
 
-    objects, streams = [], []
-    for index, obj in enumerate(kept, 1):
-        if isinstance(obj, pydyf.Stream):
-            head, sep, body = obj.data.partition(b"\nstream\n")
-            objects.append(_REF_RE.sub(renumber, head) + sep + body)
-            streams.append(index)
-        else:
-            objects.append(_REF_RE.sub(renumber, obj.data))
+    objects, streams = _serialized(kept, renumber)
     return FolioPdf(objects, streams, [new[n] for n in forms], shared)
 
 
