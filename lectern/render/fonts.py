@@ -21,9 +21,11 @@ FONT_DIRS = (
     Path("/usr/share/fonts/opentype/libertine"),
 )
 FAMILY = "Lectern Sans"
-# Characters every subset holds: all of printable ASCII (so decks of one course mostly share a
-# subset, and its cache entry) and what the theme's CSS and runtime show whatever the text.
-ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F)) + "·–—“”‘’…•→←↑↓"
+# Characters every subset holds: printable ASCII and Latin-1 (so the decks of a course in a
+# Western European language share one subset per face: it is made once, in a cold build too,
+# and kept in the user's cache) and what the theme's CSS and runtime show whatever the text.
+ALWAYS = "".join(chr(c) for c in [*range(0x20, 0x7F), *range(0xC0, 0x100)]) + "¡¿«»°·–—“”‘’…•→←↑↓"
+ITALIC = "".join(chr(c) for c in range(0x20, 0x7F)) + "–—“”‘’…"  # the italic face: for emphasis and quotations
 
 
 @dataclass(frozen=True)
@@ -113,8 +115,9 @@ def _make_subset(path: str, chars: str) -> bytes:
 def font_face_css(text: str, italic_text: str | None = None, family: str = FAMILY) -> str:
     """@font-face rules embedding the Biolinum faces subset to `text`, or "" when not installed.
 
-    The italic face holds only `italic_text` when given (none at all when that is empty).
-    Without the fonts (or fontTools' woff2 support) the theme's system font stack is used.
+    The upright faces hold `text` and `ALWAYS`, the italic face `italic_text` and `ITALIC`
+    (left out when `italic_text` is given and blank): pages with no character outside those
+    sets (most pages of a course) share their subsets. Without the fonts (or fontTools' woff2 support) the theme's system font stack is used.
     """
     if not fonts_available():
         return ""
@@ -125,9 +128,9 @@ def font_face_css(text: str, italic_text: str | None = None, family: str = FAMIL
         for face in FACES:
             face_chars = chars
             if face.style == "italic" and italic_text is not None:
-                face_chars = "".join(sorted(set(italic_text + " .,;:'’“”()-–—?!0123456789") - blank))
                 if not italic_text.strip():
                     continue
+                face_chars = "".join(sorted(set(italic_text + ITALIC) - blank))
             data = _subset(str(find_font(face.file)), face_chars)
             b64 = base64.b64encode(data).decode("ascii")
             rules.append(
