@@ -85,15 +85,99 @@ def render(html: str, base_url: str | Path, roots: list[Path],
     if isinstance(base_url, Path):
         base_url = base_url.resolve().as_uri() + ("/" if base_url.is_dir() else "")
     fetcher = ConfinedFetcher(roots)
+    sink = log if log is not None else []
+    html, sheets = _kept_sheets(html, base_url, roots, fetcher, sink)
     logger = logging.getLogger("weasyprint")
-    handler = _Collect(log if log is not None else [])
+    handler = _Collect(sink)
     logger.addHandler(handler)
     try:
         doc = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        document = doc.render(pdf_tags=True)
+        document = doc.render(stylesheets=sheets, pdf_tags=True, **_SHARED.settings())
     finally:
         logger.removeHandler(handler)
     return document
+
+
+# --- style sheets parsed once per process -----------------------------------------------------
+
+@dataclass
+class _Sheet:
+    css: weasyprint.CSS
+    log: list[str]  # what WeasyPrint said while parsing it (repeated for every document using it)
+    refused: list[str]  # URLs the fetcher refused while parsing it (idem)
+
+
+class _Shared:
+    """What the documents laid out in one process share: their fonts and their parsed style sheets.
+
+    Every print document opens with the theme's CSS in a `<style>` element: parsing it and
+    compiling its selectors cost about a quarter of a second a document, so each distinct
+    sheet is parsed once, with one font configuration (the @font-face rules it registers)
+    for every document of the process.
+    """
+
+    LIMIT = 32
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.fonts = None
+        self.counters = None
+        self.profiles: dict = {}
+        self.sheets: dict[tuple, _Sheet] = {}
+
+    def settings(self) -> dict:
+        if self.fonts is None:
+            from weasyprint.css.counters import CounterStyle
+            from weasyprint.text.fonts import FontConfiguration
+            self.fonts, self.counters = FontConfiguration(), CounterStyle()
+        return {"font_config": self.fonts, "counter_style": self.counters, "color_profiles": self.profiles}
+
+    def sheet(self, text: str, base_url: str, roots: list[Path]) -> _Sheet:
+        key = (hashlib.sha256(text.encode("utf-8")).digest(), base_url, tuple(str(r) for r in roots))
+        with self.lock:
+            found = self.sheets.get(key)
+            if found is None:
+                found = self.sheets[key] = self._parse(text, base_url, roots)
+                while len(self.sheets) > self.LIMIT:
+                    del self.sheets[next(iter(self.sheets))]
+        return found
+
+    def _parse(self, text: str, base_url: str, roots: list[Path]) -> _Sheet:
+        fetcher, said = ConfinedFetcher(roots), []
+        logger = logging.getLogger("weasyprint")
+        handler = _Collect(said)
+        logger.addHandler(handler)
+        try:
+            css = weasyprint.CSS(string=text, base_url=base_url, url_fetcher=fetcher, **self.settings())
+        finally:
+            logger.removeHandler(handler)
+        return _Sheet(css, said, list(fetcher.refused))
+
+
+_SHARED = _Shared()
+_HEAD_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+def _kept_sheets(html: str, base_url: str, roots: list[Path], fetcher: ConfinedFetcher,
+                 log: list[str]) -> tuple[str, list]:
+    """The document without the plain `<style>` elements of its head, and those sheets, parsed once.
+
+    They are handed to WeasyPrint as the reader's ("user") sheets, in the same order; the only
+    author styles left are `style` attributes, which win over them as they did.
+    """
+    end = html.find("</head>")
+    if end < 0:
+        return html, []
+    texts = _HEAD_STYLE.findall(html, 0, end)
+    if not texts:
+        return html, []
+    sheets = []
+    for text in texts:
+        kept = _SHARED.sheet(text, base_url, roots)
+        log.extend(kept.log)
+        fetcher.refused.extend(kept.refused)
+        sheets.append(kept.css)
+    return _HEAD_STYLE.sub("", html[:end]) + html[end:], sheets
 
 
 # --- footnotes on the laid-out pages ------------------------------------------------------
