@@ -485,11 +485,18 @@ class GuideHint:
         return found
 
 
+# the guide's pieces other than chapters, laid out ahead of assembly (render.chapters.STAGES);
+# bracketed so that no chapter id can be mistaken for one
+APPENDICES, FRONT, FOLIOS = "<appendices>", "<front>", "<folios>"
+
+
 class GuideChain:
     """The guide in stages on the pool: changed chapters in parallel, then the chapters their
     new lengths moved, in parallel, then the assembly (which finds every part laid out). When
     chapters are laid out without their folios (`render.chapters.FOLIO_FREE`), no chapter
-    moves: every changed one is laid out at once, in a cold build too, then the assembly.
+    moves: every changed one is laid out at once (in a cold build, with the appendices); then,
+    when the body's length is new, the front matter and the folios side by side; then the
+    assembly, which only joins what it finds.
 
     Only a plan: the assembly job is authoritative and lays out anything not found, so a wrong
     guess costs time, never correctness.
@@ -513,7 +520,10 @@ class GuideChain:
 
     def start(self) -> Future:
         if self.folio_free():  # every changed chapter at once, cold builds too; none ever moves
-            self._run({k: self.laid.get(k, 1) for k in self.changed}, self._assemble)
+            stage = {k: self.laid.get(k, 1) for k in self.changed}
+            if not self.hint:  # a cold build: the appendices alongside
+                stage[APPENDICES] = 1
+            self._run(stage, self._front_and_folios)
             return self.done
         guess = self.hint.folios(self.order, self.pages)
         stage = {k: guess[k] for k in self.changed if k in guess}
@@ -539,9 +549,12 @@ class GuideChain:
                 then(results)
 
         for key, folio in stage.items():
-            self.laid[key] = folio
+            named = key in (APPENDICES, FRONT, FOLIOS)
+            if not named:
+                self.laid[key] = folio
             chapter = PdfJob(f"{self.job.name}#{key}", "chapter",
-                             ChapterJob(self.job.view, key, folio, *self.job.store),
+                             ChapterJob(self.job.view, key.strip("<>") if named else key, folio, *self.job.store,
+                                        stage=named),
                              self.job.templates, self.job.roots, self.job.paper)
             try:
                 future = self.pool.submit(chapter)
@@ -551,6 +564,14 @@ class GuideChain:
             future.add_done_callback(lambda f, key=key: finished(f, key))
         if left[0] == 0:
             then(results)
+
+    def _front_and_folios(self, pages: dict[str, int]) -> None:
+        """When the body's length is new (a cold build, or a chapter that grew or shrank), the
+        front matter and the folios are both laid out again: side by side, before the assembly."""
+        pages.pop(APPENDICES, None)
+        if self.hint and all(self.pages.get(k) == n for k, n in pages.items()):
+            return self._assemble({})
+        self._run({FRONT: 1, FOLIOS: 1}, self._assemble)
 
     def _after_changed(self, pages: dict[str, int]) -> None:
         self.pages.update(pages)

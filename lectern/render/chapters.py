@@ -18,6 +18,7 @@ Run in a PDF worker (it imports WeasyPrint):
 
     result = render_guide_cached(guide, env, roots, PartStore(out / ".lectern" / "parts", salt))
     speculate_chapter(guide, env, roots, store, chapter_id, first_folio)   # warm one part, in parallel
+    speculate_stage(guide, env, roots, store, "front")   # or "appendices", "folios"
 """
 from __future__ import annotations
 
@@ -253,21 +254,47 @@ def speculate_chapter(guide, env: jinja2.Environment, roots: list[Path], store: 
     return part.pages
 
 
+def speculate_stage(guide, env: jinja2.Environment, roots: list[Path], store: PartStore, stage: str) -> int:
+    """Lay out and store one piece of the book that is not a chapter; returns its page count.
+
+    "appendices": every appendix (they need nothing from the chapters). "front" and "folios":
+    the front matter (its contents print the body's folios) and the body's folios, which both
+    need every chapter's length: run them side by side once the chapters are stored (each
+    finds the body in the store), and the assembly then only joins.
+    """
+    renderer = _renderer_class(store)(guide, env, roots)
+    if stage == "appendices":
+        return sum(renderer.layout("appendix", a.id, renderer.appendix_html(a), []).pages
+                   for a in renderer.appendices)
+    parts, folios = renderer.body()
+    if stage == "front":
+        return renderer.front(folios).pages
+    if stage == "folios":
+        return len(renderer.folios(parts).forms)
+    raise ValueError(f"unknown stage of the guide {stage!r}")
+
+
+STAGES = ("appendices", "front", "folios")
+
+
 @dataclass
 class ChapterJob:
-    """What a worker needs to lay out one chapter ahead of assembly."""
+    """What a worker needs to lay out one chapter (or one of STAGES, named by `chapter_id`) ahead of assembly."""
 
     guide: object
     chapter_id: str
     first_folio: int
     store: Path
     salt: str
+    stage: bool = False  # chapter_id names one of STAGES
 
 
 def run_chapter_job(job: ChapterJob, env: jinja2.Environment, roots: list[Path]):
     """Pool entry point for `kind="chapter"`: (page count, problems)."""
-    pages = speculate_chapter(job.guide, env, roots, PartStore(job.store, job.salt),
-                              job.chapter_id, job.first_folio)
+    store = PartStore(job.store, job.salt)
+    if job.stage:
+        return speculate_stage(job.guide, env, roots, store, job.chapter_id), []
+    pages = speculate_chapter(job.guide, env, roots, store, job.chapter_id, job.first_folio)
     return pages, []
 
 

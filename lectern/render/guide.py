@@ -259,6 +259,34 @@ class GuideRenderer:
         part.pdf = pdf.write_part(part.document, self.programs, folio_slots=kind in FOLIO_FREE_KINDS)
         return part
 
+    def body(self) -> tuple[list[PartLayout], dict[str, int]]:
+        """The chapters and appendices, each opening on a right-hand page (a blank verso before
+        it when needed), and the folio of each part and of each anchor in them."""
+        parts: list[PartLayout] = []
+        folios: dict[str, int] = {}
+        folio = 1
+        items: list[tuple[str, str, object]] = [("chapter", c.id, c) for c in self.guide.chapters]
+        items += [("appendix", a.id, a) for a in self.appendices]
+        for kind, key, item in items:
+            if folio % 2 == 0:  # every chapter and appendix opens on a right-hand (odd) page
+                parts.append(self.blank(folio))
+                folio += 1
+            if kind == "chapter":
+                part = self.layout(kind, key, self.chapter_html(item), item.footnotes, folio)
+            else:
+                part = self.layout(kind, key, self.appendix_html(item), [], folio)
+            folios[key] = folio
+            for index, anchors in enumerate(part.anchors):
+                for anchor in anchors:
+                    folios.setdefault(anchor, folio + index)
+            parts.append(part)
+            folio += part.pages
+        return parts, folios
+
+    def front(self, folios: dict[str, int]) -> PartLayout:
+        """Title page, imprint and contents, which print the body's folios."""
+        return self.layout("front", "front", self.html("front", folios=folios), [])
+
     def folios(self, body: list[PartLayout]) -> pdf.FolioPdf:
         """The folios of the body's pages (1, 2, ... from the first chapter), laid out with the
         guide's own @page rules on pages holding nothing else, painted as one form a page."""
@@ -326,32 +354,9 @@ def render_guide(guide: GuideView, env: jinja2.Environment, roots: list[Path],
                  strict: bool = False) -> GuideResult:
     """The study guide PDF and the problems found while laying it out."""
     r = GuideRenderer(guide, env, roots)
-    parts: list[PartLayout] = []
-    folios: dict[str, int] = {}
-    folio = 1
-
-    body: list[tuple[str, str, object]] = [("chapter", c.id, c) for c in guide.chapters]
-    body += [("appendix", a.id, a) for a in r.appendices]
-    for kind, key, item in body:
-        if folio % 2 == 0:  # every chapter and appendix opens on a right-hand (odd) page
-            parts.append(r.blank(folio))
-            folio += 1
-        if kind == "chapter":
-            part = r.layout(kind, key, r.chapter_html(item), item.footnotes, folio)
-        else:
-            part = r.layout(kind, key, r.appendix_html(item), [], folio)
-        folios[key] = folio
-        for index, anchors in enumerate(part.anchors):
-            for anchor in anchors:
-                folios.setdefault(anchor, folio + index)
-        parts.append(part)
-        folio += part.pages
-
+    parts, folios = r.body()
     folio_pdf = r.folios(parts)
-
-    # the front matter last: its contents print the folios found
-    front_html = r.html("front", folios=folios)
-    front = r.layout("front", "front", front_html, [])
+    front = r.front(folios)  # the front matter last: its contents print the folios found
     front_parts = [front]
     if front.pages % 2:
         front_parts.append(r.blank())
