@@ -74,6 +74,36 @@ def test_render_refuses_network_and_outside_files_without_connecting(course: Pat
     assert not any(url.endswith("dot.png") for url in refused)
 
 
+def test_a_style_sheet_parsed_once_still_warns_and_refuses_for_every_document(course: Path):
+    """Documents laid out in one process share each parsed <style> sheet: what parsing it said
+    (an unknown property, a font from outside the course) is said for every one of them."""
+    css = ("p { colour: red; } "
+           f"@font-face {{ font-family: Outside; src: url({(course.parent / 'secret.png').as_uri()}); }}")
+    for body in ("<p>first</p>", "<p>second</p>"):
+        log: list[str] = []
+        document = pdf.render(doc(body, css), course, [course], log=log)
+        assert any("colour" in line for line in log), log
+        assert any(url.endswith("secret.png") for url in document.url_fetcher.refused)
+
+
+def test_style_sheets_keep_their_order_and_style_attributes_still_win(tmp_path: Path):
+    html = ("<!DOCTYPE html><html><head><style>@page { size: A6; margin: 10mm } p { font-size: 10px }</style>"
+            "<style>p { font-size: 20px }</style></head><body><p>later sheet</p>"
+            '<p style="font-size: 30px">attribute</p></body></html>')
+    document = pdf.render(html, tmp_path, [tmp_path])
+    lines = [box for page in document.pages for box in _text_boxes(page._page_box)]
+    sizes = {box.text: box.style["font_size"] for box in lines}
+    assert sizes == {"later sheet": 20, "attribute": 30}
+    assert round(document.pages[0].width * 25.4 / 96) == 105  # A6: the first sheet's @page rule holds
+
+
+def _text_boxes(box):
+    if type(box).__name__ == "TextBox":
+        yield box
+    for child in getattr(box, "children", ()) or ():
+        yield from _text_boxes(child)
+
+
 def test_render_takes_the_document_as_a_string_never_a_path(tmp_path: Path):
     (tmp_path / "page.html").write_text(doc("<p>FROM THE FILE</p>"))
     document = pdf.render(str(tmp_path / "page.html"), tmp_path, [tmp_path])
