@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import time
@@ -48,8 +49,8 @@ class JobResult:
 
 def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
-    try:
-        from .render import pdf  # noqa: F401  WeasyPrint's 0.75 s import, while the parent loads the course
+    try:  # WeasyPrint's 0.75 s import, while the parent loads the course
+        importlib.import_module("lectern.render.pdf")
     except Exception:  # the job itself will report it
         pass
 
