@@ -520,8 +520,8 @@ class GuideChain:
 
     def start(self) -> Future:
         if self.folio_free():  # every changed chapter at once, cold builds too; none ever moves
-            stage = {k: self.laid.get(k, 1) for k in self.changed}
-            if not self.hint:  # a cold build: the appendices alongside
+            stage = {k: self.laid.get(k, 1) for k in self.longest_first(self.changed)}
+            if not self.hint:  # a cold build: the appendices alongside (short: they fill the last gap)
                 stage[APPENDICES] = 1
             self._run(stage, self._front_and_folios)
             return self.done
@@ -564,6 +564,13 @@ class GuideChain:
             future.add_done_callback(lambda f, key=key: finished(f, key))
         if left[0] == 0:
             then(results)
+
+    def longest_first(self, keys: list[str]) -> list[str]:
+        """Chapters by the length of their text, longest first, so the workers finish together."""
+        import pickle
+        size = {c.id: len(pickle.dumps(c, protocol=pickle.HIGHEST_PROTOCOL)) for c in self.job.view.chapters
+                if c.id in keys}
+        return sorted(keys, key=lambda k: -size.get(k, 0))
 
     def _front_and_folios(self, pages: dict[str, int]) -> None:
         """When the body's length is new (a cold build, or a chapter that grew or shrank), the
