@@ -12,7 +12,7 @@ from . import usercache
 from .model import (Chart, Course, GlossaryEntry, Image, Lecture, Md, Point, Pos, Quote, Section, Slide,
                     Table, TimelineEvent, TimelineSpan, OUTPUT_KINDS)
 from .problems import Problem
-from .yamlnodes import Node, one_line, read_yaml
+from .yamlnodes import MAX_YAML_BYTES, Node, one_line, read_yaml
 
 COURSE_KEYS = {"title", "subtitle", "author", "institution", "date", "lang", "bibliography", "csl", "paper",
                "lectures", "timeline", "glossary", "outputs"}
@@ -241,10 +241,13 @@ class Loader:
     def lecture(self, path: Path, lecture_id: str) -> Lecture | None:
         """A lecture file, or the object loaded from it before when neither it nor the files it names changed."""
         display = self.display(path)
+        raw = None  # read once: the bytes fingerprinted are the bytes parsed, even if the file changes now
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if path.stat().st_size <= MAX_YAML_BYTES:
+                raw = path.read_bytes()
         except OSError:
-            digest = None  # read_yaml says what is wrong
+            pass  # read_yaml says what is wrong
+        digest = hashlib.sha256(raw).hexdigest() if raw is not None else None
         key = (str(path), lecture_id, display, str(self.root))
         kept = _KEPT.get(key)
         if digest is not None and (kept is None or kept.digest != digest):
@@ -256,15 +259,15 @@ class Loader:
             return kept.lecture
         before, self.touched = len(self.problems), []
         try:
-            lecture = self._lecture(path, lecture_id, display)
+            lecture = self._lecture(path, lecture_id, display, raw)
         finally:
             touched, self.touched = self.touched, None
         if digest is not None:
             _remember(key, _Kept(digest, lecture, self.problems[before:], touched))
         return lecture
 
-    def _lecture(self, path: Path, lecture_id: str, display: str) -> Lecture | None:
-        parsed = read_yaml(path, display)
+    def _lecture(self, path: Path, lecture_id: str, display: str, raw: bytes | None = None) -> Lecture | None:
+        parsed = read_yaml(path, display, raw)
         self.problems += parsed.problems
         if parsed.root is None:
             return None

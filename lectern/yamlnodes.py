@@ -191,14 +191,16 @@ class YamlFile:
     problems: list[Problem]
 
 
-def read_yaml(path: Path, display: str) -> YamlFile:
-    """Read one YAML file safely; YAML syntax errors become problems with their position."""
+def read_yaml(path: Path, display: str, raw: bytes | None = None) -> YamlFile:
+    """Read one YAML file safely (or parse `raw`, its bytes already read); YAML syntax errors
+    become problems with their position."""
     try:
-        size = path.stat().st_size
+        size = path.stat().st_size if raw is None else len(raw)
         if size > MAX_YAML_BYTES:
             return YamlFile(None, [Problem(Pos(display, 1, 1), f"the file is {size // 1024 // 1024} MB; "
                                            f"course files may be at most {MAX_YAML_BYTES // 1024 // 1024} MB: split it")])
-        raw = path.read_bytes()
+        if raw is None:
+            raw = path.read_bytes()
     except OSError as exc:
         return YamlFile(None, [Problem(Pos(display, 1, 1), f"cannot read the file: {exc.strerror}")])
     try:
