@@ -28,6 +28,8 @@ import weasyprint
 from weasyprint.formatting_structure import boxes as wboxes
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from . import htmltree
+
 __all__ = [
     "ConfinedFetcher", "FootnoteCheck", "NotePlace", "PageLabel", "PdfMeta", "check_footnotes", "render",
     "write_pdf", "page_texts", "PartPdf", "write_part", "write_book", "FolioPdf", "write_folios",
@@ -91,11 +93,25 @@ def render(html: str, base_url: str | Path, roots: list[Path],
     handler = _Collect(sink)
     logger.addHandler(handler)
     try:
-        doc = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        doc = _ParsedHTML(htmltree.parse(html), base_url, fetcher)
         document = doc.render(stylesheets=sheets, pdf_tags=True, **_SHARED.settings())
     finally:
         logger.removeHandler(handler)
     return document
+
+
+class _ParsedHTML(weasyprint.HTML):
+    """A WeasyPrint document made from a tree `render.htmltree` parsed (as `HTML.__init__` does
+    from the tree its own, slower, parser builds)."""
+
+    def __init__(self, root, base_url: str, url_fetcher: URLFetcher):
+        import cssselect2
+        from weasyprint import _find_base_url
+        self.base_url = _find_base_url(root, base_url)
+        self.url_fetcher = url_fetcher
+        self.media_type = "print"
+        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+        self.etree_element = self.wrapper_element.etree_element
 
 
 # --- style sheets parsed once per process -----------------------------------------------------
