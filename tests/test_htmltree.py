@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -101,6 +102,7 @@ HEAD = "<!DOCTYPE html><html><head><title>t</title></head><body>"
     "<svg><rect/><p>breaks out of svg</p></svg>",
     "<select><option>a<option>b</select>",
     "<a href='#'>outer <a href='#'>inner</a></a>",
+    "<title>&lt;<!-- a comment in a title is text --></title>",
 ])
 def test_documents_needing_html5_repairs_go_to_tinyhtml5(body):
     html = HEAD + body + "</body></html>"
@@ -113,3 +115,52 @@ def test_a_document_without_its_head_or_doctype_goes_to_tinyhtml5():
                  HEAD + "<p>after</p></body><p>text after the body</p></html>"):
         assert htmltree.fast_tree(html) is None
         assert difference(htmltree.parse(html), html5(html)) is None
+
+
+# ---- random documents: wherever the fast path answers, it answers as tinyhtml5 ----------------
+
+TAGS = ("p div span em strong a ul ol li table tbody thead tr td th caption h1 h2 section figure figcaption br "
+        "img hr pre code blockquote dl dt dd svg rect g text title lineargradient style b i sup label input nav "
+        "small col colgroup script button select option template math font textarea q wbr").split()
+TEXTS = ("x", " ", "\n", "a &amp; b", "&lt;", "é", "  y  ", "&#8212;", "&nbsp;", "1 < 2", "a > b", "&copy;", "&",
+         "&foo;", "\t")
+ATTRIBUTES = ('class="c"', 'id="i"', 'viewBox="0 0 1 1"', 'xlink:href="#a"', 'href="?a=1&amp;b=2"', "data-x",
+              'style="color: red"', 'xml:lang="en"', 'CLASS="u"', 'class="d" class="e"', 'gradientUnits="x"')
+
+
+def random_document(seed: int) -> str:
+    rnd = random.Random(seed)
+    closing = rnd.choice((1.0, 0.95))
+
+    def content(depth: int) -> str:
+        out = []
+        for _ in range(rnd.randint(0, 4)):
+            r = rnd.random()
+            if r < 0.35 or depth > 4:
+                out.append(rnd.choice(TEXTS))
+            elif r < 0.4:
+                out.append("<!-- c -->")
+            else:
+                tag = rnd.choice(TAGS)
+                attrs = "".join(" " + a for a in rnd.sample(ATTRIBUTES, rnd.randint(0, 2)))
+                slash = "/" if rnd.random() < 0.05 else ""
+                end = f"</{tag}>" if rnd.random() < closing else ""
+                out.append(f"<{tag}{attrs}{slash}>{content(depth + 1)}{end}")
+        return "".join(out)
+
+    head = rnd.choice(("<head><meta charset=\"utf-8\"><title>t</title></head>", "<head>\n<title>a &amp; b</title>\n</head>\n"))
+    return (rnd.choice(("<!DOCTYPE html>", "<!doctype html>\n", "")) + '<html lang="en">' + rnd.choice(("", "\n"))
+            + head + rnd.choice(("", "\n", " x ")) + "<body>" + content(0) + "</body>" + rnd.choice(("", "\n", " z"))
+            + "</html>" + rnd.choice(("", "\n")))
+
+
+def test_random_documents_parse_as_tinyhtml5_parses_them():
+    fast = 0
+    for seed in range(3000):
+        html = random_document(seed)
+        tree = htmltree.fast_tree(html)
+        if tree is None:
+            continue
+        fast += 1
+        assert difference(tree, html5(html)) is None, (seed, html, difference(tree, html5(html)))
+    assert fast > 200  # the fast path was exercised, not only the fallback

@@ -225,8 +225,8 @@ class _Builder(HTMLParser):
         self.tree.data(data)
 
     def handle_comment(self, data: str) -> None:
-        if self.mode not in ("head", "body") or self.svg:
-            raise _Unusual("comment")
+        if self.mode not in ("head", "body") or self.svg or self.top() == "title":
+            raise _Unusual("comment")  # (in a title, HTML5 reads it as text)
         self.pre = False
         self.tree.comment(data)
 
