@@ -8,7 +8,9 @@ peak memory of any process of the run (the build and its PDF workers) for: a col
 (decks + guide, then the default outputs with handouts), a build with nothing changed, a
 one-slide edit and a one-lecture edit; and in `serve`, the time from saving a slide to the
 deck's reload event. The same content goes through pandoc (reveal.js HTML per lecture and a
-WeasyPrint PDF of the book, both with --citeproc) in the same run, and ratios are printed.
+WeasyPrint PDF of the book with footnotes at the foot of their pages, as the issue's baseline
+and the study guide have them; both with --citeproc) in the same run, and ratios are printed.
+The book with endnotes (pandoc's HTML as it comes) is measured too, for comparison.
 reveal.js itself is not available offline, so pandoc's decks are standalone but not
 self-contained (they link reveal.js); that makes pandoc's deck time a lower bound.
 """
@@ -230,27 +232,51 @@ def _wait_idle(parts, timeout: float = 1200) -> None:
     raise RuntimeError("the server was still building after the timeout")
 
 
+PD_DECKS = "pandoc: reveal.js decks (standalone, --citeproc)"
+PD_BOOK = "pandoc + WeasyPrint: book PDF, footnotes at page foot (--citeproc)"
+PD_BOOK_ENDNOTES = "pandoc + WeasyPrint: book PDF, endnotes (--citeproc)"
+# The issue's baseline is a PDF "with footnotes at page foot", as the study guide has them.
+# pandoc's HTML gathers notes at the end; this filter leaves each where it is called, and the
+# CSS floats it to the foot of its page (WeasyPrint's footnotes, as the guide uses them).
+NOTES_LUA = """-- each note inline at its call, for WeasyPrint to float to the foot of the page
+function Note(note)
+  return pandoc.Span(pandoc.utils.blocks_to_inlines(note.content), {class = "footnote"})
+end
+"""
+NOTES_CSS = ".footnote { float: footnote; font-size: 0.8em; }\n"
+
+
 def pandoc_rows(scale: str, work: Path, repeat: int) -> list[Row]:
     pandoc = pandoc_binary()
     src = gen_course.pandoc_sources(work / f"pandoc-{scale}", scale)
     folder = src["guide"][0].parent
-    decks = Row(scale, "pandoc: reveal.js decks (standalone, --citeproc)")
-    pdf = Row(scale, "pandoc + WeasyPrint: book PDF (--citeproc, notes)")
+    (folder / "notes.lua").write_text(NOTES_LUA, "utf-8")
+    (folder / "notes.css").write_text(NOTES_CSS, "utf-8")
+    decks = Row(scale, PD_DECKS)
+    book = Row(scale, PD_BOOK)
+    endnotes = Row(scale, PD_BOOK_ENDNOTES)
     script = work / f"pandoc-{scale}.sh"
     deck_cmds = [f"{pandoc} -t revealjs -s --citeproc --bibliography references.yaml {d.name} -o {d.stem}.html"
                  for d in src["decks"]]
     script.write_text("set -e\ncd " + str(folder) + "\n" + "\n".join(deck_cmds) + "\n", "utf-8")
     weasy = shutil.which("weasyprint") or "weasyprint"
-    pdf_script = work / f"pandoc-pdf-{scale}.sh"
-    pdf_script.write_text(
-        f"set -e\ncd {folder}\n{pandoc} -s --citeproc --bibliography references.yaml book.md -o book.html\n"
-        f"{weasy} book.html book.pdf\n", "utf-8")
+    book_script = work / f"pandoc-book-{scale}.sh"
+    book_script.write_text(
+        f"set -e\ncd {folder}\n{pandoc} -s --citeproc --lua-filter notes.lua --bibliography references.yaml "
+        f"book.md -o book.html\n{weasy} -s notes.css book.html book.pdf\n", "utf-8")
+    endnote_script = work / f"pandoc-endnotes-{scale}.sh"
+    endnote_script.write_text(
+        f"set -e\ncd {folder}\n{pandoc} -s --citeproc --bibliography references.yaml book.md -o endnotes.html\n"
+        f"{weasy} endnotes.html endnotes.pdf\n", "utf-8")
     for _ in range(repeat):
         decks.samples.append(measure(["sh", str(script)], fresh_cache(work / f"cache-pandoc-{scale}")))
-        pdf.samples.append(measure(["sh", str(pdf_script)], fresh_cache(work / f"cache-pandoc-{scale}")))
-    pages = guide_pages(folder / "book.pdf")
-    pdf.note = f"{pages} pages" if pages else ""
-    return [decks, pdf]
+        book.samples.append(measure(["sh", str(book_script)], fresh_cache(work / f"cache-pandoc-{scale}")))
+        endnotes.samples.append(measure(["sh", str(endnote_script)], fresh_cache(work / f"cache-pandoc-{scale}")))
+    for row, name in ((book, "book.pdf"), (endnotes, "endnotes.pdf")):
+        pages = guide_pages(folder / name)
+        row.note = f"{pages} pages" if pages else ""
+    endnotes.note += "; not the baseline (notes at the end of the book)"
+    return [decks, book, endnotes]
 
 
 def ratios(rows: list[Row]) -> list[str]:
@@ -258,8 +284,8 @@ def ratios(rows: list[Row]) -> list[str]:
     lines = []
     for scale in sorted({r.scale for r in rows}):
         get = {r.what: r for r in rows if r.scale == scale}
-        pd_decks = get.get("pandoc: reveal.js decks (standalone, --citeproc)")
-        pd_pdf = get.get("pandoc + WeasyPrint: book PDF (--citeproc, notes)")
+        pd_decks = get.get(PD_DECKS)
+        pd_pdf = get.get(PD_BOOK)
         cold_dg = get["cold build, decks + guide"]
         cold_all = get["cold build, default outputs (decks, guide, handouts)"]
         if pd_decks and pd_pdf:
