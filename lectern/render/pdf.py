@@ -618,18 +618,32 @@ def write_part(document: weasyprint.Document, programs: dict[str, bytes] | None 
                    [page.height for page in document.pages], shared, folio_slots)
 
 
+def _rewritten(data: bytes, stream: bool, renumber) -> bytes:
+    """An object's bytes with its references rewritten by `renumber` (a stream's data left as it is)."""
+    if not stream:
+        return _REF_RE.sub(renumber, data)
+    head, sep, body = data.partition(b"\nstream\n")
+    return _REF_RE.sub(renumber, head) + sep + body
+
+
 def _serialized(kept: list, renumber) -> tuple[list[bytes], list[int]]:
     """The bytes of `kept` objects (numbered from 1 in order), references rewritten by
     `renumber`, and which of them are streams (their data is left as it is)."""
     objects, streams = [], []
     for index, obj in enumerate(kept, 1):
-        if isinstance(obj, pydyf.Stream):
-            head, sep, body = obj.data.partition(b"\nstream\n")
-            objects.append(_REF_RE.sub(renumber, head) + sep + body)
+        stream = isinstance(obj, pydyf.Stream)
+        objects.append(_rewritten(obj.data, stream, renumber))
+        if stream:
             streams.append(index)
-        else:
-            objects.append(_REF_RE.sub(renumber, obj.data))
     return objects, streams
+
+
+def _add_serialized(out: pydyf.PDF, objects: list[bytes], streams: list[int], renumber) -> None:
+    """Add objects `_serialized` made to `out`, their references rewritten again by `renumber`."""
+    streams = set(streams)
+    for index, data in enumerate(objects, 1):
+        stream = index in streams
+        out.add_object(_Raw(_rewritten(data, stream, renumber), stream))
 
 
 def _add_folio_slots(out: pydyf.PDF, page_numbers: list[int]) -> None:
@@ -761,13 +775,7 @@ def _append_folios(out: pydyf.PDF, folios: FolioPdf | None,
 
     refs: list[bytes] = []
     if folios is not None:
-        streams = set(folios.streams)
-        for index, data in enumerate(folios.objects, 1):
-            if index in streams:
-                head, sep, body = data.partition(b"\nstream\n")
-                out.add_object(_Raw(_REF_RE.sub(renumber, head) + sep + body, True))
-            else:
-                out.add_object(_Raw(_REF_RE.sub(renumber, data), False))
+        _add_serialized(out, folios.objects, folios.streams, renumber)
         refs = [b"%d 0 R" % (base + number) for number in folios.forms]
     save = pydyf.Stream([b"q"])
     out.add_object(save)
@@ -815,13 +823,7 @@ def _append_parts(out: pydyf.PDF, parts: list[PartPdf], fonts: dict[str, bytes],
                 return form(int(match.group(3)))
             return fixed[match.group(2) + match.group(3)]
 
-        streams = set(part.streams)
-        for index, data in enumerate(part.objects, 1):
-            if index in streams:
-                head, sep, body = data.partition(b"\nstream\n")
-                out.add_object(_Raw(_REF_RE.sub(renumber, head) + sep + body, True))
-            else:
-                out.add_object(_Raw(_REF_RE.sub(renumber, data), False))
+        _add_serialized(out, part.objects, part.streams, renumber)
         for number in part.pages:
             out.pages["Kids"].extend([base + number, 0, "R"])
         out.pages["Count"] += len(part.pages)
