@@ -4,7 +4,7 @@
 paints each part into PDF objects and joins them. This module keeps each part's PDF objects and
 what the assembly needs of its layout (page count, anchors, footnote check) on disk, keyed by the exact HTML
 the part was laid out from (which holds no page number: the book draws the folios, see
-FOLIO_FREE) plus the theme and Lectern's code, so a build lays out again only the parts whose
+render.guide.FOLIO_FREE_KINDS) plus the theme and Lectern's code, so a build lays out again only the parts whose
 text changed, wherever they now land. The assembly, contents, bookmarks, links and
 footnote checks stay those of `render_guide`: this module only swaps in a renderer whose
 `layout` looks in the store first.
@@ -41,9 +41,6 @@ from .. import usercache
 # out: the pipeline imports ChapterJob in the main process, which lays nothing out
 
 STORE_FORMAT = 4
-# a chapter's HTML and kept part do not depend on its first folio (the book draws the folios):
-# chapters may be laid out all at once, and an earlier chapter's length never re-lays one out
-FOLIO_FREE = True
 _SWAP = threading.Lock()
 
 
@@ -179,13 +176,21 @@ def _renderer_class(store: PartStore):
     class StoringRenderer(base):
         """GuideRenderer whose parts come from the store when their HTML was laid out before."""
 
-        def layout(self, kind, key, html, notes, first_folio=1):
-            digest = store.key(kind, html, [n.id for n in notes])
+        def kept(self, digest: str) -> StoredPart | None:
+            """The stored part, unless it was painted with a font program the theme no longer has."""
             meta = store.load(digest)
             if meta is not None and any(use.digest not in self.programs for use in meta.pdf.fonts):
-                meta = None  # painted with a font program the theme no longer has
-            if meta is not None:
+                meta = None
+            if meta is None:
+                store.misses += 1
+            else:
                 store.hits += 1
+            return meta
+
+        def layout(self, kind, key, html, notes, first_folio=1):
+            digest = store.key(kind, html, [n.id for n in notes])
+            meta = self.kept(digest)
+            if meta is not None:
                 part = guide_module.PartLayout(kind, key, None, first_folio, check=meta.check,
                                                log=list(meta.log), pages=meta.pages, anchors=meta.anchors,
                                                refused=list(meta.refused), pdf=meta.pdf)
@@ -193,7 +198,6 @@ def _renderer_class(store: PartStore):
                 for name, value in meta.extra.items():
                     setattr(part, name, value)
                 return part
-            store.misses += 1
             part = super().layout(kind, key, html, notes, first_folio)
             extra = {name: getattr(part, name) for name in ("nudged", "pushed") if hasattr(part, name)}
             store.save(digest, StoredPart(kind, key, part.pages, part.check, part.attempts, list(part.log),
@@ -203,13 +207,9 @@ def _renderer_class(store: PartStore):
         def paint_folios(self, html):
             """The body's folios, kept like a part (the same while no part changes length)."""
             digest = store.key("folios", html, [])
-            meta = store.load(digest)
-            if meta is not None and any(use.digest not in self.programs for use in meta.pdf.fonts):
-                meta = None
+            meta = self.kept(digest)
             if meta is not None:
-                store.hits += 1
                 return meta.pdf
-            store.misses += 1
             painted = super().paint_folios(html)
             store.save(digest, StoredPart("folios", "folios", len(painted.forms), None, 1, [], [], [],
                                           painted))
@@ -249,7 +249,7 @@ def speculate_chapter(guide, env: jinja2.Environment, roots: list[Path], store: 
     """
     chapter = next(c for c in guide.chapters if c.id == chapter_id)
     renderer = _renderer_class(store)(guide, env, roots)
-    html = renderer.chapter_html(chapter)  # the same whatever first_folio is (FOLIO_FREE)
+    html = renderer.chapter_html(chapter)  # the same whatever first_folio is (the book draws the folios)
     part = renderer.layout("chapter", chapter.id, html, chapter.footnotes, first_folio)
     return part.pages
 
