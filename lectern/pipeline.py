@@ -399,8 +399,7 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
             reporter.output_started(p.name)
             store = parts if p.kind == "guide" else None
             job = PdfJob(p.name, p.kind, p.view, course.templates, roots, course.paper, store)
-            if p.kind == "guide" and parts is not None and guide_hint is not None and \
-                    (guide_hint or GuideChain.folio_free()):
+            if p.kind == "guide" and parts is not None and guide_hint is not None:
                 futures[GuideChain(pool, job, guide_hint).start()] = p
             else:
                 futures[pool.submit(job)] = p
@@ -456,7 +455,7 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
 
 @dataclass
 class GuideHint:
-    """What the last guide build left to plan this one by: each part's folio and length, each chapter's view."""
+    """What the last guide build left to plan this one by: each part's length, each chapter's view."""
 
     views: dict[str, str]  # chapter id -> fingerprint of its view, now
     last_views: dict[str, str]
@@ -472,31 +471,18 @@ class GuideHint:
     def __bool__(self) -> bool:
         return bool(self.last_parts)
 
-    def folios(self, order: list[str], pages: dict[str, int]) -> dict[str, int]:
-        """First folio of each part when parts have these lengths (each opens on an odd page)."""
-        folio, found = 1, {}
-        for key in order:
-            if key not in pages:
-                break
-            if folio % 2 == 0:
-                folio += 1
-            found[key] = folio
-            folio += pages[key]
-        return found
-
 
 # the guide's pieces other than chapters, laid out ahead of assembly (render.chapters.STAGES);
 # bracketed so that no chapter id can be mistaken for one
 APPENDICES, FRONT, FOLIOS = "<appendices>", "<front>", "<folios>"
+STAGE_NAMES = {APPENDICES: "appendices", FRONT: "front", FOLIOS: "folios"}
 
 
 class GuideChain:
-    """The guide in stages on the pool: changed chapters in parallel, then the chapters their
-    new lengths moved, in parallel, then the assembly (which finds every part laid out). When
-    chapters are laid out without their folios (`render.chapters.FOLIO_FREE`), no chapter
-    moves: every changed one is laid out at once (in a cold build, with the appendices); then,
-    when the body's length is new, the front matter and the folios side by side; then the
-    assembly, which only joins what it finds.
+    """The guide in stages on the pool. A chapter is laid out without its folios (the book
+    draws them), so none ever moves: every changed chapter is laid out at once (in a cold
+    build, with the appendices); then, when the body's length is new, the front matter and the
+    folios side by side; then the assembly, which only joins what it finds.
 
     Only a plan: the assembly job is authoritative and lays out anything not found, so a wrong
     guess costs time, never correctness.
@@ -506,31 +492,17 @@ class GuideChain:
         from concurrent.futures import Future
         self.pool, self.job, self.hint = pool, job, hint
         self.done: Future = Future()
-        self.order = [c.id for c in job.view.chapters]
-        last = {p["key"]: p for p in hint.last_parts if p.get("kind") == "chapter"}
-        self.laid = {k: last[k]["folio"] for k in self.order if k in last}  # where each was laid out
-        self.pages = {k: last[k]["pages"] for k in self.order if k in last}
-        self.changed = [k for k in self.order if hint.views.get(k) != hint.last_views.get(k)]
-
-    @staticmethod
-    def folio_free() -> bool:
-        """Whether a chapter's layout no longer depends on its first page (render.chapters says)."""
-        from .render import chapters
-        return bool(getattr(chapters, "FOLIO_FREE", False))
+        self.pages = {p["key"]: p["pages"] for p in hint.last_parts if p.get("kind") == "chapter"}  # at the last build
+        self.changed = [c.id for c in job.view.chapters if hint.views.get(c.id) != hint.last_views.get(c.id)]
 
     def start(self) -> Future:
-        if self.folio_free():  # every changed chapter at once, cold builds too; none ever moves
-            stage = {k: self.laid.get(k, 1) for k in self.longest_first(self.changed)}
-            if not self.hint:  # a cold build: the appendices alongside (short: they fill the last gap)
-                stage[APPENDICES] = 1
-            self._run(stage, self._front_and_folios)
-            return self.done
-        guess = self.hint.folios(self.order, self.pages)
-        stage = {k: guess[k] for k in self.changed if k in guess}
-        self._run(stage, self._after_changed)
+        stage = self.longest_first(self.changed)
+        if not self.hint:  # a cold build: the appendices alongside (short: they fill the last gap)
+            stage.append(APPENDICES)
+        self._run(stage, self._front_and_folios)
         return self.done
 
-    def _run(self, stage: dict[str, int], then) -> None:
+    def _run(self, stage: list[str], then) -> None:
         from .render.chapters import ChapterJob
         if not stage:
             return then({})
@@ -548,13 +520,10 @@ class GuideChain:
             if left[0] == 0:
                 then(results)
 
-        for key, folio in stage.items():
-            named = key in (APPENDICES, FRONT, FOLIOS)
-            if not named:
-                self.laid[key] = folio
+        for key in stage:
+            named = STAGE_NAMES.get(key)
             chapter = PdfJob(f"{self.job.name}#{key}", "chapter",
-                             ChapterJob(self.job.view, key.strip("<>") if named else key, folio, *self.job.store,
-                                        stage=named),
+                             ChapterJob(self.job.view, named or key, 1, *self.job.store, stage=named is not None),
                              self.job.templates, self.job.roots, self.job.paper)
             try:
                 future = self.pool.submit(chapter)
@@ -578,13 +547,7 @@ class GuideChain:
         pages.pop(APPENDICES, None)
         if self.hint and all(self.pages.get(k) == n for k, n in pages.items()):
             return self._assemble({})
-        self._run({FRONT: 1, FOLIOS: 1}, self._assemble)
-
-    def _after_changed(self, pages: dict[str, int]) -> None:
-        self.pages.update(pages)
-        actual = self.hint.folios(self.order, self.pages)
-        moved = {k: f for k, f in actual.items() if self.laid.get(k) != f}
-        self._run(moved, self._assemble)
+        self._run([FRONT, FOLIOS], self._assemble)
 
     def _assemble(self, _pages: dict[str, int]) -> None:
         try:
