@@ -288,10 +288,11 @@ def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: 
 
 def slide_keys(deck: DeckView, env: jinja2.Environment, roots: list[Path]) -> dict[int, str]:
     """Slide number -> a hash of everything its print layout depends on (its view, the CSS, the fonts)."""
+    renders = prepare(deck)
     base = hashlib.sha256("\x1f".join([theme_css(env), print_css(env), font_css(roots), deck.plain_title,
-                                       deck.lang, str(len(prepare(deck)))]).encode())
+                                       deck.lang, str(len(renders))]).encode())
     keys = {}
-    for r in prepare(deck):
+    for r in renders:
         h = base.copy()
         h.update(repr(r).encode())
         keys[r.number] = h.hexdigest()

@@ -116,7 +116,7 @@ class _Builder(HTMLParser):
             if closed or (tag == "html" and not self.doctype):
                 raise _Unusual(tag)
             element = self._open(tag, attrs)
-            self.mode = {"html": "html", "head": "head", "body": "body"}[tag]
+            self.mode = tag  # html, head, body
             if tag == "html":
                 self.root = element
             elif tag == "body":
