@@ -168,6 +168,34 @@ def test_fractional_footnote_area_borders_move_notes_and_the_check_sees_it(tmp_p
     assert not check.moved and not check.lost
 
 
+def test_a_paragraph_with_one_line_left_moves_to_the_next_page_and_the_note_stays(tmp_path: Path):
+    """WeasyPrint's own rule moves the page's last note away to fit a paragraph's second line
+    (orphans: 2); with notekeep's, the paragraph starts on the next page and the note stays."""
+    from lectern.render import notekeep
+
+    assert notekeep.INSTALLED  # the WeasyPrint this project pins has the rule notekeep switches off
+    css = "@page { size: 100mm 80mm; margin: 10mm; @footnote { border-top: 1px solid; } } p { margin: 0; orphans: 2; widows: 2; }"
+    second = "Second paragraph that runs over several lines to make it long enough. " * 3
+
+    def body(filler: int) -> str:
+        return (f"<div style='height:{filler}px'></div><p>First paragraph with a call."
+                f"{note(1, 'The note of the first paragraph.')} More text.</p><p>{second}</p>")
+
+    moved_by_weasyprint = []
+    for filler in range(130, 170, 4):
+        with notekeep.weasyprint_rule():
+            before = pdf.check_footnotes(pdf.render(doc(body(filler), css), tmp_path, [tmp_path]), ["fn-1"])
+        document = pdf.render(doc(body(filler), css), tmp_path, [tmp_path])
+        check = pdf.check_footnotes(document, ["fn-1"])
+        assert not check.moved and not check.lost, filler
+        if before.moved:
+            moved_by_weasyprint.append(filler)
+            texts = pdf.page_texts(document)
+            assert "The note of the first paragraph." in texts[0] and "Second paragraph" not in texts[0]
+            assert texts[1].lstrip().startswith("Second paragraph")
+    assert moved_by_weasyprint  # else this test no longer shows the case it is about
+
+
 def test_a_note_longer_than_the_page_is_reported_as_painted_over_the_body(tmp_path: Path):
     long_note = note(1, " ".join(["very long note"] * 900))
     body = "<p>" + " ".join(["text"] * 300) + long_note + " more text</p><p>" + " ".join(["after"] * 300) + "</p>"

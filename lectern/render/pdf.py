@@ -28,7 +28,9 @@ import weasyprint
 from weasyprint.formatting_structure import boxes as wboxes
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import htmltree
+from . import htmltree, notekeep
+
+notekeep.install()  # a footnote stays on its call's page (see notekeep)
 
 __all__ = [
     "ConfinedFetcher", "FootnoteCheck", "NotePlace", "PageLabel", "PdfMeta", "check_footnotes", "render",
