@@ -174,7 +174,7 @@ class Course:
     lectures: list[Lecture] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)
-    outputs: list[str] = field(default_factory=lambda: ["deck", "guide", "handouts"])
+    outputs: list[str] = field(default_factory=lambda: list(DEFAULT_OUTPUTS))
     templates: Path | None = None  # the course's own templates/ folder, if any
     csl_pos: Pos | None = None  # where `csl` was given, for messages about the style
 
@@ -184,3 +184,4 @@ class Course:
 
 
 OUTPUT_KINDS = ("deck", "guide", "handouts", "notes", "slides-pdf")
+DEFAULT_OUTPUTS = ("deck", "guide", "handouts")  # when course.yaml lists no `outputs`

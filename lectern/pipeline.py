@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import outputs
 from .cache import BuildState, OutputRecord, Snapshot, course_relative, view_key
-from .model import Course, OUTPUT_KINDS
+from .model import DEFAULT_OUTPUTS, OUTPUT_KINDS, Course
 from .pool import PDF_KINDS, PdfJob, PdfPool
 
 if TYPE_CHECKING:
@@ -158,8 +158,9 @@ def _build(course_dir: Path, out_dir: Path, options: BuildOptions, reporter: Rep
         return _report_unchanged(state, reporter, out_dir, started)
 
     pools = _Pools(session, options.workers)
-    if expects_pdfs(course_dir, options):
-        pools.get()  # workers fork now and import WeasyPrint while this process loads the course
+    expected = expected_outputs(course_dir, options)
+    if any(k in PDF_KINDS for k in expected):
+        _start_ahead(pools.get(), expected)  # workers fork now and import WeasyPrint while this process loads the course
     try:
         checked = check(course_dir, options.strict, reporter)  # 1 load, 2 validate
         course = checked.course
@@ -256,20 +257,35 @@ def _report_unchanged(state: BuildState, reporter: Reporter, out_dir: Path, star
                        loaded=False)
 
 
-def expects_pdfs(course_dir: Path, options: BuildOptions) -> bool:
-    """Whether this build will likely lay out PDFs (decided before loading: a quick look at `outputs`)."""
+def expected_outputs(course_dir: Path, options: BuildOptions) -> set[str]:
+    """The output kinds this build will likely make (decided before loading: a quick look at
+    `outputs`; a broken course.yaml expects nothing, the load phase will say what is wrong)."""
     if options.only is not None:
-        return any(k in PDF_KINDS for k in options.only)
+        return set(options.only)
     try:
         import yaml
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         data = yaml.load((course_dir / "course.yaml").read_text("utf-8"), Loader=loader)
-        kinds = data.get("outputs") if isinstance(data, dict) else None
-        if isinstance(kinds, list):
-            return any(k in PDF_KINDS for k in kinds)
-    except Exception:  # a broken course.yaml: the load phase will say what is wrong
-        return False
-    return True  # the default outputs include the guide and handouts
+    except Exception:
+        return set()
+    kinds = data.get("outputs") if isinstance(data, dict) else None
+    if isinstance(kinds, list):
+        return {k for k in kinds if isinstance(k, str)}
+    return set(DEFAULT_OUTPUTS)
+
+
+def expects_pdfs(course_dir: Path, options: BuildOptions) -> bool:
+    """Whether this build will likely lay out PDFs (so its workers may start before the course loads)."""
+    return any(k in PDF_KINDS for k in expected_outputs(course_dir, options))
+
+
+def _start_ahead(pool: PdfPool, kinds: set[str]) -> None:
+    """Work a cold build's workers can do while this process loads the course: the decks' common
+    font subsets (render.fonts), when none are kept yet."""
+    if "deck" in kinds:
+        from .render import fonts
+        if fonts.common_subsets_missing():
+            fonts.made_elsewhere(pool.submit(PdfJob("deck fonts", "deck-fonts", None, None, [])))
 
 
 # ---- 3b serve: the deck just edited, before anything else ----------------------------------------

@@ -29,7 +29,7 @@ class PdfJob:
     """One PDF to lay out: what to render it from and where its resources may come from."""
 
     name: str  # its path in the output folder
-    kind: str  # "guide", "handouts", "notes", "slides-pdf", or "chapter" (see render.chapters)
+    kind: str  # "guide", "handouts", "notes", "slides-pdf", "chapter" (see render.chapters) or "deck-fonts"
     view: object  # GuideView, DeckView, or a chapter job's payload
     templates: Path | None  # the course's templates/ (the worker makes its own Jinja environment)
     roots: list[Path]  # folders the layout may read files from
@@ -83,6 +83,9 @@ def run_job(job: PdfJob) -> JobResult:
         elif job.kind == "chapter":
             from .render.chapters import run_chapter_job
             result.payload, result.problems = run_chapter_job(job.view, env, job.roots)
+        elif job.kind == "deck-fonts":  # not a PDF: the decks' common font subsets, made ahead
+            from .render import fonts
+            result.payload = fonts.common_subsets()
         elif job.kind in ("handouts", "notes", "slides-pdf"):
             from .render import handout
             make = {"handouts": handout.render_handout, "notes": handout.render_notes,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 from pdf_helpers import outline
 from lectern.pipeline import BuildOptions, build
 from lectern.problems import ContentError
+from lectern.render import fonts
 from lectern.report import BufferReporter
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -276,6 +278,26 @@ def test_no_change_build_does_not_import_weasyprint(course, tmp_path):
             "print(len(r.built), len(r.skipped), 'weasyprint' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert done.stdout.split() == ["0", "5", "False"]
+
+
+@pytest.mark.skipif(not fonts.fonts_available(), reason="fonts-linuxlibertine not installed")
+def test_a_cold_build_with_pdfs_subsets_the_deck_fonts_in_a_worker(course, tmp_path):
+    """With PDFs to make, a worker subsets the decks' fonts while the course loads: the main
+    process never imports fontTools, and the deck is the one a build without workers makes."""
+    code = ("import sys; from pathlib import Path; from lectern.pipeline import build, BuildOptions;"
+            "from lectern.report import BufferReporter;"
+            "build(Path(sys.argv[1]), Path(sys.argv[2]), BuildOptions(only=sys.argv[3].split(',')), BufferReporter());"
+            "print('fontTools' in sys.modules)")
+    decks = {}
+    for only in ("deck,handouts", "deck"):
+        out = tmp_path / only.replace(",", "-")
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / f"cache-{only}")}  # a first build: nothing kept
+        done = subprocess.run([sys.executable, "-c", code, str(course), str(out), only], capture_output=True,
+                              text=True, cwd=REPO, env=env, check=True)
+        assert done.stdout.split() == (["False"] if "handouts" in only else ["True"])
+        decks[only] = (out / "slides" / "intro.html").read_text("utf-8")
+    faces = {only: re.findall(r"@font-face\{[^}]*\}", page) for only, page in decks.items()}
+    assert len(faces["deck"]) == 3 and faces["deck,handouts"] == faces["deck"]
 
 
 # ---- the whole course: guide and handouts -------------------------------------------------------
