@@ -228,3 +228,33 @@ def test_no_clock_in_the_pdf_without_a_course_date(tmp_path: Path):
     data = pdf.write_pdf(pdf.render(doc("<p>x</p>"), tmp_path, [tmp_path]), pdf.PdfMeta("T", ["A"], "en"))
     info = pypdf.PdfReader(io.BytesIO(data)).metadata
     assert "/CreationDate" not in info and "/ModDate" not in info
+
+
+def test_a_dot_leader_is_one_run_of_text_where_weasyprints_dots_were(tmp_path: Path):
+    """The contents' leaders: one text box a leader (painting each dot's box cost a second at
+    L), spanning exactly the dots WeasyPrint placed, so every dot is where it was."""
+    from lectern.render import leaders
+
+    assert leaders.INSTALLED
+    css = ".toc a { display: block; } .toc a::after { content: leader('. ') attr(data-page); }"
+    entries = "".join(f'<li><a href="#s{n}" data-page="{n * 7}">{"Entry " * (n % 5 + 1)}{n}</a></li>'
+                      for n in range(1, 30))
+    html = doc(f'<ol class="toc">{entries}</ol>', css)
+
+    def dots(document) -> list[list[tuple[float, float, str]]]:
+        lines = []
+        for page in document.pages:
+            for box in pdf._walk(page._page_box):
+                if getattr(box, "is_leader", False):
+                    lines.append([(c.position_x, c.position_x + c.width, c.text) for c in box.children])
+        return lines
+
+    with leaders.weasyprint_own():
+        theirs = dots(pdf.render(html, tmp_path, [tmp_path]))
+    ours = dots(pdf.render(html, tmp_path, [tmp_path]))
+    assert len(ours) == len(theirs) == 29
+    for mine, copies in zip(ours, theirs):
+        assert len(copies) > 5 and len(mine) == 1
+        (left, right, text), = mine
+        assert left == pytest.approx(min(c[0] for c in copies)) and right == pytest.approx(max(c[1] for c in copies))
+        assert text == ". " * len(copies)

@@ -28,9 +28,10 @@ import weasyprint
 from weasyprint.formatting_structure import boxes as wboxes
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import htmltree, notekeep
+from . import htmltree, leaders, notekeep
 
 notekeep.install()  # a footnote stays on its call's page (see notekeep)
+leaders.install()  # a dot leader is painted as one run of text (see leaders)
 
 __all__ = [
     "ConfinedFetcher", "FootnoteCheck", "NotePlace", "PageLabel", "PdfMeta", "check_footnotes", "render",
