@@ -510,6 +510,7 @@ class GuideChain:
         self.done: Future = Future()
         self.pages = {p["key"]: p["pages"] for p in hint.last_parts if p.get("kind") == "chapter"}  # at the last build
         self.changed = [c.id for c in job.view.chapters if hint.views.get(c.id) != hint.last_views.get(c.id)]
+        self.pickled = None  # the guide, pickled once for every chapter job
 
     def start(self) -> Future:
         stage = self.longest_first(self.changed)
@@ -519,9 +520,10 @@ class GuideChain:
         return self.done
 
     def _run(self, stage: list[str], then) -> None:
-        from .render.chapters import ChapterJob
+        from .render.chapters import ChapterJob, PickledGuide
         if not stage:
             return then({})
+        self.pickled = self.pickled or PickledGuide.of(self.job.view)
         results: dict[str, int] = {}
         left = [len(stage)]
 
@@ -539,7 +541,7 @@ class GuideChain:
         for key in stage:
             named = STAGE_NAMES.get(key)
             chapter = PdfJob(f"{self.job.name}#{key}", "chapter",
-                             ChapterJob(self.job.view, named or key, 1, *self.job.store, stage=named is not None),
+                             ChapterJob(self.pickled, named or key, 1, *self.job.store, stage=named is not None),
                              self.job.templates, self.job.roots, self.job.paper)
             try:
                 future = self.pool.submit(chapter)

@@ -277,11 +277,34 @@ def speculate_stage(guide, env: jinja2.Environment, roots: list[Path], store: Pa
 STAGES = ("appendices", "front", "folios")
 
 
+@dataclass(frozen=True)
+class PickledGuide:
+    """The guide's view pickled once for all the chapter jobs of a build (1 MB at 20 lectures:
+    pickled for each job, it cost the main process most of a second); each worker unpickles it once."""
+
+    data: bytes
+    key: str  # a digest of `data`
+
+    @classmethod
+    def of(cls, guide: object) -> PickledGuide:
+        data = pickle.dumps(guide, protocol=pickle.HIGHEST_PROTOCOL)
+        return cls(data, hashlib.blake2b(data, digest_size=16).hexdigest())
+
+    def load(self) -> object:
+        if self.key not in _GUIDES:
+            _GUIDES.clear()  # one build's guide at a time
+            _GUIDES[self.key] = pickle.loads(self.data)
+        return _GUIDES[self.key]
+
+
+_GUIDES: dict[str, object] = {}
+
+
 @dataclass
 class ChapterJob:
     """What a worker needs to lay out one chapter (or one of STAGES, named by `chapter_id`) ahead of assembly."""
 
-    guide: object
+    guide: PickledGuide
     chapter_id: str
     first_folio: int
     store: Path
@@ -292,9 +315,10 @@ class ChapterJob:
 def run_chapter_job(job: ChapterJob, env: jinja2.Environment, roots: list[Path]):
     """Pool entry point for `kind="chapter"`: (page count, problems)."""
     store = PartStore(job.store, job.salt)
+    guide = job.guide.load()
     if job.stage:
-        return speculate_stage(job.guide, env, roots, store, job.chapter_id), []
-    pages = speculate_chapter(job.guide, env, roots, store, job.chapter_id, job.first_folio)
+        return speculate_stage(guide, env, roots, store, job.chapter_id), []
+    pages = speculate_chapter(guide, env, roots, store, job.chapter_id, job.first_folio)
     return pages, []
 
 
