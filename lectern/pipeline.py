@@ -165,8 +165,10 @@ def _build(course_dir: Path, out_dir: Path, options: BuildOptions, reporter: Rep
         checked = check(course_dir, options.strict, reporter)  # 1 load, 2 validate
         course = checked.course
         reporter.phase("resolve")
-        from .resolve import resolve, resolver_for
-        resolver = resolver_for(course, checked.markup, checked.marks)  # 3 resolve: citations first
+        from .resolve import cite_ahead, resolve, resolver_for
+        citing = cite_ahead(course, checked.marks)  # pandoc formats the citations in a thread
+        _compile_templates(course, expected)  # meanwhile
+        resolver = resolver_for(course, checked.markup, checked.marks, citing)  # 3 resolve: citations first
         first = edited_decks_first(course, resolver, snapshot, state, out_dir, options, reporter) \
             if options.write_as_ready else []
         resolved = resolve(course, checked.markup, checked.marks, resolver)
@@ -212,6 +214,20 @@ def _build(course_dir: Path, out_dir: Path, options: BuildOptions, reporter: Rep
     reporter.summary(len(written), len(skipped), seconds, str(out_dir))
     return BuildResult(built=written, skipped=skipped, warnings=checked.warnings + problems + kept,
                        seconds=seconds, details=rendered.details)
+
+
+def _compile_templates(course: Course, kinds: set[str]) -> None:
+    """Compile the deck's and the course page's templates now (the environment keeps them)."""
+    if "deck" not in kinds:
+        return
+    import jinja2
+    from .render.theme import shared_env
+    env = shared_env(course.templates)
+    for name in ("deck/deck.html.j2", "index.html.j2"):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:  # reported, with its place, when the output renders
+            pass
 
 
 class _Pools:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import html as htmllib
 import re
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -297,12 +299,32 @@ def _image_body(image: Image) -> Markup:
     return Markup('<img src="data:{};base64,{}" alt="{}">').format(MIME[path.suffix.lower()], Markup(data), image.alt)
 
 
-def resolver_for(course: Course, markup: MarkupParser, marks: CourseMarks) -> Resolver:
-    """Format every citation of the course in one batch; the resolver then builds any view."""
+def resolver_for(course: Course, markup: MarkupParser, marks: CourseMarks,
+                 citing: Future | None = None) -> Resolver:
+    """Format every citation of the course in one batch (or take `citing`, from `cite_ahead`);
+    the resolver then builds any view."""
+    citations = citing.result() if citing is not None else _format(course, marks)
+    return Resolver(course, markup, marks, citations)
+
+
+def cite_ahead(course: Course, marks: CourseMarks) -> Future:
+    """Start formatting the citations (a pandoc run, most of a second in a cold build) in a
+    thread, so the caller does other work meanwhile; give the future to `resolver_for`."""
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(_format(course, marks))
+        except BaseException as exc:  # raised again by resolver_for, in the caller's thread
+            future.set_exception(exc)
+    threading.Thread(target=run, name="lectern-cite", daemon=True).start()
+    return future
+
+
+def _format(course: Course, marks: CourseMarks):
     extra = [key for lecture in course.lectures for key, _ in lecture.further_reading]
     style = style_path(course.csl, course.root)
-    citations = format_citations(course.bibliography, style, course.lang, marks.clusters, extra)
-    return Resolver(course, markup, marks, citations)
+    return format_citations(course.bibliography, style, course.lang, marks.clusters, extra)
 
 
 def resolve(course: Course, markup: MarkupParser, marks: CourseMarks, resolver: Resolver | None = None) -> Resolved:

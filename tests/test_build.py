@@ -117,3 +117,22 @@ def test_build_is_clean_and_the_guide_uses_the_bundled_fonts(built):
     fonts = subprocess.run(["pdffonts", str(out / "study-guide.pdf")], capture_output=True, text=True,
                            check=True).stdout
     assert "Lectern-Serif" in fonts and "Lectern-Sans" in fonts
+
+
+def test_pandoc_failing_in_its_thread_is_a_message_and_nothing_is_written(tmp_path, monkeypatch):
+    """The citations are formatted in a thread while the templates compile: pandoc's failure
+    still reaches the user as Lectern's one-line error, with exit status 1 and no output."""
+    from lectern import cite
+    from lectern.problems import RenderError
+
+    def failing(args, stdin):
+        raise RenderError("formatting the citations failed (pandoc): Error parsing the style")
+    monkeypatch.setattr(cite, "_run", failing)
+    monkeypatch.setattr(cite, "_kept_run", lambda key: None)
+    cite._MEMO.clear()
+    course = copy_fixture("mini", tmp_path)
+    out = tmp_path / "out"
+    result = run_cli("build", str(course), "--out", str(out), "--only", "deck")
+    assert result.exit_code == 1
+    assert "formatting the citations failed (pandoc): Error parsing the style" in result.output
+    assert "Traceback" not in result.output and not out.exists()
