@@ -414,11 +414,12 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
     """Render the stale outputs into memory: {path in out_dir: bytes}, and layout problems by output.
 
     PDFs go to the worker pool first (the guide, the longest, leading); decks and the course page
-    render here meanwhile; then the PDFs are collected as they finish. `early`, when given,
+    render here once a worker is free (this process would otherwise take a core from the
+    layout), or at once for `early`; the PDFs are collected as they finish. `early`, when given,
     receives each output as soon as it is ready (HTML at once, then each PDF without layout
     errors) and it is not returned again. Setting `cancel` stops the wait with `Cancelled`.
     """
-    from .render.theme import shared_env, theme_dirs
+    from .render.theme import theme_dirs
     roots = [course.root, *theme_dirs(course.templates)]
     files: dict[str, bytes] = {}
     problems: dict[str, list[Problem]] = {}
@@ -435,19 +436,10 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
                 futures[GuideChain(pool, job, guide_hint).start()] = p
             else:
                 futures[pool.submit(job)] = p
-    env = shared_env(course.templates) if len(pdfs) < len(stale) else None
-    for p in stale:
-        if p.kind in PDF_KINDS:
-            continue
-        t0 = time.perf_counter()
-        reporter.output_started(p.name)
-        if p.kind == "index":
-            from .render.index import render_index
-            files[p.name] = render_index(p.view, env).encode("utf-8")
-        else:
-            from .render.deck import render_deck
-            files[p.name] = render_deck(p.view, env).encode("utf-8")
-        reporter.output_done(p.name, time.perf_counter() - t0)
+    html = [p for p in stale if p.kind not in PDF_KINDS]
+    if early is not None or pool is None or not futures:
+        files.update(render_html(course, html, reporter))  # serve: the decks first, for the reload
+        html = []
     if early is not None and files:
         early(files)
         files = {}
@@ -456,7 +448,11 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
     errors = []
     pending = set(futures)
     finished: list[Future] = []
-    while pending or finished:
+    while pending or finished or html:
+        if html and (pool.in_flight() < pool.workers or not pending):
+            # a worker is free (the guide's assembly, the last handouts): the decks take its core
+            files.update(render_html(course, html, reporter))
+            html = []
         if not finished:
             done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
             finished = list(done)
@@ -483,6 +479,24 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
     if errors:
         raise RenderError("\n".join(errors))
     return Rendered(files, problems, details)
+
+
+def render_html(course: Course, planned: list[Planned], reporter: Reporter) -> dict[str, bytes]:
+    """The decks and the course page, rendered in this process."""
+    from .render.theme import shared_env
+    files: dict[str, bytes] = {}
+    env = shared_env(course.templates) if planned else None
+    for p in planned:
+        t0 = time.perf_counter()
+        reporter.output_started(p.name)
+        if p.kind == "index":
+            from .render.index import render_index
+            files[p.name] = render_index(p.view, env).encode("utf-8")
+        else:
+            from .render.deck import render_deck
+            files[p.name] = render_deck(p.view, env).encode("utf-8")
+        reporter.output_done(p.name, time.perf_counter() - t0)
+    return files
 
 
 @dataclass

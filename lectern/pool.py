@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 import signal
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -116,6 +117,8 @@ class PdfPool:
             self._context.set_forkserver_preload(["lectern.pool", "lectern.render.pdf"])
         self._executor: ProcessPoolExecutor | None = None
         self._closed = False
+        self._lock = threading.Lock()
+        self._in_flight = 0
 
     @classmethod
     def start(cls, workers: int | None = None, start_method: str | None = None) -> PdfPool:
@@ -137,10 +140,22 @@ class PdfPool:
     def submit(self, job: PdfJob) -> Future:
         from concurrent.futures.process import BrokenProcessPool
         try:
-            return self._ensure().submit(run_job, job)
+            future = self._ensure().submit(run_job, job)
         except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh once
             self._executor = None
-            return self._ensure().submit(run_job, job)
+            future = self._ensure().submit(run_job, job)
+        with self._lock:
+            self._in_flight += 1
+        future.add_done_callback(self._job_done)
+        return future
+
+    def _job_done(self, _future) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def in_flight(self) -> int:
+        """Jobs submitted and not finished (waiting or being laid out)."""
+        return self._in_flight
 
     def close(self, cancel: bool = False) -> None:
         """Stop the workers: after their jobs, or (cancel) at once, dropping work in progress."""
