@@ -258,3 +258,46 @@ def test_a_dot_leader_is_one_run_of_text_where_weasyprints_dots_were(tmp_path: P
         (left, right, text), = mine
         assert left == pytest.approx(min(c[0] for c in copies)) and right == pytest.approx(max(c[1] for c in copies))
         assert text == ". " * len(copies)
+
+
+def test_an_svg_label_is_one_run_of_text_where_weasyprints_letters_were(tmp_path: Path):
+    """Chart labels (one x and y each) are set as one run, not one text object a letter, and
+    their ink covers what WeasyPrint's letters covered (within kerning), whatever the anchor."""
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    from lectern.render import svgtext
+
+    assert svgtext.INSTALLED
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    labels = [("Wages 1950", 'x="200" y="30" text-anchor="middle"'), ("Pensions", 'x="390" y="70" text-anchor="end"'),
+              ("Tobacco", 'x="10" y="110"')]
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="120" viewBox="0 0 400 120">'
+           + "".join(f'<text {where} font-size="20" fill="#000">{text}</text>' for text, where in labels) + "</svg>")
+    html = doc(f"<div>{svg}</div>", "@page { size: 120mm 40mm; margin: 0 } body { margin: 0 }")
+
+    def laid_out(name: str) -> tuple[int, list[tuple[int, int, int, int]]]:
+        data = pdf.write_pdf(pdf.render(html, tmp_path, [tmp_path]), pdf.PdfMeta(title="t", authors=[], lang="en"))
+        (tmp_path / f"{name}.pdf").write_bytes(data)
+        subprocess.run(["pdftoppm", "-r", "96", "-png", "-singlefile", str(tmp_path / f"{name}.pdf"),
+                        str(tmp_path / name)], check=True)
+        image = Image.open(tmp_path / f"{name}.png").convert("L").point(lambda v: 255 if v < 128 else 0)
+        bands = [image.crop((0, top, image.width, top + 40)).getbbox() for top in (0, 40, 80)]
+        page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
+        forms = page["/Resources"].get("/XObject", {})  # WeasyPrint draws each label in a form of its own
+        streams = [page.get_contents().get_data()] + [form.get_object().get_data() for form in forms.values()]
+        return sum(stream.count(b" Tm") for stream in streams), bands
+
+    with svgtext.weasyprint_own():
+        their_runs, theirs = laid_out("theirs")
+    our_runs, ours = laid_out("ours")
+    assert our_runs == 3 and their_runs > 20  # WeasyPrint's own: a text object a letter
+    anchors = {"middle": lambda box: (box[0] + box[2]) / 2, "end": lambda box: box[2], "start": lambda box: box[0]}
+    for mine, their, anchor in zip(ours, theirs, ("middle", "end", "start")):
+        assert mine is not None and their is not None
+        assert abs(anchors[anchor](mine) - anchors[anchor](their)) <= 1.5, (anchor, mine, their)
+        assert abs((mine[2] - mine[0]) - (their[2] - their[0])) <= 0.05 * (their[2] - their[0])  # kerning
+        assert (mine[1], mine[3]) == (their[1], their[3])

@@ -28,10 +28,11 @@ import weasyprint
 from weasyprint.formatting_structure import boxes as wboxes
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import htmltree, leaders, notekeep
+from . import htmltree, leaders, notekeep, svgtext
 
 notekeep.install()  # a footnote stays on its call's page (see notekeep)
 leaders.install()  # a dot leader is painted as one run of text (see leaders)
+svgtext.install()  # a chart's label is set as one run of text (see svgtext)
 
 __all__ = [
     "ConfinedFetcher", "FootnoteCheck", "NotePlace", "PageLabel", "PdfMeta", "check_footnotes", "render",
