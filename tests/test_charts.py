@@ -528,3 +528,20 @@ def test_many_series_keep_the_plot_its_room():
     assert max(float(r.get("height")) for r in bars_of(root)) > HEIGHT * 0.3
     assert min(tops) > 0
     assert text_of(root, "lc-value") == []  # 480 bars are too thin to label
+
+
+def test_a_chart_for_print_has_no_style_element_and_keeps_its_colours_as_attributes():
+    """WeasyPrint cannot use the chart's style element (its colours go through var()), so the
+    print documents leave it out; every painted mark still carries its colour as an attribute."""
+    from lectern.charts import SERIES_COLOURS, STYLE_ELEMENT, for_print
+    for chart in (bar(["year", "sugar", "nickel"], [["1990", "8", "3"], ["1991", "7", "4"]]),
+                  line(["year", "wages", "pensions"], [["1950", "10", "5"], ["1960", "20", "9"]])):
+        svg = str(chart_svg(chart, "en"))
+        assert STYLE_ELEMENT in svg
+        printed = parse(for_print(f"<div>{svg}</div>"))
+        assert not list(printed.iter(SVG + "style"))
+        shapes = {SVG + tag for tag in ("rect", "line", "circle", "path", "polyline", "polygon")}
+        marks = [e for e in printed.iter() if e.tag in shapes
+                 and any(c.startswith(("lc-s", "lc-l")) for c in e.get("class", "").split())]
+        assert marks and all(e.get("fill") or e.get("stroke") for e in marks)
+        assert {SERIES_COLOURS[0], SERIES_COLOURS[1]} <= {e.get("fill") or e.get("stroke") for e in marks}

@@ -27,6 +27,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from .. import charts
 from ..model import Pos
 from ..problems import Problem
 from ..view import Chapter, Footnote, GuideView
@@ -235,14 +236,14 @@ class GuideRenderer:
     def html(self, part: str, first_page: int | None = None, chapter: Chapter | None = None,
              appendix: Appendix | None = None, folios: dict[str, int] | None = None,
              folio_free: bool = False, folio_pages: list[str] | None = None) -> str:
-        return self.template.render(
+        return charts.for_print(self.template.render(
             guide=self.guide, part=part, chapter=chapter, appendix=appendix,
             labels=self.labels, appendices=self.appendices, pages=folios or {},
             chapter_numbers=self.chapter_numbers, first_page=first_page,
             folio_free=folio_free, folio_pages=folio_pages or [],
             extra_questions=extra_questions(chapter) if chapter else [],
             fonts=Markup(self.fonts), paper=Markup("letter" if self.guide.paper.lower() == "letter" else "A4"),
-        )
+        ))
 
     def chapter_html(self, chapter: Chapter) -> str:
         """A chapter's HTML: the same wherever it lands (no folio: see `folios`)."""

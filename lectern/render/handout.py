@@ -23,7 +23,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .. import usercache
+from .. import charts, usercache
 from ..problems import RenderError
 from ..view import DeckView
 from . import pdf
@@ -246,11 +246,11 @@ def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[P
         raise ValueError(f"unknown print kind {kind!r}")
     items = entries(deck, geometry.per_page, fits, only, placeholders)
     template = env.get_template(f"handout/{kind}.html.j2")
-    return template.render(
+    return charts.for_print(template.render(
         deck=deck, entries=items, slide_count=len(prepare(deck)), g=geometry, kind=kind, L=labels(deck.lang),
         page_count=items[-1].page if items else 0, lecture_label=lecture_label(deck),
         fonts=Markup(font_css(roots)), deck_css=Markup(theme_css(env)),
-        print_css=Markup(print_css(env)))
+        print_css=Markup(print_css(env))))
 
 
 def _layout(html: str, roots: list[Path], log: list[str] | None = None):
