@@ -40,7 +40,7 @@ from .. import usercache
 # render.guide and render.pdf (WeasyPrint, ~1 s to import) are imported where parts are laid
 # out: the pipeline imports ChapterJob in the main process, which lays nothing out
 
-STORE_FORMAT = 4
+STORE_FORMAT = 5
 _SWAP = threading.Lock()
 
 

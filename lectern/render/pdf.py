@@ -381,7 +381,9 @@ def write_pdf(document: weasyprint.Document, meta: PdfMeta, variant: str | None 
 
 # a literal string (skipped: pydyf escapes every parenthesis and backslash in it), a reference,
 # or one of the placeholders a stored part uses for what only the book knows
-_REF_RE = re.compile(rb"\((?:\\.|[^\\()])*\)|(?<![\w.])(\d+) 0 R\b|@([PDRKFOQ])(\w*)@", re.S)
+# what the book renumbers in a part's object: a PDF string (skipped: it may hold anything), a
+# reference "n 0 R", a placeholder "@XY@"; captured whole, to cut the object's bytes at them (`_cut`)
+_TOKEN_RE = re.compile(rb"(\((?:\\.|[^\\()])*\)|(?<![\w.])\d+ 0 R\b|@[PDRKFOQ]\w*@)", re.S)
 _FONT_ATTRS_LEFT_OUT = ("hb_font", "hb_face", "file_content", "to_unicode", "widths")
 
 
@@ -401,16 +403,18 @@ class SharedFont:
 class PartPdf:
     """One part's pages as PDF objects numbered 1..n, ready to be appended to a book.
 
-    References to the book's page tree, Document element and tag-tree root are written `@P@`,
-    `@D@`, `@R@`; a structure parent key k of the part (pages first, then link annotations)
-    `@Kk@`; a shared font (see `SharedFont`) `@F<key>@`. Everything here is plain data (pickled with the part's layout).
+    Each object is `_cut`: its references are its own numbers, and placeholders stand for what
+    the book fills in: its page tree, Document element and tag-tree root (P, D, R), a structure
+    parent key k of the part (pages first, then link annotations: K k), a shared font (see
+    `SharedFont`: F key), a folio form (O i). Everything here is plain data (pickled with the
+    part's layout).
     """
 
-    objects: list[bytes]  # object i + 1's bytes (a stream: dictionary, then its data)
+    objects: list[list]  # object i + 1's bytes, `_cut` (a stream: dictionary, then its data)
     streams: list[int]  # numbers of the objects that are streams (written whole, never packed)
     pages: list[int]  # the page objects, in order
     kids: list[int]  # the top-level structure elements (children of Document)
-    parent_tree: list[tuple[int, bytes]]  # structure parent key → its value (array or reference)
+    parent_tree: list[tuple[int, list]]  # structure parent key → its value (array or reference), `_cut`
     keys: int  # structure parent keys used
     dests: list[tuple[str, int, bytes]]  # anchor name, page index, the rest of its destination
     marks: list[list[tuple]]  # each page's bookmarks: (level, label, (x, y), state)
@@ -593,20 +597,14 @@ def write_part(document: weasyprint.Document, programs: dict[str, bytes] | None 
         if isinstance(obj, pydyf.Dictionary) and "StructParent" in obj:
             obj["StructParent"] = f"@K{obj['StructParent']}@"
     new = {obj.number: index for index, obj in enumerate(kept, 1)}
-    special = {out.pages.number: b"@P@", doc_element.number: b"@D@", root.number: b"@R@"}
+    special = {out.pages.number: (b"P", b""), doc_element.number: (b"D", b""), root.number: (b"R", b"")}
 
-    def renumber(match: re.Match) -> bytes:
-        if match.group(1) is None:
-            return match.group(0)
-        old = int(match.group(1))
-        if old in special:
-            return special[old]
-        return b"%d 0 R" % new[old]
+    def local(old: int):
+        return special.get(old) or new[old]
 
-    objects, streams = _serialized(kept, renumber)
+    objects, streams = _serialized(kept, local)
     nums = list(parent_tree["Nums"])
-    tree = [(int(nums[i]), _REF_RE.sub(renumber, pydyf._to_bytes(nums[i + 1])))
-            for i in range(0, len(nums), 2)]
+    tree = [(int(nums[i]), _cut(pydyf._to_bytes(nums[i + 1]), False, local)) for i in range(0, len(nums), 2)]
     dests = []
     names = catalog.get("Names", {}).get("Dests", {}).get("Names", [])
     page_index = {number: index for index, number in enumerate(page_numbers)}
@@ -622,32 +620,61 @@ def write_part(document: weasyprint.Document, programs: dict[str, bytes] | None 
                    [page.height for page in document.pages], shared, folio_slots)
 
 
-def _rewritten(data: bytes, stream: bool, renumber) -> bytes:
-    """An object's bytes with its references rewritten by `renumber` (a stream's data left as it is)."""
-    if not stream:
-        return _REF_RE.sub(renumber, data)
-    head, sep, body = data.partition(b"\nstream\n")
-    return _REF_RE.sub(renumber, head) + sep + body
+def _cut(data: bytes, stream: bool, local) -> list:
+    """An object's bytes cut at what the book renumbers: [text, token, text, ..., text].
+
+    A token is a reference (an int: the object's number in its part, `local` maps the painted
+    PDF's numbers), a placeholder `@XY@` ((X, Y): the book fills it in) or a PDF string (bytes,
+    kept as it is: it may hold anything). A stream's data stays in the last text, untouched.
+    Cut once where the part is painted (in a worker), the book only joins (`_joined`): a regex
+    with a Python call per reference took a third of the book's assembly.
+    """
+    head, sep, body = data.partition(b"\nstream\n") if stream else (data, b"", b"")
+    pieces: list = _TOKEN_RE.split(head)
+    for i in range(1, len(pieces), 2):
+        token = pieces[i]
+        if token[:1] == b"@":
+            pieces[i] = (token[1:2], token[2:-1])
+        elif token[:1] != b"(":
+            pieces[i] = local(int(token.split(b" ", 1)[0]))
+    if sep:
+        pieces[-1] += sep + body
+    return pieces
 
 
-def _serialized(kept: list, renumber) -> tuple[list[bytes], list[int]]:
-    """The bytes of `kept` objects (numbered from 1 in order), references rewritten by
-    `renumber`, and which of them are streams (their data is left as it is)."""
+def _joined(pieces: list, base: int, placeholder) -> bytes:
+    """The bytes of a `_cut` object: references numbered from `base`, placeholders filled in."""
+    if len(pieces) == 1:
+        return pieces[0]
+    out = [pieces[0]]
+    for i in range(1, len(pieces), 2):
+        token = pieces[i]
+        if token.__class__ is int:
+            out.append(b"%d 0 R" % (base + token))
+        elif token.__class__ is tuple:
+            out.append(placeholder(token))
+        else:
+            out.append(token)
+        out.append(pieces[i + 1])
+    return b"".join(out)
+
+
+def _serialized(kept: list, local) -> tuple[list[list], list[int]]:
+    """`kept` objects (numbered from 1 in order) `_cut`, and which of them are streams."""
     objects, streams = [], []
     for index, obj in enumerate(kept, 1):
         stream = isinstance(obj, pydyf.Stream)
-        objects.append(_rewritten(obj.data, stream, renumber))
+        objects.append(_cut(obj.data, stream, local))
         if stream:
             streams.append(index)
     return objects, streams
 
 
-def _add_serialized(out: pydyf.PDF, objects: list[bytes], streams: list[int], renumber) -> None:
-    """Add objects `_serialized` made to `out`, their references rewritten again by `renumber`."""
+def _add_serialized(out: pydyf.PDF, objects: list[list], streams: list[int], base: int, placeholder) -> None:
+    """Add objects `_serialized` made to `out`, numbered from `base`, placeholders filled in."""
     streams = set(streams)
-    for index, data in enumerate(objects, 1):
-        stream = index in streams
-        out.add_object(_Raw(_rewritten(data, stream, renumber), stream))
+    for index, pieces in enumerate(objects, 1):
+        out.add_object(_Raw(_joined(pieces, base, placeholder), index in streams))
 
 
 def _add_folio_slots(out: pydyf.PDF, page_numbers: list[int]) -> None:
@@ -669,7 +696,7 @@ class FolioPdf:
     """The folios of a book's pages as form XObjects (numbered 1..n like a part's objects):
     `forms[i]` is the object drawing page i's folio (in page space), with its own resources."""
 
-    objects: list[bytes]
+    objects: list[list]  # `_cut`, as a part's
     streams: list[int]
     forms: list[int]
     fonts: list[SharedFont] = field(default_factory=list)
@@ -699,13 +726,7 @@ def write_folios(document: weasyprint.Document, programs: dict[str, bytes] | Non
     skip.update(_number(ref) for ref in out.catalog.values() if isinstance(ref, bytes) and ref.endswith(b" R"))
     kept = [obj for obj in out.objects if obj.number not in skip]
     new = {obj.number: index for index, obj in enumerate(kept, 1)}
-
-    def renumber(match: re.Match) -> bytes:
-        if match.group(1) is None:
-            return match.group(0)
-        return b"%d 0 R" % new[int(match.group(1))]
-
-    objects, streams = _serialized(kept, renumber)
+    objects, streams = _serialized(kept, new.__getitem__)
     return FolioPdf(objects, streams, [new[n] for n in forms], shared)
 
 
@@ -772,16 +793,12 @@ def _append_folios(out: pydyf.PDF, folios: FolioPdf | None,
     fixed = {b"F" + key.encode(): reference for key, reference in fonts.items()}
     base = len(out.objects) - 1
 
-    def renumber(match: re.Match) -> bytes:
-        if match.group(1) is not None:
-            return b"%d 0 R" % (base + int(match.group(1)))
-        if match.group(2) is None:
-            return match.group(0)
-        return fixed[match.group(2) + match.group(3)]
+    def placeholder(token: tuple[bytes, bytes]) -> bytes:
+        return fixed[token[0] + token[1]]
 
     refs: list[bytes] = []
     if folios is not None:
-        _add_serialized(out, folios.objects, folios.streams, renumber)
+        _add_serialized(out, folios.objects, folios.streams, base, placeholder)
         refs = [b"%d 0 R" % (base + number) for number in folios.forms]
     save = pydyf.Stream([b"q"])
     out.add_object(save)
@@ -818,24 +835,21 @@ def _append_parts(out: pydyf.PDF, parts: list[PartPdf], fonts: dict[str, bytes],
         def form(index: int) -> bytes:
             return forms[first + index] if 0 <= first + index < len(forms) else empty
 
-        def renumber(match: re.Match) -> bytes:
-            if match.group(1) is not None:
-                return b"%d 0 R" % (base + int(match.group(1)))
-            if match.group(2) is None:
-                return match.group(0)
-            if match.group(2) == b"K":
-                return b"%d" % (key_base + int(match.group(3)))
-            if match.group(2) == b"O":
-                return form(int(match.group(3)))
-            return fixed[match.group(2) + match.group(3)]
+        def placeholder(token: tuple[bytes, bytes]) -> bytes:
+            kind, key = token
+            if kind == b"K":
+                return b"%d" % (key_base + int(key))
+            if kind == b"O":
+                return form(int(key))
+            return fixed[kind + key]
 
-        _add_serialized(out, part.objects, part.streams, renumber)
+        _add_serialized(out, part.objects, part.streams, base, placeholder)
         for number in part.pages:
             out.pages["Kids"].extend([base + number, 0, "R"])
         out.pages["Count"] += len(part.pages)
         doc_element["K"].extend(b"%d 0 R" % (base + n) for n in part.kids)
         for k, value in part.parent_tree:
-            parent_tree["Nums"].extend([key_base + k, _REF_RE.sub(renumber, value)])
+            parent_tree["Nums"].extend([key_base + k, _joined(value, base, placeholder)])
         for name, page, rest in part.dests:
             dests.setdefault(name, b"[%d 0 R %s]" % (base + part.pages[page], rest))
         marks += [_Marks(m, h) for m, h in zip(part.marks, part.heights)]
