@@ -109,7 +109,7 @@ def test_running_heads_course_title_left_chapter_title_right(built):
         chapter = next(c for c in guide.chapters if c.id == part.key)
         pages = part.document.pages
         # the chapter is laid out with no folio; the book draws the folios laid out at assembly
-        folio_pages = result.folio_document.pages[part.first_folio - 1:]
+        folio_pages = result.folio_pages[part.first_folio - 1:]
 
         def heads_of(offset: int) -> dict[str, str]:
             return {**margin_texts(pages[offset]), **margin_texts(folio_pages[offset])}
@@ -130,11 +130,22 @@ def test_running_heads_course_title_left_chapter_title_right(built):
                 assert heads == {"@top-center": chapter.plain_title, "@top-right": folio}
                 seen_right += 1
     assert seen_left > 3 and seen_right > 3
+    # the appendices' folios are laid out in a document of their own: they go on counting
+    appendices = [p for p in result.parts if p.kind == "appendix"]
+    assert appendices
+    for part in appendices:
+        first = result.folios[part.key]
+        assert first % 2 == 1 and margin_texts(result.folio_pages[first - 1]) == {"@bottom-center": str(first)}
+        for offset in range(1, part.pages):
+            folio, index = first + offset, part.first_index + offset
+            side = "@top-left" if index % 2 == 1 else "@top-right"
+            assert margin_texts(result.folio_pages[folio - 1]).get(side) == str(folio)
+            assert str(folio) in texts[index].split()
     front = next(p for p in result.parts if p.kind == "front")
     assert margin_texts(front.document.pages[0]) == {}  # the title page
     assert margin_texts(front.document.pages[2]) == {"@bottom-center": "iii"}  # contents
     blanks = [p for p in result.parts if p.kind == "blank" and p.first_index >= result.front_pages]
-    assert blanks and all(margin_texts(result.folio_document.pages[p.first_folio - 1]) == {} for p in blanks)
+    assert blanks and all(margin_texts(result.folio_pages[p.first_folio - 1]) == {} for p in blanks)
 
 
 def test_bibliography_prints_exactly_the_cited_works_with_working_links(built):

@@ -257,24 +257,28 @@ def speculate_chapter(guide, env: jinja2.Environment, roots: list[Path], store: 
 def speculate_stage(guide, env: jinja2.Environment, roots: list[Path], store: PartStore, stage: str) -> int:
     """Lay out and store one piece of the book that is not a chapter; returns its page count.
 
-    "appendices": every appendix (they need nothing from the chapters). "front" and "folios":
-    the front matter (its contents print the body's folios) and the body's folios, which both
-    need every chapter's length: run them side by side once the chapters are stored (each
-    finds the body in the store), and the assembly then only joins.
+    "appendices": every appendix (they need nothing from the chapters). "chapter-folios": the
+    folios of the chapters' pages (they need every chapter's length, not the appendices').
+    "front" and "appendix-folios": the front matter (its contents print the body's folios) and
+    the folios of the appendices' pages, which need the whole body's length. Each finds what
+    it needs in the store (laid out by earlier jobs), and the assembly then only joins.
     """
     renderer = _renderer_class(store)(guide, env, roots)
     if stage == "appendices":
         return sum(renderer.layout("appendix", a.id, renderer.appendix_html(a), []).pages
                    for a in renderer.appendices)
+    if stage == "chapter-folios":  # needs only the chapters: may run while the appendices are laid out
+        parts, _ = renderer.body(chapters_only=True)
+        return sum(len(f.forms) for f in renderer.folios(parts, pieces=[0]))
     parts, folios = renderer.body()
     if stage == "front":
         return renderer.front(folios).pages
-    if stage == "folios":
-        return len(renderer.folios(parts).forms)
+    if stage == "appendix-folios":
+        return sum(len(f.forms) for f in renderer.folios(parts, pieces=[1]))
     raise ValueError(f"unknown stage of the guide {stage!r}")
 
 
-STAGES = ("appendices", "front", "folios")
+STAGES = ("appendices", "chapter-folios", "front", "appendix-folios")
 
 
 @dataclass(frozen=True)

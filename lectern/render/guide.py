@@ -94,7 +94,7 @@ class GuideResult:
     front_pages: int = 0  # pages before chapter 1 (numbered i, ii, ...)
     folios: dict[str, int] = field(default_factory=dict)  # chapter/section/appendix id → page
     parts: list[PartLayout] = field(default_factory=list)
-    folio_document: object = None  # the laid-out folios of the body pages (see GuideRenderer.folios)
+    folio_pages: list = field(default_factory=list)  # the laid-out pages of the body's folios, in order (for tests)
 
 
 def theme_roots(env: jinja2.Environment) -> list[Path]:
@@ -231,7 +231,7 @@ class GuideRenderer:
         self.fonts = fonts_url(env)
         self.programs = pdf.font_programs(fonts_dir(env))  # embedded once for the whole book
         self.chapter_numbers = {c.id: c.number for c in guide.chapters}
-        self.folio_document = None
+        self.folio_pages: list = []  # for tests: the margin boxes of these pages are the body's folios
 
     def html(self, part: str, first_page: int | None = None, chapter: Chapter | None = None,
              appendix: Appendix | None = None, folios: dict[str, int] | None = None,
@@ -260,9 +260,10 @@ class GuideRenderer:
         part.pdf = pdf.write_part(part.document, self.programs, folio_slots=kind in FOLIO_FREE_KINDS)
         return part
 
-    def body(self) -> tuple[list[PartLayout], dict[str, int]]:
-        """The chapters and appendices, each opening on a right-hand page (a blank verso before
-        it when needed), and the folio of each part and of each anchor in them."""
+    def body(self, chapters_only: bool = False) -> tuple[list[PartLayout], dict[str, int]]:
+        """The chapters and appendices (or only the chapters, and the blank verso the first
+        appendix would need), each opening on a right-hand page (a blank verso before it when
+        needed), and the folio of each part and of each anchor in them."""
         parts: list[PartLayout] = []
         folios: dict[str, int] = {}
         folio = 1
@@ -272,6 +273,8 @@ class GuideRenderer:
             if folio % 2 == 0:  # every chapter and appendix opens on a right-hand (odd) page
                 parts.append(self.blank(folio))
                 folio += 1
+            if kind == "appendix" and chapters_only:
+                break
             if kind == "chapter":
                 part = self.layout(kind, key, self.chapter_html(item), item.footnotes, folio)
             else:
@@ -288,20 +291,32 @@ class GuideRenderer:
         """Title page, imprint and contents, which print the body's folios."""
         return self.layout("front", "front", self.html("front", folios=folios), [])
 
-    def folios(self, body: list[PartLayout]) -> pdf.FolioPdf:
+    def folios(self, body: list[PartLayout], pieces: list[int] | None = None) -> list[pdf.FolioPdf]:
         """The folios of the body's pages (1, 2, ... from the first chapter), laid out with the
-        guide's own @page rules on pages holding nothing else, painted as one form a page."""
+        guide's own @page rules on pages holding nothing else, painted as one form a page.
+
+        In two documents when the guide has appendices: the chapters' (with the blank verso
+        before the first appendix), then the appendices', so that the chapters' folios can be
+        laid out while the appendices still are (see pipeline.GuideChain). `pieces` paints only
+        those of them (by index)."""
         kinds: list[str] = []
+        first_appendix = None
         for part in body:
+            if part.kind == "appendix" and first_appendix is None:
+                first_appendix = len(kinds)
             if part.kind in FOLIO_FREE_KINDS:
                 kinds += ["opener"] + ["page"] * (part.pages - 1)
             else:
                 kinds += ["blank"] * part.pages
-        return self.paint_folios(self.html("folios", folio_pages=kinds))
+        runs = [(1, kinds)]
+        if first_appendix:  # an appendix opens on a right-hand page: a document may start there
+            runs = [(1, kinds[:first_appendix]), (first_appendix + 1, kinds[first_appendix:])]
+        return [self.paint_folios(self.html("folios", folio_pages=run, first_page=first if first > 1 else None))
+                for index, (first, run) in enumerate(runs) if pieces is None or index in pieces]
 
     def paint_folios(self, html: str) -> pdf.FolioPdf:
         document = pdf.render(html, self.base, self.roots)
-        self.folio_document = document  # for tests: its margin boxes are the body's folios
+        self.folio_pages += document.pages
         return pdf.write_folios(document, self.programs)
 
     def blank(self, first_folio: int = 1) -> PartLayout:
@@ -356,7 +371,7 @@ def render_guide(guide: GuideView, env: jinja2.Environment, roots: list[Path],
     """The study guide PDF and the problems found while laying it out."""
     r = GuideRenderer(guide, env, roots)
     parts, folios = r.body()
-    folio_pdf = r.folios(parts)
+    folio_pdfs = r.folios(parts)
     front = r.front(folios)  # the front matter last: its contents print the folios found
     front_parts = [front]
     if front.pages % 2:
@@ -380,8 +395,8 @@ def render_guide(guide: GuideView, env: jinja2.Environment, roots: list[Path],
                        lang=guide.lang, date=guide.date, subject=labels_for(guide.lang)["study_guide"])
     labels = [pdf.PageLabel(0, "r", 1)] + ([pdf.PageLabel(front_count, "D", 1)] if front_count < pages else [])
     data = pdf.write_book([p.pdf for p in parts], meta, page_labels=labels, programs=r.programs,
-                          folios=folio_pdf, folios_from=front_count)
-    return GuideResult(data, problems, pages, front_count, folios, parts, r.folio_document)
+                          folios=folio_pdfs, folios_from=front_count)
+    return GuideResult(data, problems, pages, front_count, folios, parts, r.folio_pages)
 
 
 def _problems(guide: GuideView, parts: list[PartLayout], strict: bool) -> list[Problem]:

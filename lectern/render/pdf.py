@@ -787,19 +787,20 @@ class _Marks:
         self.bookmarks, self.height = bookmarks, height
 
 
-def _append_folios(out: pydyf.PDF, folios: FolioPdf | None,
+def _append_folios(out: pydyf.PDF, folios: list[FolioPdf],
                    fonts: dict[str, bytes]) -> tuple[list[bytes], bytes, bytes]:
-    """Add the folio forms (and a "q" stream for the pages with folio slots); their references."""
+    """Add the folio forms, of the body's pages in order (and a "q" stream for the pages with
+    folio slots); their references."""
     fixed = {b"F" + key.encode(): reference for key, reference in fonts.items()}
-    base = len(out.objects) - 1
 
     def placeholder(token: tuple[bytes, bytes]) -> bytes:
         return fixed[token[0] + token[1]]
 
     refs: list[bytes] = []
-    if folios is not None:
-        _add_serialized(out, folios.objects, folios.streams, base, placeholder)
-        refs = [b"%d 0 R" % (base + number) for number in folios.forms]
+    for piece in folios:
+        base = len(out.objects) - 1
+        _add_serialized(out, piece.objects, piece.streams, base, placeholder)
+        refs += [b"%d 0 R" % (base + number) for number in piece.forms]
     save = pydyf.Stream([b"q"])
     out.add_object(save)
     empty = pydyf.Stream([], pydyf.Dictionary({"Type": "/XObject", "Subtype": "/Form",
@@ -809,9 +810,10 @@ def _append_folios(out: pydyf.PDF, folios: FolioPdf | None,
 
 
 def _append_parts(out: pydyf.PDF, parts: list[PartPdf], fonts: dict[str, bytes],
-                  folios: FolioPdf | None = None, folios_from: int = 0) -> None:
+                  folios: list[FolioPdf] | None = None, folios_from: int = 0) -> None:
     """Add the parts' objects and pages to a PDF of no pages (see the section comment); page
-    `folios_from + i` of the book draws folio form i of `folios` (when it has a folio slot)."""
+    `folios_from + i` of the book draws folio form i of `folios`, their forms one after the
+    other (when it has a folio slot)."""
     from weasyprint.pdf.anchors import add_outlines
 
     catalog = out.catalog
@@ -825,7 +827,7 @@ def _append_parts(out: pydyf.PDF, parts: list[PartPdf], fonts: dict[str, bytes],
     fixed.update({b"F" + key.encode(): reference for key, reference in fonts.items()})
     forms, empty = [], b""
     if any(part.folio_slots for part in parts):
-        forms, fixed[b"Q"], empty = _append_folios(out, folios, fonts)
+        forms, fixed[b"Q"], empty = _append_folios(out, folios or [], fonts)
     page_base = 0
     for part in parts:
         base = len(out.objects) - 1
@@ -873,18 +875,19 @@ class _Book:
 
 
 def write_book(parts: list[PartPdf], meta: PdfMeta, page_labels: list[PageLabel] | None = None,
-               programs: dict[str, bytes] | None = None, folios: FolioPdf | None = None,
+               programs: dict[str, bytes] | None = None, folios: list[FolioPdf] | None = None,
                folios_from: int = 0) -> bytes:
     """One tagged PDF of the parts' pages (see `write_part`), in order: metadata, PDF/UA
     identification and page labels as `write_pdf`, one outline, links across parts, and each
     font of `programs` embedded once with the glyphs of all parts. Book page `folios_from + i`
-    draws folio i of `folios` (`write_folios`) when its part was painted with folio slots."""
+    draws folio i of `folios` (`write_folios`: their forms one after the other) when its part
+    was painted with folio slots."""
     programs = programs or {}
     refs: dict[str, bytes] = {}
 
     def build(real, out, fonts, compress, subset, options):
         merged: dict[str, SharedFont] = {}
-        for use in [use for part in parts for use in part.fonts] + (folios.fonts if folios else []):
+        for use in [use for part in parts for use in part.fonts] + [use for f in folios or [] for use in f.fonts]:
             if use.key not in merged:
                 merged[use.key] = SharedFont(use.key, use.digest, dict(use.attrs), {}, {})
             book = merged[use.key]
