@@ -520,9 +520,8 @@ class GuideHint:
 
 # the guide's pieces other than chapters, laid out ahead of assembly (render.chapters.STAGES);
 # bracketed so that no chapter id can be mistaken for one
-APPENDICES, CHAPTER_FOLIOS, FRONT, APPENDIX_FOLIOS = "<appendices>", "<chapter-folios>", "<front>", "<appendix-folios>"
-STAGE_NAMES = {APPENDICES: "appendices", CHAPTER_FOLIOS: "chapter-folios", FRONT: "front",
-               APPENDIX_FOLIOS: "appendix-folios"}
+APPENDICES, CHAPTER_FOLIOS, FRONT = "<appendices>", "<chapter-folios>", "<front>"
+STAGE_NAMES = {APPENDICES: "appendices", CHAPTER_FOLIOS: "chapter-folios", FRONT: "front"}
 
 
 class GuideChain:
@@ -530,7 +529,7 @@ class GuideChain:
     draws them), so none ever moves: every changed chapter is laid out at once (in a cold
     build, with the appendices, last); then, when the body's length is new, the folios of the
     chapters as soon as the last chapter is done (the appendices may still be laid out), and
-    the front matter and the appendices' folios once the whole body is; then the assembly,
+    the front matter with the appendices' folios once the whole body is; then the assembly,
     which only joins what it finds.
 
     Only a plan: the assembly job is authoritative and lays out anything not found, so a wrong
@@ -615,9 +614,9 @@ class GuideChain:
 
     def _front_and_folios(self, pages: dict[str, int]) -> None:
         """When the body's length is new (a cold build, or a chapter that grew or shrank), the
-        front matter and the appendices' folios are laid out again, side by side, before the assembly."""
+        front matter and the appendices' folios are laid out again (one job), before the assembly."""
         if self._lengths_changed(pages):
-            self._stage([FRONT, APPENDIX_FOLIOS])
+            self._stage([FRONT])
         with self.lock:
             self.body_done = True
         self._maybe_assemble()

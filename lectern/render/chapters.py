@@ -259,9 +259,9 @@ def speculate_stage(guide, env: jinja2.Environment, roots: list[Path], store: Pa
 
     "appendices": every appendix (they need nothing from the chapters). "chapter-folios": the
     folios of the chapters' pages (they need every chapter's length, not the appendices').
-    "front" and "appendix-folios": the front matter (its contents print the body's folios) and
-    the folios of the appendices' pages, which need the whole body's length. Each finds what
-    it needs in the store (laid out by earlier jobs), and the assembly then only joins.
+    "front": the front matter (its contents print the body's folios) and the folios of the
+    appendices' pages, which need the whole body's length. Each finds what it needs in the
+    store (laid out by earlier jobs), and the assembly then only joins.
     """
     renderer = _renderer_class(store)(guide, env, roots)
     if stage == "appendices":
@@ -270,15 +270,14 @@ def speculate_stage(guide, env: jinja2.Environment, roots: list[Path], store: Pa
     if stage == "chapter-folios":  # needs only the chapters: may run while the appendices are laid out
         parts, _ = renderer.body(chapters_only=True)
         return sum(len(f.forms) for f in renderer.folios(parts, pieces=[0]))
-    parts, folios = renderer.body()
-    if stage == "front":
+    if stage == "front":  # and the appendices' folios: both need the whole body (found once)
+        parts, folios = renderer.body()
+        renderer.folios(parts, pieces=[1])
         return renderer.front(folios).pages
-    if stage == "appendix-folios":
-        return sum(len(f.forms) for f in renderer.folios(parts, pieces=[1]))
     raise ValueError(f"unknown stage of the guide {stage!r}")
 
 
-STAGES = ("appendices", "chapter-folios", "front", "appendix-folios")
+STAGES = ("appendices", "chapter-folios", "front")
 
 
 @dataclass(frozen=True)
