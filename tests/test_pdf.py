@@ -301,3 +301,44 @@ def test_an_svg_label_is_one_run_of_text_where_weasyprints_letters_were(tmp_path
         assert abs(anchors[anchor](mine) - anchors[anchor](their)) <= 1.5, (anchor, mine, their)
         assert abs((mine[2] - mine[0]) - (their[2] - their[0])) <= 0.05 * (their[2] - their[0])  # kerning
         assert (mine[1], mine[3]) == (their[1], their[3])
+
+
+def test_balanced_columns_split_as_weasyprints_own_steps_do(tmp_path: Path):
+    """colsearch finds the column height WeasyPrint's own 1-step-at-a-time balancing stops at
+    (so every item lands where it did) in fewer layouts: the deck's timeline of events kept
+    whole, in two columns, for lists of several lengths and texts."""
+    from lectern.render import colsearch
+
+    assert colsearch.INSTALLED
+    css = (".down { columns: 2; column-gap: 56px; list-style: none; padding: 0; }"
+           ".down li { break-inside: avoid; border-left: 3px solid; padding-left: 18px; margin-bottom: 0.45em; }"
+           "time { display: block; font-weight: 700; }")
+    probes = []
+    original_next = colsearch.HeightSearch.next
+
+    def counted(self, *args):
+        probes.append(1)
+        return original_next(self, *args)
+
+    def places(html: str) -> list[tuple[float, float]]:
+        document = pdf.render(html, tmp_path, [tmp_path])
+        found = {}
+        for page in document.pages:
+            for box in pdf._walk(page._page_box):
+                if getattr(box, "element_tag", None) == "li":  # its first box: the item's place
+                    found.setdefault(id(box.element), (round(box.position_x, 3), round(box.position_y, 3)))
+        return list(found.values())
+
+    steps = 0
+    for n in (5, 7, 8, 11):
+        items = "".join(f"<li><time>{1950 + i}</time> {'An event of some length. ' * (1 + (i * 7) % 5)}</li>"
+                        for i in range(n))
+        html = doc(f'<ol class="down">{items}</ol>', css)
+        with colsearch.weasyprint_own():
+            theirs = places(html)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(colsearch.HeightSearch, "next", counted)
+            ours = places(html)
+        assert ours == theirs and len(ours) == n
+        assert len({x for x, _ in ours}) == 2  # two columns
+    assert probes  # the search ran

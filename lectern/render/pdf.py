@@ -28,11 +28,12 @@ import weasyprint
 from weasyprint.formatting_structure import boxes as wboxes
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import htmltree, leaders, notekeep, svgtext
+from . import colsearch, htmltree, leaders, notekeep, svgtext
 
 notekeep.install()  # a footnote stays on its call's page (see notekeep)
 leaders.install()  # a dot leader is painted as one run of text (see leaders)
 svgtext.install()  # a chart's label is set as one run of text (see svgtext)
+colsearch.install()  # columns balanced in a few layouts, not one a pixel (see colsearch)
 
 __all__ = [
     "ConfinedFetcher", "FootnoteCheck", "NotePlace", "PageLabel", "PdfMeta", "check_footnotes", "render",
