@@ -14,11 +14,11 @@ space is measured, WeasyPrint's own steps take over from the last height that di
 """
 from __future__ import annotations
 
-import contextlib
-import inspect
 from math import inf
 
 from weasyprint.layout import column
+
+from .rewrite import rewritten, swapped
 
 INSTALLED = False
 ORIGINAL = column.columns_layout  # for tests: WeasyPrint's own
@@ -94,20 +94,14 @@ class HeightSearch:
 def install() -> bool:
     """Use the searching balance for columns (idempotent); whether it is in use."""
     global INSTALLED
-    if INSTALLED:
-        return True
-    try:
-        source = inspect.getsource(ORIGINAL)
-    except (OSError, TypeError):
-        return False
-    if source.count(START) != 1 or source.count(STEP) != 1 or not source.startswith("def columns_layout("):
-        return False
-    source = source.replace(START, START + "        search = None\n").replace(STEP, SEARCH)
-    namespace = dict(vars(column), _HeightSearch=HeightSearch, inf=inf)
-    exec(compile(source, column.__file__, "exec"), namespace)
-    column.columns_layout = namespace["columns_layout"]
-    _rebind(namespace["columns_layout"])
-    INSTALLED = True
+    if not INSTALLED:
+        changed = rewritten(ORIGINAL, {START: START + "        search = None\n", STEP: SEARCH},
+                            {"_HeightSearch": HeightSearch})
+        if changed is None:
+            return False
+        column.columns_layout = changed
+        _rebind(changed)
+        INSTALLED = True
     return True
 
 
@@ -118,14 +112,7 @@ def _rebind(function) -> None:
         block.columns_layout = function
 
 
-@contextlib.contextmanager
 def weasyprint_own():
-    """For tests: WeasyPrint's 1 px steps, for as long as the block runs."""
-    used = column.columns_layout
-    column.columns_layout = ORIGINAL
-    _rebind(ORIGINAL)
-    try:
-        yield
-    finally:
-        column.columns_layout = used
-        _rebind(used)
+    """For tests: WeasyPrint's own steps, for as long as the block runs."""
+    from weasyprint.layout import block
+    return swapped(ORIGINAL, (column, "columns_layout"), (block, "columns_layout"))

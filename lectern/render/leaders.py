@@ -11,11 +11,11 @@ is theirs, and each dot falls where its copy was (the copies sat edge to edge).
 """
 from __future__ import annotations
 
-import contextlib
-
 from weasyprint.layout import inline
 from weasyprint.layout.leader import leader_index
 from weasyprint.text.line_break import create_layout
+
+from .rewrite import swapped
 
 INSTALLED = False
 ORIGINAL = getattr(inline, "handle_leader", None)  # for tests: WeasyPrint's own
@@ -46,12 +46,6 @@ def install() -> bool:
     return True
 
 
-@contextlib.contextmanager
 def weasyprint_own():
     """For tests: lay out leaders as WeasyPrint does, for as long as the block runs."""
-    used = inline.handle_leader
-    inline.handle_leader = ORIGINAL
-    try:
-        yield
-    finally:
-        inline.handle_leader = used
+    return swapped(ORIGINAL, (inline, "handle_leader"))

@@ -16,10 +16,9 @@ note back to its call's page, at the price of a second layout.
 """
 from __future__ import annotations
 
-import contextlib
-import inspect
-
 from weasyprint.layout import block
+
+from .rewrite import rewritten, swapped
 
 RULE = "report = not context.in_column and can_break_now and not could_break_before"
 INSTALLED = False
@@ -29,27 +28,15 @@ ORIGINAL = block._linebox_layout  # for tests: WeasyPrint's own behaviour
 def install() -> bool:
     """Switch the rule off (idempotent); whether it is off."""
     global INSTALLED
-    if INSTALLED:
-        return True
-    try:
-        source = inspect.getsource(ORIGINAL)
-    except (OSError, TypeError):
-        return False
-    if source.count(RULE) != 1 or not source.startswith("def _linebox_layout("):
-        return False
-    namespace = dict(vars(block))
-    exec(compile(source.replace(RULE, "report = False"), block.__file__, "exec"), namespace)
-    block._linebox_layout = namespace["_linebox_layout"]
-    INSTALLED = True
+    if not INSTALLED:
+        changed = rewritten(ORIGINAL, {RULE: "report = False"})
+        if changed is None:
+            return False
+        block._linebox_layout = changed
+        INSTALLED = True
     return True
 
 
-@contextlib.contextmanager
 def weasyprint_rule():
     """For tests: lay out with WeasyPrint's own rule for as long as the block runs."""
-    patched = block._linebox_layout
-    block._linebox_layout = ORIGINAL
-    try:
-        yield
-    finally:
-        block._linebox_layout = patched
+    return swapped(ORIGINAL, (block, "_linebox_layout"))

@@ -13,9 +13,10 @@ it (kerned, as on the deck's slides); anything else goes to WeasyPrint's own fun
 """
 from __future__ import annotations
 
-import contextlib
 import importlib
 from math import inf
+
+from .rewrite import swapped
 
 svg_text = importlib.import_module("weasyprint.svg.text")  # the module (the package's `text` is the function)
 
@@ -131,17 +132,7 @@ def install() -> bool:
     return True
 
 
-@contextlib.contextmanager
 def weasyprint_own():
     """For tests: WeasyPrint's letter-by-letter text, for as long as the block runs."""
     import weasyprint.svg as svg_package
-    used = svg_package.text
-    svg_package.text = ORIGINAL
-    for tag in TEXT_TAGS:
-        svg_package.TAGS[tag] = ORIGINAL
-    try:
-        yield
-    finally:
-        svg_package.text = used
-        for tag in TEXT_TAGS:
-            svg_package.TAGS[tag] = used
+    return swapped(ORIGINAL, (svg_package, "text"), *((svg_package.TAGS, tag) for tag in TEXT_TAGS))
