@@ -104,21 +104,26 @@ def _cached_path(path: str, chars: str) -> Path:
 _AHEAD: list = []  # futures of `common_subsets` run elsewhere, not yet taken
 
 
-def _common_chars(face: Face) -> str:
-    chars = ITALIC if face.style == "italic" else ALWAYS
-    return "".join(sorted(set(chars) - {"\n", "\r", "\t"}))
+def _subset_chars(text: str, always: str) -> str:
+    """The characters a face is subset to: `text` and `always`, sorted, line breaks and tabs left out
+    (the one rule for `font_face_css` and the common subsets, so that their keys agree)."""
+    return "".join(sorted(set(text + always) - {"\n", "\r", "\t"}))
+
+
+def _common(face: Face) -> tuple[str, str]:
+    """(font path, characters) of a face's common subset: a page with nothing outside ALWAYS
+    (or, italic, ITALIC) asks `_subset` for exactly this."""
+    return str(find_font(face.file)), _subset_chars("", ITALIC if face.style == "italic" else ALWAYS)
 
 
 def common_subsets_missing() -> bool:
     """Whether the fonts are here and a common subset is not in the user's cache yet."""
-    return fonts_available() and any(
-        not _cached_path(str(find_font(f.file)), _common_chars(f)).is_file() for f in FACES)
+    return fonts_available() and any(not _cached_path(*_common(f)).is_file() for f in FACES)
 
 
 def common_subsets() -> dict[tuple[str, str], bytes]:
     """(font path, characters) -> woff2 of each face's common subset (run in a PDF worker)."""
-    return {(str(find_font(f.file)), _common_chars(f)): _subset(str(find_font(f.file)), _common_chars(f))
-            for f in FACES} if fonts_available() else {}
+    return {key: _subset(*key) for key in map(_common, FACES)} if fonts_available() else {}
 
 
 def made_elsewhere(future) -> None:
@@ -171,8 +176,7 @@ def font_face_css(text: str, italic_text: str | None = None, family: str = FAMIL
     """
     if not fonts_available():
         return ""
-    blank = {"\n", "\r", "\t"}
-    chars = "".join(sorted(set(text + ALWAYS) - blank))
+    chars = _subset_chars(text, ALWAYS)
     rules = []
     try:
         for face in FACES:
@@ -180,7 +184,7 @@ def font_face_css(text: str, italic_text: str | None = None, family: str = FAMIL
             if face.style == "italic" and italic_text is not None:
                 if not italic_text.strip():
                     continue
-                face_chars = "".join(sorted(set(italic_text + ITALIC) - blank))
+                face_chars = _subset_chars(italic_text, ITALIC)
             data = _subset(str(find_font(face.file)), face_chars)
             b64 = base64.b64encode(data).decode("ascii")
             rules.append(
