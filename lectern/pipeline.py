@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import outputs
+from . import gcpolicy, outputs
 from .cache import BuildState, OutputRecord, Snapshot, course_relative, view_key
 from .model import DEFAULT_OUTPUTS, OUTPUT_KINDS, Course
 from .pool import PDF_KINDS, PdfJob, PdfPool
@@ -144,7 +144,7 @@ def build(course_dir: Path, out_dir: Path, options: BuildOptions | None = None,
     options = options or BuildOptions()
     reporter = reporter or Reporter()
     outputs.check_out_dir(course_dir, out_dir)
-    with outputs.locked(out_dir):
+    with outputs.locked(out_dir), gcpolicy.job(collect_first=False):  # no full collection meanwhile (see gcpolicy)
         return _build(course_dir, out_dir, options, reporter, session)
 
 

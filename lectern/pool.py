@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import gcpolicy
 from .problems import LecternError, Problem
 
 if TYPE_CHECKING:  # multiprocessing and concurrent.futures load only when a PDF is to be made
@@ -54,6 +55,7 @@ def _init_worker() -> None:
         importlib.import_module("lectern.render.pdf")
     except Exception:  # the job itself will report it
         pass
+    gcpolicy.settle()  # the modules just imported are never walked by the collector again
 
 
 def _ping() -> int:
@@ -69,6 +71,13 @@ def run_job(job: PdfJob) -> JobResult:
     """Render one PDF (in a worker process); failures come back as a message, never a crash."""
     started = time.perf_counter()
     result = JobResult(job.name)
+    with gcpolicy.job():  # no full collections while laying out (see gcpolicy)
+        _run(job, result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run(job: PdfJob, result: JobResult) -> None:
     try:
         env = _env(job.templates)
         if job.kind == "guide" and job.store is not None:
@@ -101,8 +110,6 @@ def run_job(job: PdfJob) -> JobResult:
                         "Lectern: please report it (set LECTERN_DEBUG=1 to see where it happened).")
         if os.environ.get("LECTERN_DEBUG"):
             result.error += "\n" + traceback.format_exc(limit=8)
-    result.seconds = time.perf_counter() - started
-    return result
 
 
 class PdfPool:
