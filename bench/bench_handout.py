@@ -10,6 +10,12 @@ Measures, per synthetic course of bench/gen_course.py (S: one lecture of 30 slid
      (`--npx-install` lets npx fetch it). Marp needs CHROME_PATH; /usr/bin/chromium is used.
      Marp's PDF is one slide a page: it compares with Lectern's slides PDF; Marp makes no handout.
 CPU seconds count this process and its finished children (node, Chromium), fair on a busy machine.
+
+`--by-layout` adds what one more slide of each layout (text, split, quote, ...) costs a handout:
+for each layout, the handouts of the measured lectures with only that layout's slides, less the
+same handouts with no slide at all (running heads, fonts, the document's own cost), laid out
+and written, in CPU milliseconds a slide. That is the floor a handout costs with WeasyPrint
+drawing every slide, whatever happens around it.
 """
 from __future__ import annotations
 
@@ -31,6 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from gen_course import Lecture, generate, make_lectures  # noqa: E402
 
+from lectern import gcpolicy  # noqa: E402
 from lectern.pipeline import check  # noqa: E402
 from lectern.render import handout, pdf  # noqa: E402
 from lectern.render.deck import prepare  # noqa: E402
@@ -91,9 +98,10 @@ def bench_lectern(course_dir: Path, max_lectures: int) -> tuple[list[Timing], in
         t = Timing(kind)
         for deck in decks:
             c0, w0 = _cpu(), time.perf_counter()
-            document = handout.handout_document(kind, deck, env, roots, "A4")
-            w1 = time.perf_counter()
-            data = pdf.write_pdf(document, pdf.PdfMeta(deck.plain_title, [deck.author], deck.lang))
+            with gcpolicy.job():  # as a build's worker runs it
+                document = handout.handout_document(kind, deck, env, roots, "A4")
+                w1 = time.perf_counter()
+                data = pdf.write_pdf(document, pdf.PdfMeta(deck.plain_title, [deck.author], deck.lang))
             w2 = time.perf_counter()
             t.layout += w1 - w0
             t.write += w2 - w1
@@ -103,6 +111,42 @@ def bench_lectern(course_dir: Path, max_lectures: int) -> tuple[list[Timing], in
             t.bytes += len(data)
         timings.append(t)
     return timings, len(resolved.decks)
+
+
+def bench_layouts(course_dir: Path, max_lectures: int) -> list[tuple[str, int, float]]:
+    """(layout, slides measured, CPU ms a slide) for each slide layout of the course's handouts."""
+    checked = check(course_dir)
+    resolved = resolve(checked.course, checked.markup, checked.marks)
+    env = make_env(checked.course.templates)
+    roots = [checked.course.root, *theme_dirs(checked.course.templates)]
+    decks = list(resolved.decks.values())[:max_lectures]
+    def cost(only: dict[int, set[int]]) -> float:
+        c0 = _cpu()
+        for i, deck in enumerate(decks):
+            with gcpolicy.job():  # as a build's worker runs a handout
+                document = _only_handout(deck, env, roots, only[i])
+                pdf.write_pdf(document, pdf.PdfMeta(deck.plain_title, [deck.author], deck.lang))
+        return _cpu() - c0
+
+    for deck in decks:  # every slide's fit found once, so each measurement lays out fitted slides
+        handout.handout_document("handout", deck, env, roots, "A4")
+    empty = cost({i: set() for i in range(len(decks))})
+    layouts: dict[str, dict[int, set[int]]] = {}
+    for i, deck in enumerate(decks):
+        for r in prepare(deck):
+            layouts.setdefault(r.layout, {j: set() for j in range(len(decks))})[i].add(r.number)
+    rows = []
+    for layout, only in sorted(layouts.items()):
+        n = sum(len(v) for v in only.values())
+        rows.append((layout, n, 1000 * (cost(only) - empty) / n))
+    return rows
+
+
+def _only_handout(deck, env, roots, only: set[int]):
+    """The handout of just the slides `only`, each with the fit the whole handout found for it."""
+    keys = handout.slide_keys(deck, env, roots)
+    fits = {n: handout._FITS[k] for n, k in keys.items() if handout._FITS.get(k, 1.0) < 1}
+    return handout._layout(handout.print_html("handout", deck, env, roots, "A4", fits, only=only), roots)
 
 
 # --- Marp ---------------------------------------------------------------------------------------
@@ -183,6 +227,7 @@ def main() -> None:
     parser.add_argument("--no-marp", action="store_true")
     parser.add_argument("--npx-install", action="store_true", help="let npx fetch @marp-team/marp-cli")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--by-layout", action="store_true", help="also: a handout's CPU ms a slide, by slide layout")
     args = parser.parse_args()
 
     marp_cmd, marp_found = (None, "skipped (--no-marp)") if args.no_marp else find_marp(args.npx_install)
@@ -197,6 +242,10 @@ def main() -> None:
             print(f"\ncourse {scale}: {n_lectures} lecture(s), {measured} measured")
             for t in timings:
                 print(t.line())
+            if args.by_layout:
+                print("  one more slide on a handout, laid out and written (CPU ms a slide):")
+                for layout, n, ms in bench_layouts(course, args.max_lectures):
+                    print(f"    {layout:<12} {n:4d} slides  {ms:6.1f} ms")
             if marp_cmd:
                 work = Path(tmp) / "marp"
                 work.mkdir()
