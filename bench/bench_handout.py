@@ -15,7 +15,8 @@ CPU seconds count this process and its finished children (node, Chromium), fair 
 for each layout, the handouts of the measured lectures with only that layout's slides, less the
 same handouts with no slide at all (running heads, fonts, the document's own cost), laid out
 and written, in CPU milliseconds a slide. That is the floor a handout costs with WeasyPrint
-drawing every slide, whatever happens around it.
+drawing every slide, whatever happens around it. A layout with only a few slides measured is
+within the noise (it may even come out below zero): measure L, several lectures.
 """
 from __future__ import annotations
 
@@ -85,12 +86,25 @@ class Scale:
     marp_note: str = ""
 
 
-def bench_lectern(course_dir: Path, max_lectures: int) -> tuple[list[Timing], int]:
+@dataclass
+class Decks:
+    """A course's resolved decks, with the Jinja environment and file roots to print them."""
+
+    all: list
+    env: object
+    roots: list[Path]
+
+
+def load_decks(course_dir: Path) -> Decks:
     checked = check(course_dir)
     resolved = resolve(checked.course, checked.markup, checked.marks)
-    env = make_env(checked.course.templates)
-    roots = [checked.course.root, *theme_dirs(checked.course.templates)]
-    decks = list(resolved.decks.values())[:max_lectures]
+    return Decks(list(resolved.decks.values()), make_env(checked.course.templates),
+                 [checked.course.root, *theme_dirs(checked.course.templates)])
+
+
+def bench_lectern(course_dir: Path, max_lectures: int) -> tuple[list[Timing], int]:
+    course = load_decks(course_dir)
+    env, roots, decks = course.env, course.roots, course.all[:max_lectures]
     # warm up: fonts, templates and WeasyPrint's caches, on a small deck, not timed
     handout.handout_document("handout", decks[0], env, roots, "A4")
     timings = []
@@ -110,16 +124,14 @@ def bench_lectern(course_dir: Path, max_lectures: int) -> tuple[list[Timing], in
             t.pages += len(document.pages)
             t.bytes += len(data)
         timings.append(t)
-    return timings, len(resolved.decks)
+    return timings, len(course.all)
 
 
 def bench_layouts(course_dir: Path, max_lectures: int) -> list[tuple[str, int, float]]:
     """(layout, slides measured, CPU ms a slide) for each slide layout of the course's handouts."""
-    checked = check(course_dir)
-    resolved = resolve(checked.course, checked.markup, checked.marks)
-    env = make_env(checked.course.templates)
-    roots = [checked.course.root, *theme_dirs(checked.course.templates)]
-    decks = list(resolved.decks.values())[:max_lectures]
+    course = load_decks(course_dir)
+    env, roots, decks = course.env, course.roots, course.all[:max_lectures]
+
     def cost(only: dict[int, set[int]]) -> float:
         c0 = _cpu()
         for i, deck in enumerate(decks):
@@ -144,8 +156,8 @@ def bench_layouts(course_dir: Path, max_lectures: int) -> list[tuple[str, int, f
 
 def _only_handout(deck, env, roots, only: set[int]):
     """The handout of just the slides `only`, each with the fit the whole handout found for it."""
-    keys = handout.slide_keys(deck, env, roots)
-    fits = {n: handout._FITS[k] for n, k in keys.items() if handout._FITS.get(k, 1.0) < 1}
+    known = handout.known_fits(handout.slide_keys(deck, env, roots))
+    fits = {n: fit for n, fit in known.items() if fit < 1}
     return handout._layout(handout.print_html("handout", deck, env, roots, "A4", fits, only=only), roots)
 
 

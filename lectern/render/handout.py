@@ -269,8 +269,7 @@ def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: 
     its workers), lay those slides out once, already fitted.
     """
     keys = slide_keys(deck, env, roots)
-    _load_kept_fits()
-    known = {n: _FITS[k] for n, k in keys.items() if k in _FITS}
+    known = known_fits(keys)
     fits = {n: fit for n, fit in known.items() if fit < 1}
     document = _layout(print_html(kind, deck, env, roots, paper, fits), roots, log)
     crowded = overflowing(document) - set(known)
@@ -284,6 +283,13 @@ def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: 
     if len(known) < len(keys):
         _keep_fits({keys[n]: fits.get(n, 1.0) for n in keys if n not in known})
     return document
+
+
+def known_fits(keys: dict[int, str]) -> dict[int, float]:
+    """Slide number -> its --fit, for the slides (of `slide_keys`) whose fit a layout already
+    found, in this process or an earlier one (1.0: it fits as it is)."""
+    _load_kept_fits()
+    return {n: _FITS[k] for n, k in keys.items() if k in _FITS}
 
 
 def slide_keys(deck: DeckView, env: jinja2.Environment, roots: list[Path]) -> dict[int, str]:
