@@ -97,6 +97,51 @@ def test_style_sheets_keep_their_order_and_style_attributes_still_win(tmp_path: 
     assert round(document.pages[0].width * 25.4 / 96) == 105  # A6: the first sheet's @page rule holds
 
 
+THEME_FONTS = Path(__file__).resolve().parent.parent / "templates" / "fonts"
+
+
+def _embedded_fonts(data: bytes) -> set[str]:
+    """Which of the theme's faces each font embedded in a PDF is (its program names it)."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            program = descriptor.get_object()["/FontFile3"].get_object().get_data()
+            names |= {name for name in ("LinBiolinum", "LinLibertine") if name.encode() in program}
+    return names
+
+
+def _face_course(root: Path, font: str) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "face.otf").write_bytes((THEME_FONTS / font).read_bytes())
+    return root
+
+
+FACE_CSS = "@font-face { font-family: Face; src: url(face.otf); } p { font-family: Face; }"
+
+
+def test_each_course_gets_its_own_font_under_a_family_another_document_named(tmp_path: Path):
+    """One process lays out documents of several courses (the tests, serve's workers): a family
+    two of them name from different files is, in each document, its own file."""
+    sans = _face_course(tmp_path / "sans", "LinBiolinum_R.otf")
+    serif = _face_course(tmp_path / "serif", "LinLibertine_R.otf")
+    meta = pdf.PdfMeta("T", ["A"], "en")
+    for root, expected in [(sans, "LinBiolinum"), (serif, "LinLibertine"), (sans, "LinBiolinum")]:
+        data = pdf.write_pdf(pdf.render(doc("<p>Havana 1959</p>", FACE_CSS), root, [root]), meta)
+        assert _embedded_fonts(data) == {expected}
+
+
+def test_a_font_file_replaced_between_two_documents_is_the_new_font(tmp_path: Path):
+    """A lecturer swaps a course's font while `serve` runs: the next build uses it."""
+    root = _face_course(tmp_path / "course", "LinBiolinum_R.otf")
+    meta = pdf.PdfMeta("T", ["A"], "en")
+    first = pdf.write_pdf(pdf.render(doc("<p>Havana 1959</p>", FACE_CSS), root, [root]), meta)
+    _face_course(root, "LinLibertine_R.otf")
+    second = pdf.write_pdf(pdf.render(doc("<p>Havana 1959</p>", FACE_CSS), root, [root]), meta)
+    assert (_embedded_fonts(first), _embedded_fonts(second)) == ({"LinBiolinum"}, {"LinLibertine"})
+
+
 def _text_boxes(box):
     if type(box).__name__ == "TextBox":
         yield box

@@ -52,6 +52,7 @@ class ConfinedFetcher(URLFetcher):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self.roots = [Path(r).resolve() for r in roots]
         self.refused: list[str] = []
+        self.read: dict[Path, tuple[int, int]] = {}  # files read: (mtime_ns, size) when read
 
     def allows(self, path: Path) -> bool:
         return any(path == root or path.is_relative_to(root) for root in self.roots)
@@ -66,6 +67,9 @@ class ConfinedFetcher(URLFetcher):
                 path = Path(unquote(parts.path)).resolve()
                 if self.allows(path) and path.is_file():
                     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    seen = _stat(path)
+                    if seen is not None:
+                        self.read[path] = seen
                     return URLFetcherResponse(
                         path.as_uri(), path.read_bytes(), {"Content-Type": mime})
         self.refused.append(url)
@@ -93,13 +97,13 @@ def render(html: str, base_url: str | Path, roots: list[Path],
         base_url = base_url.resolve().as_uri() + ("/" if base_url.is_dir() else "")
     fetcher = ConfinedFetcher(roots)
     sink = log if log is not None else []
-    html, sheets = _kept_sheets(html, base_url, roots, fetcher, sink)
+    html, sheets, settings = _kept_sheets(html, base_url, roots, fetcher, sink)
     logger = logging.getLogger("weasyprint")
     handler = _Collect(sink)
     logger.addHandler(handler)
     try:
         doc = _ParsedHTML(htmltree.parse(html), base_url, fetcher)
-        document = doc.render(stylesheets=sheets, pdf_tags=True, **_SHARED.settings())
+        document = doc.render(stylesheets=sheets, pdf_tags=True, **settings)
     finally:
         logger.removeHandler(handler)
     return document
@@ -128,51 +132,75 @@ class _Sheet:
     refused: list[str]  # URLs the fetcher refused while parsing it (idem)
 
 
-class _Shared:
-    """What the documents laid out in one process share: their fonts and their parsed style sheets.
+@dataclass
+class _Scope:
+    """The documents of a process laid out with the same style sheets: the sheets parsed once,
+    with one font configuration holding just the @font-face rules of those sheets."""
 
-    Every print document opens with the theme's CSS in a `<style>` element: parsing it and
-    compiling its selectors cost about a quarter of a second a document, so each distinct
-    sheet is parsed once, with one font configuration (the @font-face rules it registers)
-    for every document of the process.
+    sheets: list[_Sheet]
+    settings: dict  # font_config, counter_style, color_profiles for weasyprint's render()
+    files: dict[Path, tuple[int, int]]  # what parsing read (fonts): (mtime_ns, size) then
+
+    def fresh(self) -> bool:
+        """No file the sheets read (a font, say) has been replaced since."""
+        return all(_stat(path) == seen for path, seen in self.files.items())
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+class _Shared:
+    """What the documents laid out in one process share: parsed style sheets and their fonts.
+
+    Every print document opens with the theme's CSS in `<style>` elements: parsing it and
+    compiling its selectors cost about a quarter of a second a document, so each distinct set
+    of sheets is parsed once. Each set has its own font configuration: a font configuration
+    keeps every @font-face it was given, so one shared by documents whose sheets name the same
+    family from different files (two courses, a course's own font, a font replaced while
+    `serve` runs) would let one document's font stand in for another's.
     """
 
-    LIMIT = 32
+    LIMIT = 8
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.fonts = None
-        self.counters = None
-        self.profiles: dict = {}
-        self.sheets: dict[tuple, _Sheet] = {}
+        self.scopes: dict[tuple, _Scope] = {}
 
-    def settings(self) -> dict:
-        if self.fonts is None:
-            from weasyprint.css.counters import CounterStyle
-            from weasyprint.text.fonts import FontConfiguration
-            self.fonts, self.counters = FontConfiguration(), CounterStyle()
-        return {"font_config": self.fonts, "counter_style": self.counters, "color_profiles": self.profiles}
-
-    def sheet(self, text: str, base_url: str, roots: list[Path]) -> _Sheet:
-        key = (hashlib.sha256(text.encode("utf-8")).digest(), base_url, tuple(str(r) for r in roots))
+    def scope(self, texts: list[str], base_url: str, roots: list[Path]) -> _Scope:
+        digest = hashlib.sha256("\0".join(texts).encode("utf-8")).digest()
+        key = (digest, len(texts), base_url, tuple(str(r) for r in roots))
         with self.lock:
-            found = self.sheets.get(key)
-            if found is None:
-                found = self.sheets[key] = self._parse(text, base_url, roots)
-                while len(self.sheets) > self.LIMIT:
-                    del self.sheets[next(iter(self.sheets))]
+            found = self.scopes.get(key)
+            if found is None or not found.fresh():
+                self.scopes.pop(key, None)
+                found = self.scopes[key] = self._parse(texts, base_url, roots)
+                while len(self.scopes) > self.LIMIT:
+                    del self.scopes[next(iter(self.scopes))]
         return found
 
-    def _parse(self, text: str, base_url: str, roots: list[Path]) -> _Sheet:
-        fetcher, said = ConfinedFetcher(roots), []
+    @staticmethod
+    def _parse(texts: list[str], base_url: str, roots: list[Path]) -> _Scope:
+        from weasyprint.css.counters import CounterStyle
+        from weasyprint.text.fonts import FontConfiguration
+        settings = {"font_config": FontConfiguration(), "counter_style": CounterStyle(), "color_profiles": {}}
+        sheets, files = [], {}
         logger = logging.getLogger("weasyprint")
-        handler = _Collect(said)
-        logger.addHandler(handler)
-        try:
-            css = weasyprint.CSS(string=text, base_url=base_url, url_fetcher=fetcher, **self.settings())
-        finally:
-            logger.removeHandler(handler)
-        return _Sheet(css, said, list(fetcher.refused))
+        for text in texts:
+            fetcher, said = ConfinedFetcher(roots), []
+            handler = _Collect(said)
+            logger.addHandler(handler)
+            try:
+                css = weasyprint.CSS(string=text, base_url=base_url, url_fetcher=fetcher, **settings)
+            finally:
+                logger.removeHandler(handler)
+            sheets.append(_Sheet(css, said, list(fetcher.refused)))
+            files.update(fetcher.read)
+        return _Scope(sheets, settings, files)
 
 
 _SHARED = _Shared()
@@ -180,25 +208,22 @@ _HEAD_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 
 
 def _kept_sheets(html: str, base_url: str, roots: list[Path], fetcher: ConfinedFetcher,
-                 log: list[str]) -> tuple[str, list]:
-    """The document without the plain `<style>` elements of its head, and those sheets, parsed once.
+                 log: list[str]) -> tuple[str, list, dict]:
+    """The document without the plain `<style>` elements of its head, those sheets (parsed once),
+    and the settings (fonts) to lay it out with.
 
     They are handed to WeasyPrint as the reader's ("user") sheets, in the same order; the only
     author styles left are `style` attributes, which win over them as they did.
     """
     end = html.find("</head>")
-    if end < 0:
-        return html, []
-    texts = _HEAD_STYLE.findall(html, 0, end)
-    if not texts:
-        return html, []
-    sheets = []
-    for text in texts:
-        kept = _SHARED.sheet(text, base_url, roots)
+    texts = _HEAD_STYLE.findall(html, 0, end) if end >= 0 else []
+    scope = _SHARED.scope(texts, base_url, roots)
+    for kept in scope.sheets:
         log.extend(kept.log)
         fetcher.refused.extend(kept.refused)
-        sheets.append(kept.css)
-    return _HEAD_STYLE.sub("", html[:end]) + html[end:], sheets
+    if not texts:
+        return html, [], scope.settings
+    return _HEAD_STYLE.sub("", html[:end]) + html[end:], [kept.css for kept in scope.sheets], scope.settings
 
 
 # --- footnotes on the laid-out pages ------------------------------------------------------
