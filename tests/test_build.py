@@ -136,3 +136,47 @@ def test_pandoc_failing_in_its_thread_is_a_message_and_nothing_is_written(tmp_pa
     assert result.exit_code == 1
     assert "formatting the citations failed (pandoc): Error parsing the style" in result.output
     assert "Traceback" not in result.output and not out.exists()
+
+
+def _sans_faces_in_pdf(path) -> set[str]:
+    """The font program (by its own name) behind each 'Lectern-Sans' regular face a PDF embeds."""
+    import pypdf
+    found = set()
+    for page in pypdf.PdfReader(str(path)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            if str(font["/BaseFont"]).split("+")[-1] != "Lectern-Sans":
+                continue
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            program = descriptor["/FontFile3"].get_object().get_data()
+            found |= {name for name in ("LinLibertineOI", "LinBiolinumO") if name.encode() in program}
+    return found
+
+
+def _regular_face_in_deck(path) -> str:
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+    html = path.read_text("utf-8")
+    data = re.search(r"font-style:normal;font-weight:400;[^}]*base64,([A-Za-z0-9+/=]+)", html).group(1)
+    names = TTFont(io.BytesIO(base64.b64decode(data)))["name"]
+    return f"{names.getDebugName(1)} {names.getDebugName(2)}"
+
+
+def test_a_courses_own_font_file_replaces_the_themes_in_every_output(tmp_path):
+    """templates/fonts/LinBiolinum_R.otf in a course is its sans face in the deck, the guide and
+    the handouts alike (here an italic serif, so that it shows)."""
+    from lectern.render import fonts
+    if not fonts.fonts_available():
+        pytest.skip("the theme's fonts are not here")
+    course = copy_fixture("mini", tmp_path)
+    (course / "templates" / "fonts").mkdir(parents=True)
+    theme_fonts = fonts.FONT_DIRS[0]
+    (course / "templates" / "fonts" / "LinBiolinum_R.otf").write_bytes((theme_fonts / "LinLibertine_RI.otf").read_bytes())
+    out = tmp_path / "out"
+    result = run_cli("build", str(course), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert _regular_face_in_deck(out / "slides" / "intro.html") == "Linux Libertine O Italic"
+    assert _sans_faces_in_pdf(out / "study-guide.pdf") == {"LinLibertineOI"}
+    assert _sans_faces_in_pdf(out / "handouts" / "intro.pdf") == {"LinLibertineOI"}

@@ -108,6 +108,32 @@ def test_fonts_embedded_and_subset(page):
     assert sum(len(f) for f in faces) < 90_000  # subset: the full faces are ten times larger
 
 
+@pytest.mark.skipif(not fonts.fonts_available(), reason="fonts-linuxlibertine not installed")
+def test_a_font_replaced_under_its_name_is_the_next_decks_font(tmp_path, monkeypatch):
+    """serve keeps its process: a course font swapped while it runs is in the next deck."""
+    import base64
+    import io
+    import os
+
+    from fontTools.ttLib import TTFont
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "fonts").mkdir()
+    mine = tmp_path / "fonts" / "LinBiolinum_R.otf"
+
+    def regular_face() -> str:
+        css = fonts.font_face_css("Havana", template_dirs=[tmp_path])
+        data = re.search(r"font-weight:400;[^}]*base64,([A-Za-z0-9+/=]+)", css).group(1)
+        names = TTFont(io.BytesIO(base64.b64decode(data)))["name"]
+        return f"{names.getDebugName(1)} {names.getDebugName(2)}"
+
+    mine.write_bytes((fonts.FONT_DIRS[0] / "LinLibertine_R.otf").read_bytes())
+    os.utime(mine, ns=(1_000_000_000, 1_000_000_000))
+    first = regular_face()
+    mine.write_bytes((fonts.FONT_DIRS[0] / "LinLibertine_RI.otf").read_bytes())
+    os.utime(mine, ns=(2_000_000_000, 2_000_000_000))
+    assert (first, regular_face()) == ("Linux Libertine O Regular", "Linux Libertine O Italic")
+
+
 def test_thirty_slide_deck_within_budget():
     deck = make_synthetic_deck(30)
     out = render_deck(deck, make_env())

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from ..view import BibEntry, DeckView, SlideView
 from .fonts import font_face_css, italic_text_of, text_of
 from .labels import labels
-from .theme import read_asset
+from .theme import env_dirs, read_asset
 
 # One file a concern under templates/deck/js/, concatenated in this order (each in its own scope).
 JS_MODULES = ("scale", "nav", "steps", "ui", "overview", "speaker", "help", "touch")
@@ -236,5 +236,5 @@ def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = 
     page = template.render(deck=deck, slides=slides, slide_count=len(slides), L=words,
                            labels_json=Markup(words_json), css=Markup(theme_css(env)),
                            js=Markup(script), csp=Markup(content_policy(script, strict_scripts)), fonts=Markup(FONTS_MARK))
-    fonts = font_face_css(text_of(page), italic_text_of(page)) if embed_fonts else ""
+    fonts = font_face_css(text_of(page), italic_text_of(page), template_dirs=env_dirs(env)) if embed_fonts else ""
     return page.replace(FONTS_MARK, fonts, 1)

@@ -1,4 +1,5 @@
-"""Linux Biolinum, subset to the characters a page uses, as @font-face rules with woff2 data URIs."""
+"""The theme's fonts: each file found through the template folders, and Linux Biolinum subset to
+the characters a page uses, as @font-face rules with woff2 data URIs."""
 from __future__ import annotations
 
 import base64
@@ -8,6 +9,7 @@ import io
 import logging
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,16 +44,33 @@ FACES = (
 )
 
 
-def find_font(name: str) -> Path | None:
-    for d in FONT_DIRS:
+def find_font(name: str, template_dirs: Sequence[Path] = (), system: bool = True) -> Path | None:
+    """A font file of the theme by name: from the first template folder whose fonts/ holds it (a
+    course's own templates/fonts/ before the theme's), else (with `system`) from the system's."""
+    folders = [Path(t) / "fonts" for t in template_dirs]
+    for d in [*folders, *(FONT_DIRS if system else ())]:
         p = d / name
         if p.is_file():
-            return p
+            return p.resolve()
     return None
 
 
-def fonts_available() -> bool:
-    return all(find_font(f.file) for f in FACES)
+def font_files(template_dirs: Sequence[Path]) -> dict[str, Path]:
+    """Every font file (.otf, .ttf) of the template folders' fonts/ by name, each the one
+    `find_font` gives (a course's own file before the theme's of the same name)."""
+    names = {p.name for t in template_dirs if (Path(t) / "fonts").is_dir()
+             for p in (Path(t) / "fonts").iterdir() if p.suffix.lower() in (".otf", ".ttf")}
+    return {name: find_font(name, template_dirs, system=False) for name in sorted(names)}
+
+
+def stamp(path: Path | str) -> tuple[int, int]:
+    """(mtime_ns, size) of a file: what tells a font replaced under the same name."""
+    st = os.stat(path)
+    return st.st_mtime_ns, st.st_size
+
+
+def fonts_available(template_dirs: Sequence[Path] = ()) -> bool:
+    return all(find_font(f.file, template_dirs) for f in FACES)
 
 
 _TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]*>", re.S | re.I)
@@ -77,23 +96,27 @@ def cache_dir() -> Path:
     return usercache.folder("fonts")
 
 
-@lru_cache(maxsize=64)
 def _subset(path: str, chars: str) -> bytes:
     """The woff2 subset of a font, from the user's cache when an earlier build made it."""
-    cached = _cached_path(path, chars)
+    return _subset_of(path, stamp(path), chars)
+
+
+@lru_cache(maxsize=64)
+def _subset_of(path: str, seen: tuple[int, int], chars: str) -> bytes:
+    cached = _cached_path(path, seen, chars)
     try:
         return cached.read_bytes()
     except OSError:
         pass
-    data = _made_ahead(path, chars)
+    data = _made_ahead(path, seen, chars)
     if data is None:
         data = _make_subset(path, chars)
     usercache.keep(cached, data)  # a read-only home: subset again next time
     return data
 
 
-def _cached_path(path: str, chars: str) -> Path:
-    key = hashlib.sha256(f"{path}|{os.path.getmtime(path)}|{FEATURES}|{chars}".encode()).hexdigest()[:32]
+def _cached_path(path: str, seen: tuple[int, int], chars: str) -> Path:
+    key = hashlib.sha256(f"{path}|{seen}|{FEATURES}|{chars}".encode()).hexdigest()[:32]
     return cache_dir() / f"{key}.woff2"
 
 
@@ -118,12 +141,17 @@ def _common(face: Face) -> tuple[str, str]:
 
 def common_subsets_missing() -> bool:
     """Whether the fonts are here and a common subset is not in the user's cache yet."""
-    return fonts_available() and any(not _cached_path(*_common(f)).is_file() for f in FACES)
+    if not fonts_available():
+        return False
+    return any(not _cached_path(path, stamp(path), chars).is_file() for path, chars in map(_common, FACES))
 
 
-def common_subsets() -> dict[tuple[str, str], bytes]:
-    """(font path, characters) -> woff2 of each face's common subset (run in a PDF worker)."""
-    return {key: _subset(*key) for key in map(_common, FACES)} if fonts_available() else {}
+def common_subsets() -> dict[tuple[str, tuple[int, int], str], bytes]:
+    """(font path, its stamp, characters) -> woff2 of each face's common subset (run in a PDF worker)."""
+    if not fonts_available():
+        return {}
+    keys = [(path, stamp(path), chars) for path, chars in map(_common, FACES)]
+    return {key: _subset_of(*key) for key in keys}
 
 
 def made_elsewhere(future) -> None:
@@ -132,17 +160,17 @@ def made_elsewhere(future) -> None:
     _AHEAD.append(future)
 
 
-_MADE: dict[tuple[str, str], bytes] = {}  # what futures of `made_elsewhere` brought
+_MADE: dict[tuple[str, tuple[int, int], str], bytes] = {}  # what futures of `made_elsewhere` brought
 
 
-def _made_ahead(path: str, chars: str) -> bytes | None:
+def _made_ahead(path: str, seen: tuple[int, int], chars: str) -> bytes | None:
     while _AHEAD:
         future = _AHEAD.pop()
         try:
             _MADE.update(future.result().payload or {})
         except Exception:  # cancelled, or the worker failed: subset here
             pass
-    return _MADE.get((path, chars))
+    return _MADE.get((path, seen, chars))
 
 
 def _make_subset(path: str, chars: str) -> bytes:
@@ -167,14 +195,16 @@ def _make_subset(path: str, chars: str) -> bytes:
     return out.getvalue()
 
 
-def font_face_css(text: str, italic_text: str | None = None, family: str = FAMILY) -> str:
+def font_face_css(text: str, italic_text: str | None = None, family: str = FAMILY,
+                  template_dirs: Sequence[Path] = ()) -> str:
     """@font-face rules embedding the Biolinum faces subset to `text`, or "" when not installed.
 
+    Each face comes from `find_font` through `template_dirs` (a course's own first).
     The upright faces hold `text` and `ALWAYS`, the italic face `italic_text` and `ITALIC`
     (left out when `italic_text` is given and blank): pages with no character outside those
     sets (most pages of a course) share their subsets. Without the fonts (or fontTools' woff2 support) the theme's system font stack is used.
     """
-    if not fonts_available():
+    if not fonts_available(template_dirs):
         return ""
     chars = _subset_chars(text, ALWAYS)
     rules = []
@@ -185,7 +215,7 @@ def font_face_css(text: str, italic_text: str | None = None, family: str = FAMIL
                 if not italic_text.strip():
                     continue
                 face_chars = _subset_chars(italic_text, ITALIC)
-            data = _subset(str(find_font(face.file)), face_chars)
+            data = _subset(str(find_font(face.file, template_dirs)), face_chars)
             b64 = base64.b64encode(data).decode("ascii")
             rules.append(
                 f"@font-face{{font-family:'{family}';font-style:{face.style};"

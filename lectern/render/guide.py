@@ -32,6 +32,7 @@ from ..model import Pos
 from ..problems import Problem
 from ..view import Chapter, Footnote, GuideView
 from . import pdf
+from .fonts import find_font, font_files
 from .guide_labels import labels_for
 from .theme import env_dirs
 
@@ -103,7 +104,8 @@ def theme_roots(env: jinja2.Environment) -> list[Path]:
 
 
 def fonts_dir(env: jinja2.Environment) -> Path | None:
-    """The first theme folder holding the bundled fonts."""
+    """The first template folder holding the bundled fonts (`{{ fonts }}` in a course's own
+    guide.css written before `font_url`)."""
     for root in theme_roots(env):
         if (root / "fonts" / "LinLibertine_R.otf").is_file():
             return (root / "fonts").resolve()
@@ -111,9 +113,20 @@ def fonts_dir(env: jinja2.Environment) -> Path | None:
 
 
 def fonts_url(env: jinja2.Environment) -> str:
-    """The URL of the first theme folder holding the bundled fonts, ending in a slash."""
+    """The URL of the first template folder holding the bundled fonts, ending in a slash."""
     folder = fonts_dir(env)
     return folder.as_uri() + "/" if folder else ""
+
+
+def font_url_of(env: jinja2.Environment):
+    """`font_url(name)` for guide.css: the URL of a font file found as the deck and the
+    handouts find it (a course's own templates/fonts/ first), "" when there is none."""
+    dirs = theme_roots(env)
+
+    def font_url(name: str) -> str:
+        path = find_font(str(name), dirs, system=False)
+        return Markup(path.as_uri()) if path else Markup("")
+    return font_url
 
 
 def appendices_of(guide: GuideView, labels: dict[str, str]) -> list[Appendix]:
@@ -229,7 +242,8 @@ class GuideRenderer:
         self.env.filters["plain_text"] = plain_text
         self.template = self.env.get_template(TEMPLATE)
         self.fonts = fonts_url(env)
-        self.programs = pdf.font_programs(fonts_dir(env))  # embedded once for the whole book
+        self.font_url = font_url_of(env)
+        self.programs = pdf.font_programs(list(font_files(theme_roots(env)).values()))  # embedded once for the whole book
         self.chapter_numbers = {c.id: c.number for c in guide.chapters}
         self.folio_pages: list = []  # for tests: the margin boxes of these pages are the body's folios
 
@@ -242,7 +256,7 @@ class GuideRenderer:
             chapter_numbers=self.chapter_numbers, first_page=first_page,
             folio_free=folio_free, folio_pages=folio_pages or [],
             extra_questions=extra_questions(chapter) if chapter else [],
-            fonts=Markup(self.fonts), paper=Markup("letter" if self.guide.paper.lower() == "letter" else "A4"),
+            fonts=Markup(self.fonts), font_url=self.font_url, paper=Markup("letter" if self.guide.paper.lower() == "letter" else "A4"),
         ))
 
     def chapter_html(self, chapter: Chapter) -> str:

@@ -28,9 +28,9 @@ from ..problems import RenderError
 from ..view import DeckView
 from . import pdf
 from .deck import SlideRender, prepare, theme_css
-from .fonts import FACES, FAMILY
+from .fonts import FACES, FAMILY, find_font, stamp
 from .labels import labels
-from .theme import read_asset
+from .theme import env_dirs, read_asset
 
 SLIDE_W_PX = 1280  # the deck's canvas (deck.css --slide-w, --slide-h)
 SLIDE_H_PX = 720
@@ -201,20 +201,18 @@ def lecture_label(deck: DeckView) -> str:
     return f"{number}: {deck.plain_title}"
 
 
-def font_css(roots: list[Path]) -> str:
-    """@font-face rules for the theme's bundled faces (templates/fonts/), found through `roots`.
-
-    The first root holding a face wins, so a course's templates/fonts/ may replace them; a face
-    found nowhere is left out and the theme's font stack takes over.
-    """
+def font_css(env: jinja2.Environment) -> str:
+    """@font-face rules for the theme's Biolinum faces, each from `fonts.find_font` through the
+    template folders (a course's own templates/fonts/ first, as for the deck and the guide); a
+    face found nowhere is left out and the theme's font stack takes over. Each rule carries its
+    file's stamp, so a font replaced under the same name is a new sheet (and new slide fits)."""
     rules = []
     for face in FACES:
-        for root in roots:
-            path = Path(root) / "fonts" / face.file
-            if path.is_file():
-                rules.append(f"@font-face {{ font-family: '{FAMILY}'; font-style: {face.style}; "
-                             f"font-weight: {face.weight}; src: url('{path.resolve().as_uri()}'); }}")
-                break
+        path = find_font(face.file, env_dirs(env), system=False)
+        if path is not None:
+            mtime, size = stamp(path)
+            rules.append(f"@font-face {{ font-family: '{FAMILY}'; font-style: {face.style}; "
+                         f"font-weight: {face.weight}; src: url('{path.as_uri()}'); }} /* {mtime} {size} */")
     return "\n".join(rules)
 
 
@@ -249,7 +247,7 @@ def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[P
     return charts.for_print(template.render(
         deck=deck, entries=items, slide_count=len(prepare(deck)), g=geometry, kind=kind, L=labels(deck.lang),
         page_count=items[-1].page if items else 0, lecture_label=lecture_label(deck),
-        fonts=Markup(font_css(roots)), deck_css=Markup(theme_css(env)),
+        fonts=Markup(font_css(env)), deck_css=Markup(theme_css(env)),
         print_css=Markup(print_css(env))))
 
 
@@ -295,7 +293,7 @@ def known_fits(keys: dict[int, str]) -> dict[int, float]:
 def slide_keys(deck: DeckView, env: jinja2.Environment, roots: list[Path]) -> dict[int, str]:
     """Slide number -> a hash of everything its print layout depends on (its view, the CSS, the fonts)."""
     renders = prepare(deck)
-    base = hashlib.sha256("\x1f".join([theme_css(env), print_css(env), font_css(roots), deck.plain_title,
+    base = hashlib.sha256("\x1f".join([theme_css(env), print_css(env), font_css(env), deck.plain_title,
                                        deck.lang, str(len(renders))]).encode())
     keys = {}
     for r in renders:

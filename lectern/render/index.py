@@ -7,7 +7,7 @@ from markupsafe import Markup
 from ..view import IndexView
 from .fonts import font_face_css, italic_text_of, text_of
 from .labels import labels
-from .theme import read_asset
+from .theme import env_dirs, read_asset
 
 FONTS_MARK = "/*@lectern-fonts@*/"
 
@@ -16,5 +16,5 @@ def render_index(index: IndexView, env: jinja2.Environment, *, embed_fonts: bool
     """The course page as one HTML file with its style inside (readable on a phone, no network)."""
     css = read_asset(env, "index.css").replace("</style", "<\\/style")
     page = env.get_template("index.html.j2").render(index=index, L=labels(index.lang), css=Markup(css), fonts=Markup(FONTS_MARK))
-    fonts = font_face_css(text_of(page), italic_text_of(page)) if embed_fonts else ""
+    fonts = font_face_css(text_of(page), italic_text_of(page), template_dirs=env_dirs(env)) if embed_fonts else ""
     return page.replace(FONTS_MARK, fonts, 1)

@@ -454,12 +454,10 @@ _FONTS_LOCK = threading.Lock()
 _STREAMS_LOCK = threading.Lock()
 
 
-def font_programs(folder: Path | None) -> dict[str, bytes]:
-    """The font files (.otf, .ttf) in `folder` by the md5 of their bytes: the fonts a book
-    embeds once for all its parts (any other font is embedded by each part that uses it)."""
-    if folder is None or not Path(folder).is_dir():
-        return {}
-    files = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in (".otf", ".ttf") and p.is_file())
+def font_programs(files: list[Path]) -> dict[str, bytes]:
+    """The font files by the md5 of their bytes: the fonts a book embeds once for all its parts
+    (any other font is embedded by each part that uses it)."""
+    files = sorted(Path(p) for p in files if p is not None and Path(p).is_file())
     key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     if key not in _PROGRAMS:
         found = {}
