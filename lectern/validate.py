@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+from struct import error as struct_error
 from pathlib import Path
 
 from .charts import is_number, read_csv
@@ -22,6 +23,7 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
     problems += _charts(course)
     problems += _lecture_links(course)
     problems += _empty_parts(course)
+    problems += _fonts(course)
     return [one_line(p) for p in problems]
 
 
@@ -103,6 +105,39 @@ def _charts(course: Course) -> list[Problem]:
                         problems.append(Problem(chart.pos, f"the chart's y column '{column}' holds values that "
                                                            "are not numbers"))
     return problems
+
+
+FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
+
+
+def _fonts(course: Course) -> list[Problem]:
+    """A course's own font files (templates/fonts/) must be fonts: each replaces the theme's in
+    every output, and a broken one would only fail half-way through the build."""
+    folder = course.templates / "fonts" if course.templates else None
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in FONT_SUFFIXES) \
+        if folder is not None and folder.is_dir() else []
+    problems = []
+    for path in files:
+        reason = font_error(path)
+        if reason:
+            problems.append(Problem(Pos(display_path(path), 1, 1),
+                                    f"{reason}: replace it with an OpenType or TrueType font, or remove it "
+                                    "to use the theme's"))
+    return problems
+
+
+def font_error(path: Path) -> str | None:
+    """Why a file is not a font Lectern can use, or None."""
+    from fontTools.ttLib import TTFont, TTLibError
+    try:
+        with TTFont(str(path), lazy=True) as font:
+            if "cmap" not in font or "name" not in font:
+                return "this font file has no character map or no names"
+            font["cmap"].getBestCmap()
+            font["name"].getDebugName(1)
+    except (TTLibError, OSError, ValueError, KeyError, AssertionError, struct_error) as exc:
+        return f"not a font Lectern can read ({exc})"
+    return None
 
 
 def _lecture_links(course: Course) -> list[Problem]:

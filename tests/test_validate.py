@@ -209,3 +209,27 @@ def test_chart_csv_columns_checked(tmp_path):
     result = run_cli("check", str(course))
     assert result.exit_code == 1
     assert "the chart's column 'pensoins' is not in its data; did you mean 'pensions'?" in result.output
+
+
+def test_a_broken_font_in_the_courses_templates_is_reported_and_nothing_is_written(tmp_path):
+    """A course's own font replaces the theme's in every output: one that is not a font is
+    reported with its path before anything is built, beside the course's other mistakes."""
+    fonts = ROOT / "templates" / "fonts"
+    course = course_with(tmp_path, GOOD_LECTURE.replace("title: A lecture", "titel: A lecture"))
+    (course / "templates" / "fonts").mkdir(parents=True)
+    (course / "templates" / "fonts" / "LinBiolinum_R.otf").write_text("not a font", "utf-8")
+    (course / "templates" / "fonts" / "LinBiolinum_RB.otf").write_bytes((fonts / "LinBiolinum_RB.otf").read_bytes()[:30000])
+    (course / "templates" / "fonts" / "LinBiolinum_RI.otf").write_bytes((fonts / "LinBiolinum_RI.otf").read_bytes())
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", str(course), "--out", str(out)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.splitlines()
+    assert any(line.startswith("course/templates/fonts/LinBiolinum_R.otf:1:1: not a font Lectern can read")
+               and line.endswith("replace it with an OpenType or TrueType font, or remove it to use the theme's")
+               for line in lines), proc.stderr
+    assert any(line.startswith("course/templates/fonts/LinBiolinum_RB.otf:1:1: not a font") for line in lines)
+    assert not any("LinBiolinum_RI.otf" in line for line in lines)  # a good font is not a problem
+    assert "unknown key 'titel'" in proc.stderr and "4 problems found; nothing was written." in proc.stderr  # titel: and no title
+    assert not (out / "index.html").exists()

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import usercache
+from ..problems import RenderError
 
 FONT_DIRS = (
     Path(__file__).resolve().parent.parent.parent / "templates" / "fonts",  # bundled with the theme
@@ -215,7 +216,14 @@ def font_face_css(text: str, italic_text: str | None = None, family: str = FAMIL
                 if not italic_text.strip():
                     continue
                 face_chars = _subset_chars(italic_text, ITALIC)
-            data = _subset(str(find_font(face.file, template_dirs)), face_chars)
+            path = find_font(face.file, template_dirs)
+            try:
+                data = _subset(str(path), face_chars)
+            except ImportError:
+                raise
+            except Exception as exc:  # validate._fonts reports a broken course font before this
+                raise RenderError(f"{path}: this font cannot be subset for the deck ({exc}); "
+                                  "replace it with an OpenType or TrueType font, or remove it") from exc
             b64 = base64.b64encode(data).decode("ascii")
             rules.append(
                 f"@font-face{{font-family:'{family}';font-style:{face.style};"
