@@ -165,7 +165,7 @@ class _Shared:
     `serve` runs) would let one document's font stand in for another's.
     """
 
-    LIMIT = 8
+    LIMIT = 16  # a build with every output kind uses 7 sets in a worker; headroom for serve
 
     def __init__(self):
         self.lock = threading.Lock()
