@@ -64,9 +64,13 @@ def font_files(template_dirs: Sequence[Path]) -> dict[str, Path]:
     return {name: find_font(name, template_dirs, system=False) for name in sorted(names)}
 
 
-def stamp(path: Path | str) -> tuple[int, int]:
-    """(mtime_ns, size) of a file: what tells a font replaced under the same name."""
-    st = os.stat(path)
+def stamp(path: Path | str) -> tuple[int, int] | None:
+    """(mtime_ns, size) of a file, None when it is not there: what tells a file (a font)
+    replaced under the same name."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
     return st.st_mtime_ns, st.st_size
 
 
@@ -103,7 +107,7 @@ def _subset(path: str, chars: str) -> bytes:
 
 
 @lru_cache(maxsize=64)
-def _subset_of(path: str, seen: tuple[int, int], chars: str) -> bytes:
+def _subset_of(path: str, seen: tuple[int, int] | None, chars: str) -> bytes:
     cached = _cached_path(path, seen, chars)
     try:
         return cached.read_bytes()
@@ -116,7 +120,7 @@ def _subset_of(path: str, seen: tuple[int, int], chars: str) -> bytes:
     return data
 
 
-def _cached_path(path: str, seen: tuple[int, int], chars: str) -> Path:
+def _cached_path(path: str, seen: tuple[int, int] | None, chars: str) -> Path:
     key = hashlib.sha256(f"{path}|{seen}|{FEATURES}|{chars}".encode()).hexdigest()[:32]
     return cache_dir() / f"{key}.woff2"
 
@@ -147,7 +151,7 @@ def common_subsets_missing() -> bool:
     return any(not _cached_path(path, stamp(path), chars).is_file() for path, chars in map(_common, FACES))
 
 
-def common_subsets() -> dict[tuple[str, tuple[int, int], str], bytes]:
+def common_subsets() -> dict[tuple[str, tuple[int, int] | None, str], bytes]:
     """(font path, its stamp, characters) -> woff2 of each face's common subset (run in a PDF worker)."""
     if not fonts_available():
         return {}
@@ -161,10 +165,10 @@ def made_elsewhere(future) -> None:
     _AHEAD.append(future)
 
 
-_MADE: dict[tuple[str, tuple[int, int], str], bytes] = {}  # what futures of `made_elsewhere` brought
+_MADE: dict[tuple[str, tuple[int, int] | None, str], bytes] = {}  # what futures of `made_elsewhere` brought
 
 
-def _made_ahead(path: str, seen: tuple[int, int], chars: str) -> bytes | None:
+def _made_ahead(path: str, seen: tuple[int, int] | None, chars: str) -> bytes | None:
     while _AHEAD:
         future = _AHEAD.pop()
         try:

@@ -210,9 +210,8 @@ def font_css(env: jinja2.Environment) -> str:
     for face in FACES:
         path = find_font(face.file, env_dirs(env), system=False)
         if path is not None:
-            mtime, size = stamp(path)
             rules.append(f"@font-face {{ font-family: '{FAMILY}'; font-style: {face.style}; "
-                         f"font-weight: {face.weight}; src: url('{path.as_uri()}'); }} /* {mtime} {size} */")
+                         f"font-weight: {face.weight}; src: url('{path.as_uri()}'); }} /* {stamp(path)} */")
     return "\n".join(rules)
 
 

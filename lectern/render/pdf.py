@@ -29,6 +29,7 @@ from weasyprint.formatting_structure import boxes as wboxes
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import colsearch, htmltree, leaders, notekeep, svgtext
+from .fonts import stamp
 
 notekeep.install()  # a footnote stays on its call's page (see notekeep)
 leaders.install()  # a dot leader is painted as one run of text (see leaders)
@@ -52,7 +53,7 @@ class ConfinedFetcher(URLFetcher):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self.roots = [Path(r).resolve() for r in roots]
         self.refused: list[str] = []
-        self.read: dict[Path, tuple[int, int]] = {}  # files read: (mtime_ns, size) when read
+        self.read: dict[Path, tuple[int, int] | None] = {}  # files read: their `fonts.stamp` then
 
     def allows(self, path: Path) -> bool:
         return any(path == root or path.is_relative_to(root) for root in self.roots)
@@ -67,9 +68,7 @@ class ConfinedFetcher(URLFetcher):
                 path = Path(unquote(parts.path)).resolve()
                 if self.allows(path) and path.is_file():
                     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    seen = _stat(path)
-                    if seen is not None:
-                        self.read[path] = seen
+                    self.read[path] = stamp(path)
                     return URLFetcherResponse(
                         path.as_uri(), path.read_bytes(), {"Content-Type": mime})
         self.refused.append(url)
@@ -139,19 +138,11 @@ class _Scope:
 
     sheets: list[_Sheet]
     settings: dict  # font_config, counter_style, color_profiles for weasyprint's render()
-    files: dict[Path, tuple[int, int]]  # what parsing read (fonts): (mtime_ns, size) then
+    files: dict[Path, tuple[int, int] | None]  # what parsing read (fonts): their `fonts.stamp` then
 
     def fresh(self) -> bool:
         """No file the sheets read (a font, say) has been replaced since."""
-        return all(_stat(path) == seen for path, seen in self.files.items())
-
-
-def _stat(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
+        return all(stamp(path) == seen for path, seen in self.files.items())
 
 
 class _Shared:
@@ -458,7 +449,7 @@ def font_programs(files: list[Path]) -> dict[str, bytes]:
     """The font files by the md5 of their bytes: the fonts a book embeds once for all its parts
     (any other font is embedded by each part that uses it)."""
     files = sorted(Path(p) for p in files if p is not None and Path(p).is_file())
-    key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    key = tuple((str(p), stamp(p)) for p in files)
     if key not in _PROGRAMS:
         found = {}
         for path in files:
