@@ -31,3 +31,16 @@ def copy_fixture(name: str, dest: Path) -> Path:
 def run_cli(*args: str):
     """Run the lectern CLI in-process; returns click's Result (exit_code, output, stderr)."""
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def embedded_face_name(css: str, style: str = "normal", weight: int = 400) -> str:
+    """"Family Subfamily" of the woff2 face a deck's or page's @font-face rules embed for a style
+    and weight (as the font names itself)."""
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+    data = re.search(rf"font-style:{style};font-weight:{weight};[^}}]*base64,([A-Za-z0-9+/=]+)", css).group(1)
+    names = TTFont(io.BytesIO(base64.b64decode(data)))["name"]
+    return f"{names.getDebugName(1)} {names.getDebugName(2)}"

@@ -6,7 +6,8 @@ import subprocess
 
 import pytest
 
-from helpers import copy_fixture, run_cli
+from helpers import copy_fixture, embedded_face_name, run_cli
+from pdf_helpers import font_programs
 
 pytestmark = pytest.mark.pdf
 
@@ -141,27 +142,8 @@ def test_pandoc_failing_in_its_thread_is_a_message_and_nothing_is_written(tmp_pa
 def _sans_faces_in_pdf(path) -> set[str]:
     """The font program (by its own name) behind each 'Lectern-Sans' regular face a PDF embeds."""
     import pypdf
-    found = set()
-    for page in pypdf.PdfReader(str(path)).pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            font = font.get_object()
-            if str(font["/BaseFont"]).split("+")[-1] != "Lectern-Sans":
-                continue
-            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
-            program = descriptor["/FontFile3"].get_object().get_data()
-            found |= {name for name in ("LinLibertineOI", "LinBiolinumO") if name.encode() in program}
-    return found
-
-
-def _regular_face_in_deck(path) -> str:
-    import base64
-    import io
-
-    from fontTools.ttLib import TTFont
-    html = path.read_text("utf-8")
-    data = re.search(r"font-style:normal;font-weight:400;[^}]*base64,([A-Za-z0-9+/=]+)", html).group(1)
-    names = TTFont(io.BytesIO(base64.b64decode(data)))["name"]
-    return f"{names.getDebugName(1)} {names.getDebugName(2)}"
+    return {name for font, program in font_programs(pypdf.PdfReader(str(path))) if font == "Lectern-Sans"
+            for name in ("LinLibertineOI", "LinBiolinumO") if name.encode() in program}
 
 
 def test_a_courses_own_font_file_replaces_the_themes_in_every_output(tmp_path):
@@ -177,6 +159,6 @@ def test_a_courses_own_font_file_replaces_the_themes_in_every_output(tmp_path):
     out = tmp_path / "out"
     result = run_cli("build", str(course), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert _regular_face_in_deck(out / "slides" / "intro.html") == "Linux Libertine O Italic"
+    assert embedded_face_name((out / "slides" / "intro.html").read_text("utf-8")) == "Linux Libertine O Italic"
     assert _sans_faces_in_pdf(out / "study-guide.pdf") == {"LinLibertineOI"}
     assert _sans_faces_in_pdf(out / "handouts" / "intro.pdf") == {"LinLibertineOI"}

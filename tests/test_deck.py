@@ -7,6 +7,7 @@ import pytest
 from markupsafe import Markup
 
 from deck_fixture import REFERENCES, make_deck, make_synthetic_deck
+from helpers import embedded_face_name
 from lectern.render import fonts
 from lectern.render.deck import (
     JS_MODULES,
@@ -111,20 +112,14 @@ def test_fonts_embedded_and_subset(page):
 @pytest.mark.skipif(not fonts.fonts_available(), reason="fonts-linuxlibertine not installed")
 def test_a_font_replaced_under_its_name_is_the_next_decks_font(tmp_path, monkeypatch):
     """serve keeps its process: a course font swapped while it runs is in the next deck."""
-    import base64
-    import io
     import os
 
-    from fontTools.ttLib import TTFont
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     (tmp_path / "fonts").mkdir()
     mine = tmp_path / "fonts" / "LinBiolinum_R.otf"
 
     def regular_face() -> str:
-        css = fonts.font_face_css("Havana", template_dirs=[tmp_path])
-        data = re.search(r"font-weight:400;[^}]*base64,([A-Za-z0-9+/=]+)", css).group(1)
-        names = TTFont(io.BytesIO(base64.b64decode(data)))["name"]
-        return f"{names.getDebugName(1)} {names.getDebugName(2)}"
+        return embedded_face_name(fonts.font_face_css("Havana", template_dirs=[tmp_path]))
 
     mine.write_bytes((fonts.FONT_DIRS[0] / "LinLibertine_R.otf").read_bytes())
     os.utime(mine, ns=(1_000_000_000, 1_000_000_000))

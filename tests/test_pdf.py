@@ -9,6 +9,7 @@ import pypdf
 import pytest
 
 from lectern.render import pdf
+from pdf_helpers import font_programs
 
 pytestmark = pytest.mark.pdf
 
@@ -102,14 +103,8 @@ THEME_FONTS = Path(__file__).resolve().parent.parent / "templates" / "fonts"
 
 def _embedded_fonts(data: bytes) -> set[str]:
     """Which of the theme's faces each font embedded in a PDF is (its program names it)."""
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    names = set()
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-            program = descriptor.get_object()["/FontFile3"].get_object().get_data()
-            names |= {name for name in ("LinBiolinum", "LinLibertine") if name.encode() in program}
-    return names
+    return {name for _, program in font_programs(pypdf.PdfReader(io.BytesIO(data)))
+            for name in ("LinBiolinum", "LinLibertine") if name.encode() in program}
 
 
 def _face_course(root: Path, font: str) -> Path:
