@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lectern.cite import CiteItem, Cluster, format_citations, style_path  # noqa: E402
-from lectern.model import Pos  # noqa: E402
+from lectern.text.cite import CiteItem, Cluster, format_citations, style_path  # noqa: E402
+from lectern.course.model import Pos  # noqa: E402
 
 FAMILIES = ["Cushion", "Gonzalez", "Kapcia", "Pérez", "Domínguez", "Fagen", "Franklin", "Guevara", "Chomsky", "Yaffe"]
 GIVEN = ["Steve", "Mike", "Antoni", "Louis A.", "Jorge I.", "Richard R.", "Jane", "Ernesto", "Aviva", "Helen"]

@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from deck_fixture import make_synthetic_deck  # noqa: E402
 
-from lectern.render.deck import render_deck  # noqa: E402
-from lectern.render.theme import make_env  # noqa: E402
+from lectern.deck.deck import render_deck  # noqa: E402
+from lectern.theme.templates import make_env  # noqa: E402
 
 BUDGET = 150_000  # bytes, the 30-slide deck without pictures
 FIGURE_BODY = re.compile(r'<div class="figure-body">.*?</div>', re.S)

@@ -41,10 +41,10 @@ def one_lectern(scale: str) -> dict:
     from gen_course import generate
 
     from lectern.pipeline import check
-    from lectern.render import pdf  # noqa: F401  (import WeasyPrint before timing)
-    from lectern.render.guide import render_guide
-    from lectern.render.theme import make_env
-    from lectern.resolve import resolve
+    from lectern.pdf import engine as pdf  # noqa: F401  (import WeasyPrint before timing)
+    from lectern.print.guide import render_guide
+    from lectern.theme.templates import make_env
+    from lectern.text.resolve import resolve
 
     with tempfile.TemporaryDirectory() as tmp:
         course_dir = generate(Path(tmp) / "course", scale)
@@ -70,10 +70,10 @@ def one_edit(scale: str) -> dict:
     from gen_course import edit_slide, generate, lecture_files
 
     from lectern.pipeline import check
-    from lectern.render import pdf  # noqa: F401  (import WeasyPrint before timing)
-    from lectern.render.chapters import PartStore, render_guide_cached
-    from lectern.render.theme import make_env
-    from lectern.resolve import resolve
+    from lectern.pdf import engine as pdf  # noqa: F401  (import WeasyPrint before timing)
+    from lectern.print.chapters import PartStore, render_guide_cached
+    from lectern.theme.templates import make_env
+    from lectern.text.resolve import resolve
 
     def guide(course_dir: Path, store: Path) -> tuple[float, float, object, PartStore]:
         checked = check(course_dir)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .model import Chart, Pos, Table
+from .course.model import Chart, Pos, Table
 from .problems import Problem
 
 # --------------------------------------------------------------------------- numbers

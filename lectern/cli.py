@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .model import OUTPUT_KINDS
+from .course.model import OUTPUT_KINDS
 from .report import QuietReporter, Reporter
 
 DEFAULT_COURSE = "content"
@@ -47,7 +47,7 @@ class LecternGroup(click.Group):
             if jinja2 is None or not isinstance(exc, jinja2.TemplateError):
                 raise
             from .problems import LecternError
-            from .render.theme import describe_template_error
+            from .theme.templates import describe_template_error
             raise LecternError(describe_template_error(exc) + "\nFix the template (or remove the course's "
                                "override to use the default theme); nothing was written.") from None
 
@@ -112,7 +112,7 @@ def serve(course: Path, out: Path, port: int, host: str, strict: bool) -> None:
 @click.argument("course_dir", type=click.Path(path_type=Path))
 def new(course_dir: Path) -> None:
     """Write a small working course to COURSE_DIR to start from."""
-    from .scaffold import new_course
+    from .course.scaffold import new_course
     written = new_course(course_dir)
     click.echo(f"wrote {len(written)} files to {course_dir}; build it with: python build.py build {course_dir}",
                err=True)
@@ -122,7 +122,7 @@ def new(course_dir: Path) -> None:
 @out_opt
 def clean(out: Path) -> None:
     """Remove what builds wrote to --out (and nothing else)."""
-    from .outputs import clean as run_clean
+    from .state.outputs import clean as run_clean
     removed = run_clean(out)
     click.echo(f"removed {len(removed)} files from {out}", err=True)
 

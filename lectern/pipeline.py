@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import gcpolicy, outputs
-from .cache import BuildState, OutputRecord, Snapshot, course_relative, view_key
-from .model import DEFAULT_OUTPUTS, OUTPUT_KINDS, Course
+from .state import gcpolicy, outputs
+from .state.cache import BuildState, OutputRecord, Snapshot, course_relative, view_key
+from .course.model import DEFAULT_OUTPUTS, OUTPUT_KINDS, Course
 from .pool import PDF_KINDS, PdfJob, PdfPool
 
 if TYPE_CHECKING:
@@ -89,10 +89,10 @@ class Planned:
 
 def check(course_dir: Path, strict: bool = False, reporter: Reporter | None = None) -> Checked:
     """Phases 1 and 2: load and validate; raises ContentError with every problem found."""
-    from .cite import read_bibliography
-    from .load import keep_parsed, load_course
-    from .markup import CourseMarks, Markup, parse_course
-    from .validate import validate
+    from .text.cite import read_bibliography
+    from .course.load import keep_parsed, load_course
+    from .text.markup import CourseMarks, Markup, parse_course
+    from .course.validate import validate
     reporter = reporter or Reporter()
     reporter.phase("load")
     course, problems = load_course(course_dir)
@@ -112,8 +112,8 @@ def warm(course_dir: Path) -> None:
     from .problems import LecternError
     try:
         checked = check(course_dir, reporter=BufferReporter())
-        from .render.theme import shared_env
-        from .resolve import resolver_for
+        from .theme.templates import shared_env
+        from .text.resolve import resolver_for
         resolver_for(checked.course, checked.markup, checked.marks)
         shared_env(checked.course.templates).get_template("deck/deck.html.j2")
     except LecternError:  # the next build will say what is wrong
@@ -165,7 +165,7 @@ def _build(course_dir: Path, out_dir: Path, options: BuildOptions, reporter: Rep
         checked = check(course_dir, options.strict, reporter)  # 1 load, 2 validate
         course = checked.course
         reporter.phase("resolve")
-        from .resolve import cite_ahead, resolve, resolver_for
+        from .text.resolve import cite_ahead, resolve, resolver_for
         citing = cite_ahead(course, checked.marks)  # pandoc formats the citations in a thread
         _compile_templates(course, expected)  # meanwhile
         resolver = resolver_for(course, checked.markup, checked.marks, citing)  # 3 resolve: citations first
@@ -221,7 +221,7 @@ def _compile_templates(course: Course, kinds: set[str]) -> None:
     if "deck" not in kinds:
         return
     import jinja2
-    from .render.theme import shared_env
+    from .theme.templates import shared_env
     env = shared_env(course.templates)
     for name in ("deck/deck.html.j2", "index.html.j2"):
         try:
@@ -299,7 +299,7 @@ def _start_ahead(pool: PdfPool, kinds: set[str]) -> None:
     """Work a cold build's workers can do while this process loads the course: the decks' common
     font subsets (render.fonts), when none are kept yet."""
     if "deck" in kinds:
-        from .render import fonts
+        from .theme import fonts
         if fonts.common_subsets_missing():
             fonts.made_elsewhere(pool.submit(PdfJob("deck fonts", "deck-fonts", None, None, [])))
 
@@ -331,8 +331,8 @@ def edited_decks_first(course: Course, resolver, snapshot: Snapshot, state: Buil
         p = Planned(f"slides/{lecture.id}.html", "deck", deck, view_key("deck", deck, theme), base + inputs)
         if state.fresh(out_dir, p.name, p.key):
             continue
-        from .render.deck import render_deck
-        from .render.theme import shared_env
+        from .deck.deck import render_deck
+        from .theme.templates import shared_env
         env = env or shared_env(course.templates)
         t0 = time.perf_counter()
         reporter.output_started(p.name)
@@ -419,7 +419,7 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
     receives each output as soon as it is ready (HTML at once, then each PDF without layout
     errors) and it is not returned again. Setting `cancel` stops the wait with `Cancelled`.
     """
-    from .render.theme import theme_dirs
+    from .theme.templates import theme_dirs
     roots = [course.root, *theme_dirs(course.templates)]
     files: dict[str, bytes] = {}
     problems: dict[str, list[Problem]] = {}
@@ -483,17 +483,17 @@ def render_outputs(course: Course, stale: list[Planned], pool: PdfPool | None, r
 
 def render_html(course: Course, planned: list[Planned], reporter: Reporter) -> dict[str, bytes]:
     """The decks and the course page, rendered in this process."""
-    from .render.theme import shared_env
+    from .theme.templates import shared_env
     files: dict[str, bytes] = {}
     env = shared_env(course.templates) if planned else None
     for p in planned:
         t0 = time.perf_counter()
         reporter.output_started(p.name)
         if p.kind == "index":
-            from .render.index import render_index
+            from .deck.index import render_index
             files[p.name] = render_index(p.view, env).encode("utf-8")
         else:
-            from .render.deck import render_deck
+            from .deck.deck import render_deck
             files[p.name] = render_deck(p.view, env).encode("utf-8")
         reporter.output_done(p.name, time.perf_counter() - t0)
     return files
@@ -558,7 +558,7 @@ class GuideChain:
     def _run(self, stage: list[str], then, chapters_done=None) -> None:
         """Submit `stage`; call `then(page counts)` when all of it is done, and `chapters_done`
         (with the chapters' page counts) as soon as its chapters are, appendices or not."""
-        from .render.chapters import ChapterJob, PickledGuide
+        from .print.chapters import ChapterJob, PickledGuide
         self.pickled = self.pickled or PickledGuide.of(self.job.view)
         results: dict[str, int] = {}
         left = [len(stage), sum(1 for key in stage if key not in STAGE_NAMES)]

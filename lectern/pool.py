@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import gcpolicy
+from .state import gcpolicy
 from .problems import LecternError, Problem
 
 if TYPE_CHECKING:  # multiprocessing and concurrent.futures load only when a PDF is to be made
@@ -52,7 +52,7 @@ class JobResult:
 def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     try:  # WeasyPrint's 0.75 s import, while the parent loads the course
-        importlib.import_module("lectern.render.pdf")
+        importlib.import_module("lectern.pdf.engine")
     except Exception:  # the job itself will report it
         pass
     gcpolicy.settle()  # the modules just imported are never walked by the collector again
@@ -63,7 +63,7 @@ def _ping() -> int:
 
 
 def _env(templates: Path | None):
-    from .render.theme import shared_env
+    from .theme.templates import shared_env
     return shared_env(templates)
 
 
@@ -81,23 +81,23 @@ def _run(job: PdfJob, result: JobResult) -> None:
     try:
         env = _env(job.templates)
         if job.kind == "guide" and job.store is not None:
-            from .render.chapters import PartStore, part_summary, render_guide_cached
+            from .print.chapters import PartStore, part_summary, render_guide_cached
             store = PartStore(*job.store)
             rendered = render_guide_cached(job.view, env, job.roots, store)
             result.data, result.problems = rendered.pdf, list(rendered.problems)
             result.payload = {"parts": part_summary(rendered), "reused": store.hits, "laid_out": store.misses}
         elif job.kind == "guide":
-            from .render.guide import render_guide
+            from .print.guide import render_guide
             rendered = render_guide(job.view, env, job.roots)
             result.data, result.problems = rendered.pdf, list(rendered.problems)
         elif job.kind == "chapter":
-            from .render.chapters import run_chapter_job
+            from .print.chapters import run_chapter_job
             result.payload, result.problems = run_chapter_job(job.view, env, job.roots)
         elif job.kind == "deck-fonts":  # not a PDF: the decks' common font subsets, made ahead
-            from .render import fonts
+            from .theme import fonts
             result.payload = fonts.common_subsets()
         elif job.kind in ("handouts", "notes", "slides-pdf"):
-            from .render import handout
+            from .print import handout
             make = {"handouts": handout.render_handout, "notes": handout.render_notes,
                     "slides-pdf": handout.render_slides_pdf}[job.kind]
             result.data = make(job.view, env, job.roots, job.paper)
@@ -121,7 +121,7 @@ class PdfPool:
         method = start_method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self._context = multiprocessing.get_context(method)
         if method == "forkserver":  # the server imports WeasyPrint once; each worker forks from it
-            self._context.set_forkserver_preload(["lectern.pool", "lectern.render.pdf"])
+            self._context.set_forkserver_preload(["lectern.pool", "lectern.pdf.engine"])
         self._executor: ProcessPoolExecutor | None = None
         self._closed = False
         self._lock = threading.Lock()

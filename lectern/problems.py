@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import click
 
-from .model import Pos
+from .course.model import Pos
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
 from . import pipeline
-from .cache import DEFAULT_THEME, is_scratch
+from .state.cache import DEFAULT_THEME, is_scratch
 from .pool import PdfPool
 from .problems import ContentError, LecternError
 from .report import Reporter
@@ -409,7 +409,7 @@ def start(course: Path, out: Path, port: int = 8000, host: str = "127.0.0.1", st
     """Start serving `out` and watching `course` and the theme; the first build runs in the background."""
     reporter = reporter or Reporter()
     course, out = Path(course), Path(out)
-    from .outputs import check_out_dir
+    from .state.outputs import check_out_dir
     check_out_dir(course, out)  # an unsafe --out is a usage problem: refuse before serving anything
     out.mkdir(parents=True, exist_ok=True)
     session = pipeline.Session(start_method="forkserver")  # workers fork from a clean server, not from us

@@ -5,19 +5,9 @@ import base64
 
 from markupsafe import Markup
 
-from lectern.model import Pos
-from lectern.view import (
-    BibEntry,
-    DeckView,
-    Figure,
-    Footnote,
-    IndexView,
-    LectureLink,
-    PointView,
-    QuoteView,
-    SlideView,
-    TimelineEntry,
-)
+from lectern.course.model import Pos
+from lectern.text.view import (BibEntry, DeckView, Figure, Footnote, IndexView, LectureLink, PointView,
+    QuoteView, SlideView, TimelineEntry)
 
 POS = Pos("lectures/revolution.yaml", 1, 1)
 M = Markup

@@ -12,18 +12,9 @@ import random
 
 from markupsafe import Markup
 
-from lectern.model import Pos
-from lectern.view import (
-    BibEntry,
-    Chapter,
-    Figure,
-    Footnote,
-    GlossaryView,
-    GuideSection,
-    GuideView,
-    PointView,
-    TimelineEntry,
-)
+from lectern.course.model import Pos
+from lectern.text.view import (BibEntry, Chapter, Figure, Footnote, GlossaryView, GuideSection, GuideView,
+    PointView, TimelineEntry)
 
 M = Markup
 

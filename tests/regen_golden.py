@@ -14,9 +14,9 @@ sys.path.insert(0, str(HERE))
 
 from deck_fixture import make_deck, make_index  # noqa: E402
 
-from lectern.render.deck import render_deck  # noqa: E402
-from lectern.render.index import render_index  # noqa: E402
-from lectern.render.theme import make_env  # noqa: E402
+from lectern.deck.deck import render_deck  # noqa: E402
+from lectern.deck.index import render_index  # noqa: E402
+from lectern.theme.templates import make_env  # noqa: E402
 
 GOLDEN = HERE / "golden"
 _INLINE = re.compile(r"<(style|script)>\n.*?</\1>", re.S)

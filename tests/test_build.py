@@ -123,7 +123,7 @@ def test_build_is_clean_and_the_guide_uses_the_bundled_fonts(built):
 def test_pandoc_failing_in_its_thread_is_a_message_and_nothing_is_written(tmp_path, monkeypatch):
     """The citations are formatted in a thread while the templates compile: pandoc's failure
     still reaches the user as Lectern's one-line error, with exit status 1 and no output."""
-    from lectern import cite
+    from lectern.text import cite
     from lectern.problems import RenderError
 
     def failing(args, stdin):
@@ -149,7 +149,7 @@ def _sans_faces_in_pdf(path) -> set[str]:
 def test_a_courses_own_font_file_replaces_the_themes_in_every_output(tmp_path):
     """templates/fonts/LinBiolinum_R.otf in a course is its sans face in the deck, the guide and
     the handouts alike (here an italic serif, so that it shows)."""
-    from lectern.render import fonts
+    from lectern.theme import fonts
     if not fonts.fonts_available():
         pytest.skip("the theme's fonts are not here")
     course = copy_fixture("mini", tmp_path)

@@ -13,11 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lectern.charts import (
-    HEIGHT, WIDTH, chart_summary, chart_svg, check_chart, format_number, format_value, nice_ticks,
-    parse_number, read_csv,
-)
-from lectern.model import Chart, Pos, Table
+from lectern.charts import (HEIGHT, WIDTH, chart_summary, chart_svg, check_chart, format_number,
+    format_value, nice_ticks, parse_number, read_csv)
+from lectern.course.model import Chart, Pos, Table
 
 SVG = "{http://www.w3.org/2000/svg}"
 P = Pos("lectures/01.yaml", 12, 7)

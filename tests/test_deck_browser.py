@@ -7,8 +7,8 @@ import pytest
 
 from deck_browser import Watch, overflowing_slides
 from deck_fixture import make_deck
-from lectern.render.deck import render_deck
-from lectern.render.theme import make_env
+from lectern.deck.deck import render_deck
+from lectern.theme.templates import make_env
 
 pytestmark = pytest.mark.browser
 
@@ -264,7 +264,7 @@ def test_text_never_overflows_even_when_too_much(browser, tmp_path):
     from markupsafe import Markup
 
     from deck_fixture import REFERENCES
-    from lectern.view import BibEntry, PointView, TimelineEntry
+    from lectern.text.view import BibEntry, PointView, TimelineEntry
 
     deck = make_deck(references_split=False)
     crowded = deck.slides[2]

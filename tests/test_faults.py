@@ -114,7 +114,7 @@ def test_ctrl_c_during_a_build_exits_cleanly(versions, tmp_path):
 
 def test_interrupted_while_writing_keeps_previous_outputs(versions, tmp_path, monkeypatch):
     """Ctrl+C arriving between two renames of the write phase: earlier files new, later ones old."""
-    from lectern import outputs
+    from lectern.state import outputs
     out = tmp_path / "out"
     shutil.copytree(versions["base"] / "ref-v1", out)
     real_replace = os.replace
@@ -156,7 +156,7 @@ def test_two_builds_at_once_do_not_corrupt_each_other(versions, tmp_path):
 
 
 def test_a_held_lock_makes_a_build_wait_then_refuse(versions, tmp_path, monkeypatch):
-    from lectern import outputs
+    from lectern.state import outputs
     out = tmp_path / "out"
     shutil.copytree(versions["base"] / "ref-v1", out)
     holder = subprocess.Popen([sys.executable, "-c", (
@@ -181,7 +181,7 @@ def test_a_held_lock_makes_a_build_wait_then_refuse(versions, tmp_path, monkeypa
 # ---------------------------------------------------------------------------------- disks and folders
 @pytest.mark.parametrize("error", [errno.ENOSPC, errno.EACCES, errno.EROFS, errno.EIO])
 def test_write_errors_leave_previous_outputs(versions, tmp_path, monkeypatch, error):
-    from lectern import outputs
+    from lectern.state import outputs
     out = tmp_path / "out"
     shutil.copytree(versions["base"] / "ref-v1", out)
     real_fsync = os.fsync

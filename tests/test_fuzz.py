@@ -64,11 +64,11 @@ def build_in_process(course: CourseFiles) -> dict[str, str] | None:
     global _ENV
     from lectern.pipeline import check
     from lectern.problems import ContentError
-    from lectern.render.deck import render_deck
-    from lectern.render.index import render_index
-    from lectern.render.theme import make_env
+    from lectern.deck.deck import render_deck
+    from lectern.deck.index import render_index
+    from lectern.theme.templates import make_env
     from lectern.report import BufferReporter
-    from lectern.resolve import resolve
+    from lectern.text.resolve import resolve
     _ENV = _ENV or make_env(None)
     with tempfile.TemporaryDirectory() as tmp, time_limit():
         root = course.write(Path(tmp) / "course")

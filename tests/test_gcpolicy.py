@@ -7,7 +7,7 @@ import weakref
 
 from helpers import copy_fixture
 
-from lectern import gcpolicy
+from lectern.state import gcpolicy
 from lectern.pipeline import BuildOptions, build
 
 

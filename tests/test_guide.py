@@ -9,11 +9,11 @@ import pypdf
 import pytest
 
 from guide_fixture import make_guide
-from lectern.model import Pos
-from lectern.render import pdf
-from lectern.render.guide import (NUDGE, GuideRenderer, PartLayout, _problems, number_blocks, render_guide,
-                                  with_nudges)
-from lectern.render.theme import make_env
+from lectern.course.model import Pos
+from lectern.pdf import engine as pdf
+from lectern.print.guide import (NUDGE, GuideRenderer, PartLayout, _problems, number_blocks, render_guide,
+    with_nudges)
+from lectern.theme.templates import make_env
 
 pytestmark = pytest.mark.pdf
 
@@ -352,7 +352,7 @@ def test_a_course_stylesheet_that_breaks_footnotes_is_caught(tmp_path: Path):
 def test_a_note_called_in_a_chapter_title_stays_out_of_contents_heads_and_bookmarks(tmp_path: Path):
     from markupsafe import Markup
 
-    from lectern.view import Footnote
+    from lectern.text.view import Footnote
 
     guide = make_guide(chapters=1, seed=6, sections=1, paragraphs=6)
     chapter = guide.chapters[0]

@@ -9,10 +9,11 @@ import pytest
 
 from guide_fixture import make_guide
 from pdf_helpers import outline
-from lectern.render import chapters, pdf
-from lectern.render.guide import plain_text, render_guide
-from lectern.render.guide_labels import labels_for
-from lectern.render.theme import make_env
+from lectern.print import chapters
+from lectern.pdf import engine as pdf
+from lectern.print.guide import plain_text, render_guide
+from lectern.text.guide_labels import labels_for
+from lectern.theme.templates import make_env
 
 pytestmark = pytest.mark.pdf
 

@@ -11,9 +11,9 @@ import pypdf
 import pytest
 
 from lectern.pipeline import check
-from lectern.render.guide import render_guide
-from lectern.render.theme import make_env
-from lectern.resolve import resolve
+from lectern.print.guide import render_guide
+from lectern.theme.templates import make_env
+from lectern.text.resolve import resolve
 
 pytestmark = pytest.mark.pdf
 

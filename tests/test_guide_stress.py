@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from guide_fixture import make_guide
-from lectern.render.guide import render_guide
-from lectern.render.theme import make_env
+from lectern.print.guide import render_guide
+from lectern.theme.templates import make_env
 
 pytestmark = [pytest.mark.pdf, pytest.mark.slow]
 

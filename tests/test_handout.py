@@ -20,10 +20,10 @@ from pypdf import PdfReader
 
 from lectern.pipeline import check
 from lectern.problems import RenderError
-from lectern.render import handout
-from lectern.render.deck import prepare
-from lectern.render.theme import make_env, theme_dirs
-from lectern.resolve import resolve
+from lectern.print import handout
+from lectern.deck.deck import prepare
+from lectern.theme.templates import make_env, theme_dirs
+from lectern.text.resolve import resolve
 
 pytestmark = pytest.mark.pdf
 
@@ -355,7 +355,7 @@ def test_a_crowded_slide_shrinks_to_fit_its_cell_not_clipped(built, tmp_path):
 
     from markupsafe import Markup
 
-    from lectern.view import PointView
+    from lectern.text.view import PointView
     deck = built.decks["second"]
     base = next(s for s in built.decks["intro"].slides if s.footnotes)
     text = "A long point about the sugar harvest and the unions of Havana, one of many: number {}"
@@ -386,7 +386,7 @@ def test_a_crowded_slide_refitted_in_place_keeps_its_neighbours_and_folios(built
 
     from markupsafe import Markup
 
-    from lectern.view import PointView
+    from lectern.text.view import PointView
     intro = built.decks["intro"]
     text = "A long point about the sugar harvest and the unions of Havana, one of many: number {}"
     crowded_at = 5  # the middle row of the second page
@@ -419,7 +419,7 @@ def test_remembered_fits_give_the_same_pdf_and_spare_the_relayout(built, monkeyp
 
     from markupsafe import Markup
 
-    from lectern.view import PointView
+    from lectern.text.view import PointView
     intro = built.decks["intro"]
     text = "A long point about the sugar harvest and the unions of Havana, one of many: number {}"
     crowded = [replace(s, points=[PointView(Markup(text.format(k))) for k in range(24)]) if s.number == 5 else s
@@ -447,7 +447,7 @@ def test_fits_found_by_one_process_spare_the_next_its_refit(built, monkeypatch, 
 
     from markupsafe import Markup
 
-    from lectern.view import PointView
+    from lectern.text.view import PointView
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     intro = built.decks["intro"]
     text = "A long point about the sugar harvest and the unions of Havana, one of many: number {}"

@@ -14,11 +14,11 @@ from markupsafe import Markup
 from deck_browser import ARGS, CHROMIUM, need_chromium
 from deck_fixture import make_deck
 from lectern.pipeline import check
-from lectern.render import handout
-from lectern.render.deck import prepare, render_deck
-from lectern.render.theme import make_env, theme_dirs
-from lectern.resolve import resolve
-from lectern.view import PointView
+from lectern.print import handout
+from lectern.deck.deck import prepare, render_deck
+from lectern.theme.templates import make_env, theme_dirs
+from lectern.text.resolve import resolve
+from lectern.text.view import PointView
 
 pytestmark = [pytest.mark.browser, pytest.mark.pdf]
 

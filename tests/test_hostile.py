@@ -94,12 +94,12 @@ def hostile_course() -> CourseFiles:
 def rendered(tmp_path_factory) -> dict[str, str]:
     """The hostile course's decks, course page and study-guide chapter HTML."""
     from lectern.pipeline import check
-    from lectern.render.deck import render_deck
-    from lectern.render.guide import GuideRenderer
-    from lectern.render.index import render_index
-    from lectern.render.theme import make_env, theme_dirs
+    from lectern.deck.deck import render_deck
+    from lectern.print.guide import GuideRenderer
+    from lectern.deck.index import render_index
+    from lectern.theme.templates import make_env, theme_dirs
     from lectern.report import BufferReporter
-    from lectern.resolve import resolve
+    from lectern.text.resolve import resolve
     root = hostile_course().write(tmp_path_factory.mktemp("hostile") / "course")
     checked = check(root, reporter=BufferReporter())
     resolved = resolve(checked.course, checked.markup, checked.marks)
@@ -198,7 +198,7 @@ SVG_VECTORS = {
 
 @pytest.mark.parametrize("name", sorted(SVG_VECTORS))
 def test_svg_sanitizer_removes(name):
-    from lectern.svgsafe import sanitize_svg
+    from lectern.text.svgsafe import sanitize_svg
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
            f'<circle r="3" fill="url(#g)"/>{SVG_VECTORS[name]}</svg>')
     out = str(sanitize_svg(svg, "label"))
@@ -306,7 +306,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 
 @pytest.mark.pdf
 def test_weasyprint_reads_only_course_and_theme(tmp_path):
-    from lectern.render import pdf
+    from lectern.pdf import engine as pdf
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
@@ -542,7 +542,7 @@ def _own_addresses() -> list[str]:
 def _sandboxed() -> bool:
     from jinja2.sandbox import SandboxedEnvironment
 
-    from lectern.render.theme import make_env
+    from lectern.theme.templates import make_env
     return isinstance(make_env(None), SandboxedEnvironment)
 
 

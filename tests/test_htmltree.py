@@ -11,10 +11,11 @@ import pytest
 import tinyhtml5
 
 from lectern.pipeline import check
-from lectern.render import guide as guide_render
-from lectern.render import handout, htmltree
-from lectern.render.theme import make_env, theme_dirs
-from lectern.resolve import resolve
+from lectern.print import guide as guide_render
+from lectern.print import handout
+from lectern.pdf import htmltree
+from lectern.theme.templates import make_env, theme_dirs
+from lectern.text.resolve import resolve
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ import pytest
 from pdf_helpers import outline
 from lectern.pipeline import BuildOptions, build
 from lectern.problems import ContentError
-from lectern.render import fonts
+from lectern.theme import fonts
 from lectern.report import BufferReporter
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -35,7 +35,7 @@ def frozen_code(tmp_path_factory, monkeypatch):
     Outputs are keyed on the code and theme too; in a working tree others edit, a file saved
     between two builds of a test would (rightly) rebuild everything and hide what is tested.
     """
-    import lectern.cache as cache
+    from lectern.state import cache
     frozen = tmp_path_factory.mktemp("frozen")
     shutil.copytree(cache.PACKAGE_DIR, frozen / "lectern", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(cache.DEFAULT_THEME, frozen / "templates")
@@ -164,7 +164,7 @@ def test_serve_writes_the_edited_deck_before_resolving_the_rest(course, tmp_path
 
 def test_a_lecture_read_again_is_checked_again_when_a_file_it_names_goes(course, tmp_path):
     """Unchanged lectures are kept between loads; a picture deleted meanwhile is still reported."""
-    from lectern.load import load_course
+    from lectern.course.load import load_course
     (course / "images").mkdir()
     (course / "images" / "box.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', "utf-8")
     text = (course / "lectures" / "second.yaml").read_text("utf-8")
@@ -205,8 +205,8 @@ def test_a_lecture_taken_out_of_the_course_takes_its_outputs_with_it(course, tmp
 def test_a_new_process_finds_unchanged_lectures_loaded_and_parsed(course, tmp_path, monkeypatch):
     """A build after an edit is a new process: the lectures it did not touch come back from the
     user's cache with their parse; the edited one is read and parsed again."""
-    import lectern.load as load
-    from lectern.markup import Markup, parse_course
+    from lectern.course import load
+    from lectern.text.markup import Markup, parse_course
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(load, "_KEPT", {})
     first, _ = load.load_course(course)

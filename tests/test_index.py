@@ -7,8 +7,8 @@ import pytest
 
 from deck_browser import ARGS, CHROMIUM, Watch, need_chromium
 from deck_fixture import make_index
-from lectern.render.index import render_index
-from lectern.render.theme import make_env
+from lectern.deck.index import render_index
+from lectern.theme.templates import make_env
 
 
 @pytest.fixture(scope="module")

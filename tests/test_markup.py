@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from lectern.markup import Markup, RenderContext
-from lectern.model import Md, Pos
+from lectern.text.markup import Markup, RenderContext
+from lectern.course.model import Md, Pos
 
 
 def parse(src: str, lang: str = "en", inline: bool = True):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from lectern.render import pdf
+from lectern.pdf import engine as pdf
 from pdf_helpers import font_programs
 
 pytestmark = pytest.mark.pdf
@@ -211,7 +211,7 @@ def test_fractional_footnote_area_borders_move_notes_and_the_check_sees_it(tmp_p
 def test_a_paragraph_with_one_line_left_moves_to_the_next_page_and_the_note_stays(tmp_path: Path):
     """WeasyPrint's own rule moves the page's last note away to fit a paragraph's second line
     (orphans: 2); with notekeep's, the paragraph starts on the next page and the note stays."""
-    from lectern.render import notekeep
+    from lectern.pdf.weasy import notekeep
 
     assert notekeep.INSTALLED  # the WeasyPrint this project pins has the rule notekeep switches off
     css = "@page { size: 100mm 80mm; margin: 10mm; @footnote { border-top: 1px solid; } } p { margin: 0; orphans: 2; widows: 2; }"
@@ -273,7 +273,7 @@ def test_no_clock_in_the_pdf_without_a_course_date(tmp_path: Path):
 def test_a_dot_leader_is_one_run_of_text_where_weasyprints_dots_were(tmp_path: Path):
     """The contents' leaders: one text box a leader (painting each dot's box cost a second at
     L), spanning exactly the dots WeasyPrint placed, so every dot is where it was."""
-    from lectern.render import leaders
+    from lectern.pdf.weasy import leaders
 
     assert leaders.INSTALLED
     css = ".toc a { display: block; } .toc a::after { content: leader('. ') attr(data-page); }"
@@ -308,7 +308,7 @@ def test_an_svg_label_is_one_run_of_text_where_weasyprints_letters_were(tmp_path
 
     from PIL import Image
 
-    from lectern.render import svgtext
+    from lectern.pdf.weasy import svgtext
 
     assert svgtext.INSTALLED
     if not shutil.which("pdftoppm"):
@@ -347,7 +347,7 @@ def test_balanced_columns_split_as_weasyprints_own_steps_do(tmp_path: Path):
     """colsearch finds the column height WeasyPrint's own 1-step-at-a-time balancing stops at
     (so every item lands where it did) in fewer layouts: the deck's timeline of events kept
     whole, in two columns, for lists of several lengths and texts."""
-    from lectern.render import colsearch
+    from lectern.pdf.weasy import colsearch
 
     assert colsearch.INSTALLED
     css = (".down { columns: 2; column-gap: 56px; list-style: none; padding: 0; }"

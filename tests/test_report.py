@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lectern.model import Pos
+from lectern.course.model import Pos
 from lectern.problems import Problem
 from lectern.report import BufferReporter, ProgressReporter, QuietReporter, Reporter
 

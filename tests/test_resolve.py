@@ -5,7 +5,7 @@ import pytest
 
 from helpers import copy_fixture
 from lectern.pipeline import check
-from lectern.resolve import resolve
+from lectern.text.resolve import resolve
 
 
 @pytest.fixture(scope="module")

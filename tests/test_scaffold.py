@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from lectern.cli import main
 from lectern.pipeline import check
 from lectern.problems import OutputError
-from lectern.scaffold import new_course, starter_files
+from lectern.course.scaffold import new_course, starter_files
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = {"course.yaml", "lectures/01-introduction.yaml", "references.yaml", "timeline.yaml",

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from .model import Pos
-from .problems import Problem
+from ..problems import Problem
 
 MAX_YAML_BYTES = 2 * 1024 * 1024  # a course file larger than this is refused, not parsed
 # (a 4.8 MB lecture file took a minute to read on a busy machine; real ones are under 200 kB)

@@ -23,14 +23,15 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .. import charts, usercache
+from .. import charts
+from ..state import usercache
 from ..problems import RenderError
-from ..view import DeckView
-from . import pdf
-from .deck import SlideRender, prepare, theme_css
-from .fonts import FACES, FAMILY, find_font, stamp
-from .labels import labels
-from .theme import env_dirs, read_asset
+from ..text.view import DeckView
+from ..pdf import engine as pdf
+from ..deck.deck import SlideRender, prepare, theme_css
+from ..theme.fonts import FACES, FAMILY, find_font, stamp
+from ..text.labels import labels
+from ..theme.templates import env_dirs, read_asset
 
 SLIDE_W_PX = 1280  # the deck's canvas (deck.css --slide-w, --slide-h)
 SLIDE_H_PX = 720

@@ -4,10 +4,10 @@ from __future__ import annotations
 import jinja2
 from markupsafe import Markup
 
-from ..view import IndexView
-from .fonts import font_face_css, italic_text_of, text_of
-from .labels import labels
-from .theme import env_dirs, read_asset
+from ..text.view import IndexView
+from ..theme.fonts import font_face_css, italic_text_of, text_of
+from ..text.labels import labels
+from ..theme.templates import env_dirs, read_asset
 
 FONTS_MARK = "/*@lectern-fonts@*/"
 

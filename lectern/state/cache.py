@@ -17,12 +17,12 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .model import Pos
-from .problems import Problem
+from .. import __version__
+from ..course.model import Pos
+from ..problems import Problem
 
 CACHE_FORMAT = 2  # bump when keys or records change meaning: every output is rebuilt once
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # lectern/
 DEFAULT_THEME = PACKAGE_DIR.parent / "templates"  # = render.theme.DEFAULT_THEME, without importing Jinja
 SKIP_DIRS = {"__pycache__", "node_modules"}
 TEMP_ENDINGS = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".pyc", ".kate-swp")

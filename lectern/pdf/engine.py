@@ -28,8 +28,9 @@ import weasyprint
 from weasyprint.formatting_structure import boxes as wboxes
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import colsearch, htmltree, leaders, notekeep, svgtext
-from .fonts import stamp
+from .weasy import colsearch, leaders, notekeep, svgtext
+from . import htmltree
+from ..theme.fonts import stamp
 
 notekeep.install()  # a footnote stays on its call's page (see notekeep)
 leaders.install()  # a dot leader is painted as one run of text (see leaders)

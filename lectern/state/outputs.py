@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from .problems import OutputError
+from ..problems import OutputError
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)

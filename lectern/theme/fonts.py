@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .. import usercache
+from ..state import usercache
 from ..problems import RenderError
 
 FONT_DIRS = (

@@ -8,10 +8,10 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import usercache
+from ..state import usercache
 from .model import (Chart, Course, GlossaryEntry, Image, Lecture, Md, Point, Pos, Quote, Section, Slide,
-                    Table, TimelineEvent, TimelineSpan, OUTPUT_KINDS)
-from .problems import Problem
+    Table, TimelineEvent, TimelineSpan, OUTPUT_KINDS)
+from ..problems import Problem
 from .yamlnodes import MAX_YAML_BYTES, Node, one_line, read_yaml
 
 COURSE_KEYS = {"title", "subtitle", "author", "institution", "date", "lang", "bibliography", "csl", "paper",
@@ -551,10 +551,10 @@ def _code_stamp() -> str:
     lecture kept by other code is never read back, whatever its version number says."""
     import markdown_it
     h = hashlib.blake2b(markdown_it.__version__.encode(), digest_size=16)
-    here = Path(__file__).resolve().parent
-    for name in ("model.py", "load.py", "yamlnodes.py", "markup.py", "cite.py"):
+    package = Path(__file__).resolve().parent.parent
+    for name in ("course/model.py", "course/load.py", "course/yamlnodes.py", "text/markup.py", "text/cite.py"):
         try:
-            h.update((here / name).read_bytes())
+            h.update((package / name).read_bytes())
         except OSError:
             h.update(name.encode())
     return h.hexdigest()

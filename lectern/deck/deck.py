@@ -11,10 +11,10 @@ from dataclasses import dataclass, field, replace
 import jinja2
 from markupsafe import Markup
 
-from ..view import BibEntry, DeckView, SlideView
-from .fonts import font_face_css, italic_text_of, text_of
-from .labels import labels
-from .theme import env_dirs, read_asset
+from ..text.view import BibEntry, DeckView, SlideView
+from ..theme.fonts import font_face_css, italic_text_of, text_of
+from ..text.labels import labels
+from ..theme.templates import env_dirs, read_asset
 
 # One file a concern under templates/deck/js/, concatenated in this order (each in its own scope).
 JS_MODULES = ("scale", "nav", "steps", "ui", "overview", "speaker", "help", "touch")

@@ -14,15 +14,15 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from .charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
+from ..charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
 from .cite import CitationResult, format_citations, style_path
 from .markup import CourseMarks, Markup as MarkupParser, RenderContext
-from .model import Course, Image, Lecture, Md, Point, Pos, Slide
-from .render.deck import split_references
-from .render.labels import labels
+from ..course.model import Course, Image, Lecture, Md, Point, Pos, Slide
+from ..deck.deck import split_references
+from .labels import labels
 from .svgsafe import sanitize_svg
 from .view import (BibEntry, Chapter, DeckView, Figure, Footnote, GlossaryView, GuideSection, GuideView,
-                   IndexView, LectureLink, PointView, QuoteView, SlideView, TimelineEntry)
+    IndexView, LectureLink, PointView, QuoteView, SlideView, TimelineEntry)
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import jinja2
 
-from .. import usercache
+from ..state import usercache
 
 # render.guide and render.pdf (WeasyPrint, ~1 s to import) are imported where parts are laid
 # out: the pipeline imports ChapterJob in the main process, which lays nothing out
@@ -120,7 +120,7 @@ class PartStore:
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
                 ValueError, IndexError):
             return None
-        from . import pdf
+        from ..pdf import engine as pdf
         if not isinstance(meta, StoredPart):
             return None
         if isinstance(meta.pdf, pdf.FolioPdf):

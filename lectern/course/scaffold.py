@@ -7,7 +7,7 @@ from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 
-from .problems import OutputError
+from ..problems import OutputError
 
 STARTER = "starter"
 
@@ -25,7 +25,7 @@ def starter_files() -> list[tuple[Path, bytes]]:
             else:
                 out.append((rel / child.name, child.read_bytes()))
 
-    walk(resources.files("lectern") / STARTER, Path())
+    walk(resources.files(__package__) / STARTER, Path())
     return out
 
 

@@ -28,13 +28,13 @@ import jinja2
 from markupsafe import Markup
 
 from .. import charts
-from ..model import Pos
+from ..course.model import Pos
 from ..problems import Problem
-from ..view import Chapter, Footnote, GuideView
-from . import pdf
-from .fonts import find_font, font_files
-from .guide_labels import labels_for
-from .theme import env_dirs
+from ..text.view import Chapter, Footnote, GuideView
+from ..pdf import engine as pdf
+from ..theme.fonts import find_font, font_files
+from ..text.guide_labels import labels_for
+from ..theme.templates import env_dirs
 
 TEMPLATE = "guide/guide.html.j2"
 MAX_ATTEMPTS = 5  # layouts of one part while footnotes are misplaced

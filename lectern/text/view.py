@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from .model import Pos
+from ..course.model import Pos
 
 
 @dataclass

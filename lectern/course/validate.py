@@ -5,12 +5,12 @@ import difflib
 from struct import error as struct_error
 from pathlib import Path
 
-from .charts import is_number, read_csv
-from .cite import BibIndex, style_error
+from ..charts import is_number, read_csv
+from ..text.cite import BibIndex, style_error
 from .load import display_path
-from .markup import CourseMarks
+from ..text.markup import CourseMarks
 from .model import Course, Pos
-from .problems import Problem
+from ..problems import Problem
 from .yamlnodes import one_line
 
 

@@ -13,7 +13,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from .cite import CiteItem, Cluster
-from .model import Md, Pos
+from ..course.model import Md, Pos
 
 KEY = r"[A-Za-z0-9_](?:\w|[:.#$%&+?<>~/-](?=\w))*"
 _ITEM = re.compile(rf"^\s*(?:(?P<prefix>[^@]*?)\s+)?(?P<minus>-)?@(?P<key>{KEY})(?P<suffix>.*?)\s*$", re.S)

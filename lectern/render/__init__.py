@@ -1,1 +1,0 @@
-"""Renderers: finished view objects in, HTML or PDF bytes out."""

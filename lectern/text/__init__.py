@@ -1,0 +1,9 @@
+"""From Markdown and citations to finished view objects: the resolve stage.
+
+Holds: markup (markdown-it set-up and Lectern's rules: footnotes, citations, typography), cite
+(bibliography readers, CSL styles, pandoc's citeproc), resolve (numbering, citations, figures →
+views), view (the finished objects templates receive), labels (the words of every output in
+each language), svgsafe (pictures made safe to inline).
+May import: lectern.course.model, lectern.charts, lectern.problems, lectern.state. Never deck,
+print, pdf or pipeline.
+"""
