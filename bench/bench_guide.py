@@ -41,7 +41,7 @@ def one_lectern(scale: str) -> dict:
     from gen_course import generate
 
     from lectern.pipeline import check
-    from lectern.pdf import engine as pdf  # noqa: F401  (import WeasyPrint before timing)
+    from lectern import pdf  # noqa: F401  (import WeasyPrint before timing)
     from lectern.print.guide import render_guide
     from lectern.theme.templates import make_env
     from lectern.text.resolve import resolve
@@ -70,7 +70,7 @@ def one_edit(scale: str) -> dict:
     from gen_course import edit_slide, generate, lecture_files
 
     from lectern.pipeline import check
-    from lectern.pdf import engine as pdf  # noqa: F401  (import WeasyPrint before timing)
+    from lectern import pdf  # noqa: F401  (import WeasyPrint before timing)
     from lectern.print.chapters import PartStore, render_guide_cached
     from lectern.theme.templates import make_env
     from lectern.text.resolve import resolve

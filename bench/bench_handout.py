@@ -41,7 +41,7 @@ from gen_course import Lecture, generate, make_lectures  # noqa: E402
 from lectern.state import gcpolicy  # noqa: E402
 from lectern.pipeline import check  # noqa: E402
 from lectern.print import handout
-from lectern.pdf import engine as pdf  # noqa: E402
+from lectern import pdf  # noqa: E402
 from lectern.deck.deck import prepare  # noqa: E402
 from lectern.theme.templates import make_env, theme_dirs  # noqa: E402
 from lectern.text.resolve import resolve  # noqa: E402

@@ -10,7 +10,7 @@ import pytest
 
 from guide_fixture import make_guide
 from lectern.course.model import Pos
-from lectern.pdf import engine as pdf
+from lectern import pdf
 from lectern.print.guide import (NUDGE, GuideRenderer, PartLayout, _problems, number_blocks, render_guide,
     with_nudges)
 from lectern.theme.templates import make_env

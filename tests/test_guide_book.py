@@ -10,7 +10,7 @@ import pytest
 from guide_fixture import make_guide
 from pdf_helpers import outline
 from lectern.print import chapters
-from lectern.pdf import engine as pdf
+from lectern import pdf
 from lectern.print.guide import plain_text, render_guide
 from lectern.text.guide_labels import labels_for
 from lectern.theme.templates import make_env

@@ -306,7 +306,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 
 @pytest.mark.pdf
 def test_weasyprint_reads_only_course_and_theme(tmp_path):
-    from lectern.pdf import engine as pdf
+    from lectern import pdf
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from lectern.pdf import engine as pdf
+from lectern import pdf
 from pdf_helpers import font_programs
 
 pytestmark = pytest.mark.pdf

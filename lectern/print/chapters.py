@@ -120,7 +120,7 @@ class PartStore:
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
                 ValueError, IndexError):
             return None
-        from ..pdf import engine as pdf
+        from .. import pdf
         if not isinstance(meta, StoredPart):
             return None
         if isinstance(meta.pdf, pdf.FolioPdf):

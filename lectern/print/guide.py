@@ -31,7 +31,7 @@ from .. import charts
 from ..course.model import Pos
 from ..problems import Problem
 from ..text.view import Chapter, Footnote, GuideView
-from ..pdf import engine as pdf
+from .. import pdf
 from ..theme.fonts import find_font, font_files
 from ..text.guide_labels import labels_for
 from ..theme.templates import env_dirs

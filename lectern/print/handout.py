@@ -27,7 +27,7 @@ from .. import charts
 from ..state import usercache
 from ..problems import RenderError
 from ..text.view import DeckView
-from ..pdf import engine as pdf
+from .. import pdf
 from ..deck.deck import SlideRender, prepare, theme_css
 from ..theme.fonts import FACES, FAMILY, find_font, stamp
 from ..text.labels import labels
