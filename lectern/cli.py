@@ -113,8 +113,9 @@ def serve(course: Path, out: Path, port: int, host: str, strict: bool) -> None:
 def new(course_dir: Path) -> None:
     """Write a small working course to COURSE_DIR to start from."""
     from .course.scaffold import new_course
+    from .invoked import command
     written = new_course(course_dir)
-    click.echo(f"wrote {len(written)} files to {course_dir}; build it with: python build.py build {course_dir}",
+    click.echo(f"wrote {len(written)} files to {course_dir}; build it with: {command()} build {course_dir}",
                err=True)
 
 

@@ -1,4 +1,4 @@
-"""`python build.py new DIR`: copy the starter course (lectern/starter/) into a new, empty folder."""
+"""`lectern new DIR`: copy the starter course (lectern/course/starter/) into a new, empty folder."""
 from __future__ import annotations
 
 import datetime

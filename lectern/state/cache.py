@@ -20,10 +20,10 @@ from pathlib import Path
 from .. import __version__
 from ..course.model import Pos
 from ..problems import Problem
+from ..theme import DEFAULT_THEME  # lectern.theme's own __init__ imports nothing heavy
 
 CACHE_FORMAT = 2  # bump when keys or records change meaning: every output is rebuilt once
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # lectern/
-DEFAULT_THEME = PACKAGE_DIR.parent / "templates"  # = render.theme.DEFAULT_THEME, without importing Jinja
 SKIP_DIRS = {"__pycache__", "node_modules"}
 TEMP_ENDINGS = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".pyc", ".kate-swp")
 
@@ -72,7 +72,7 @@ class Snapshot:
         out = out_dir.resolve()
         _walk(course_dir.resolve(), "course:", [out], found)
         _walk(DEFAULT_THEME, "theme:", [out], found)
-        _walk(PACKAGE_DIR, "code:", [], found)
+        _walk(PACKAGE_DIR, "code:", [DEFAULT_THEME], found)  # an installed theme is the theme's, not code
         files = {}
         for key in sorted(found):
             size, mtime, path = found[key]

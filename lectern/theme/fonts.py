@@ -15,10 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..state import usercache
+from . import DEFAULT_THEME
 from ..problems import RenderError
 
 FONT_DIRS = (
-    Path(__file__).resolve().parent.parent.parent / "templates" / "fonts",  # bundled with the theme
+    DEFAULT_THEME / "fonts",  # bundled with the theme
     Path("/usr/share/fonts/opentype/linux-libertine"),
     Path("/usr/share/fonts/truetype/linux-libertine"),
     Path("/usr/share/fonts/opentype/libertine"),

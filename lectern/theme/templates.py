@@ -8,7 +8,7 @@ import traceback
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-DEFAULT_THEME = Path(__file__).resolve().parent.parent.parent / "templates"
+from . import DEFAULT_THEME
 
 
 def theme_dirs(course_templates: Path | None) -> list[Path]:
