@@ -17,7 +17,7 @@ from ..text.labels import labels
 from ..theme.templates import env_dirs, read_asset
 
 # One file a concern under templates/deck/js/, concatenated in this order (each in its own scope).
-JS_MODULES = ("scale", "nav", "steps", "ui", "overview", "speaker", "help", "touch")
+JS_MODULES = ("scale", "nav", "steps", "ui", "miniature", "overview", "speaker", "help", "touch")
 CSS_FILES = ("deck/deck.css",)
 OPTIONAL_CSS = "deck/custom.css"  # a course's templates/ may add this to restyle the theme
 
