@@ -9,8 +9,8 @@ from markupsafe import Markup
 from deck_fixture import REFERENCES, make_deck, make_synthetic_deck
 from helpers import embedded_face_name
 from lectern.theme import fonts
-from lectern.deck.deck import (JS_MODULES, density_of, footnote_steps, layout_of, paginate, render_deck,
-    split_references)
+from lectern.deck.deck import JS_MODULES, density_of, footnote_steps, layout_of, paginate, render_deck
+from lectern.text.references import split_references
 from lectern.theme.templates import make_env
 from lectern.text.view import BibEntry, PointView, SlideView
 from regen_golden import GOLDEN, golden_outputs

@@ -12,7 +12,7 @@ from pdf_helpers import outline
 from lectern.print import chapters
 from lectern import pdf
 from lectern.print.guide import plain_text, render_guide
-from lectern.text.guide_labels import labels_for
+from lectern.text.labels import labels_for
 from lectern.theme.templates import make_env
 
 pytestmark = pytest.mark.pdf

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html as htmlmod
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -11,26 +10,19 @@ from dataclasses import dataclass, field, replace
 import jinja2
 from markupsafe import Markup
 
-from ..text.view import BibEntry, DeckView, SlideView
+from ..text.references import LINE_CHARS, _lines, _reference_cost, plain, split_references
+from ..text.view import DeckView, SlideView
 from ..theme.fonts import font_face_css, italic_text_of, text_of
 from ..text.labels import labels
 from ..theme.templates import env_dirs, read_asset
 
 # One file a concern under templates/deck/js/, concatenated in this order (each in its own scope).
-JS_MODULES = ("scale", "nav", "steps", "ui", "overview", "speaker", "help", "touch")
+JS_MODULES = ("scale", "nav", "steps", "ui", "miniature", "overview", "speaker", "help", "touch")
 CSS_FILES = ("deck/deck.css",)
 OPTIONAL_CSS = "deck/custom.css"  # a course's templates/ may add this to restyle the theme
 
-# Characters in a line across the slide at 32 px; a body holds about 13 such lines (see load_of).
-LINE_CHARS = 76
 FONTS_MARK = "/*@lectern-fonts@*/"
 _FN_REF = re.compile(r'data-fn="([^"]+)"')
-_TAGS = re.compile(r"<[^>]*>")
-
-
-def plain(markup: object) -> str:
-    """Visible text of an HTML fragment."""
-    return htmlmod.unescape(_TAGS.sub("", str(markup or "")))
 
 
 @dataclass
@@ -56,11 +48,6 @@ def layout_of(slide: SlideView) -> str:
     if slide.quote and not slide.points and not slide.timeline:
         return "quote"
     return "text"
-
-
-def _lines(text: str, width: int) -> float:
-    """How many lines a paragraph of `text` takes in a column `width` characters wide."""
-    return max(1.0, -(-len(text) // width))
 
 
 def _point_lines(points, width: int, depth: int = 0) -> float:
@@ -108,25 +95,6 @@ def density_of(slide: SlideView, layout: str) -> int:
         if load <= limit:
             return level
     return len(DENSITY_LIMITS)
-
-
-def _reference_cost(entry: BibEntry) -> float:
-    """Body lines one bibliography entry takes (entries are set at two thirds of the body size)."""
-    return _lines(plain(entry.html), int(LINE_CHARS / 0.66)) * 0.66 + 0.3
-
-
-def split_references(entries: list[BibEntry], capacity: float = 12.0) -> list[list[BibEntry]]:
-    """The references of a lecture in pages that each fit one slide (in order, none empty)."""
-    pages: list[list[BibEntry]] = [[]]
-    used = 0.0
-    for entry in entries:
-        cost = _reference_cost(entry)
-        if pages[-1] and used + cost > capacity:
-            pages.append([])
-            used = 0.0
-        pages[-1].append(entry)
-        used += cost
-    return pages
 
 
 def paginate(deck: DeckView) -> list[SlideView]:

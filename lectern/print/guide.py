@@ -33,7 +33,7 @@ from ..problems import Problem
 from ..text.view import Chapter, Footnote, GuideView
 from .. import pdf
 from ..theme.fonts import find_font, font_files
-from ..text.guide_labels import labels_for
+from ..text.labels import labels_for
 from ..theme.templates import env_dirs
 
 TEMPLATE = "guide/guide.html.j2"

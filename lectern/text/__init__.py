@@ -3,7 +3,8 @@
 Holds: markup (markdown-it set-up and Lectern's rules: footnotes, citations, typography), cite
 (bibliography readers, CSL styles, pandoc's citeproc), resolve (numbering, citations, figures →
 views), view (the finished objects templates receive), labels (the words of every output in
-each language), svgsafe (pictures made safe to inline).
+each language), references (a lecture's references in slide-sized pages, and the line measure
+the deck shares), svgsafe (pictures made safe to inline).
 May import: lectern.course.model, lectern.charts, lectern.problems, lectern.state. Never deck,
 print, pdf or pipeline.
 """

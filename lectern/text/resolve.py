@@ -18,7 +18,7 @@ from ..charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
 from .cite import CitationResult, format_citations, style_path
 from .markup import CourseMarks, Markup as MarkupParser, RenderContext
 from ..course.model import Course, Image, Lecture, Md, Point, Pos, Slide
-from ..deck.deck import split_references
+from .references import split_references
 from .labels import labels
 from .svgsafe import sanitize_svg
 from .view import (BibEntry, Chapter, DeckView, Figure, Footnote, GlossaryView, GuideSection, GuideView,

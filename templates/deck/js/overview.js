@@ -1,5 +1,5 @@
 // Overview (o): every slide as a thumbnail; arrows move, Enter or a click goes there, Esc or o
-// closes. Listens to: keydown, slidechange. Dispatches: lectern:go {n}.
+// closes. Listens to: keydown, slidechange. Dispatches: lectern:go {n}, lectern:miniature.
 const deck = document.getElementById('deck');
 const slides = Array.from(deck.querySelectorAll(':scope > .slide'));
 let overlay = null;
@@ -9,20 +9,11 @@ const L = (() => {
   try { return JSON.parse(document.getElementById('lectern-labels').textContent); } catch (e) { return {}; }
 })();
 
+// A slide in miniature with every step shown, from miniature.js.
 function miniature(slide) {
-  const copy = slide.cloneNode(true);
-  copy.removeAttribute('id');
-  copy.removeAttribute('aria-hidden');
-  copy.classList.add('current');
-  for (const el of copy.querySelectorAll('[id]')) el.removeAttribute('id');
-  for (const el of copy.querySelectorAll('.notes')) el.remove();
-  for (const el of copy.querySelectorAll('[data-step]')) el.classList.add('shown');
-  for (const el of copy.querySelectorAll('a, button')) el.setAttribute('tabindex', '-1');
-  const box = document.createElement('div');
-  box.className = 'mini';
-  box.setAttribute('aria-hidden', 'true');
-  box.appendChild(copy);
-  return box;
+  const ask = { slide };
+  document.dispatchEvent(new CustomEvent('lectern:miniature', { detail: ask }));
+  return ask.box;
 }
 
 function titleOf(slide) {

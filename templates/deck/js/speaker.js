@@ -2,7 +2,8 @@
 // notes, the time spent against the lecture's duration, and the clock. Both windows run this
 // same deck; each tells the other where it is with postMessage, so moving in either moves
 // both, from file:// with no server. Listens to: keydown, slidechange, lectern:stepchange,
-// message. Dispatches: lectern:go {n, step} for a move made in the other window.
+// message. Dispatches: lectern:go {n, step} for a move made in the other window,
+// lectern:miniature, lectern:notice.
 const NAME = 'lectern-speaker';
 const deck = document.getElementById('deck');
 const slides = Array.from(deck.querySelectorAll(':scope > .slide'));
@@ -79,24 +80,12 @@ const started = Date.now();
 let offset = 0;
 const minutes = Number(deck.dataset.duration) || 0;
 
+// A slide in miniature with `shown` steps in place, the rest faint if `dimPending`, from
+// miniature.js (its links stay tabbable, as the speaker view's always were).
 function miniature(slide, shown, dimPending) {
-  const copy = slide.cloneNode(true);
-  copy.removeAttribute('id');
-  copy.removeAttribute('aria-hidden');
-  copy.classList.add('current');
-  copy.style.setProperty('transition', 'none');
-  for (const el of copy.querySelectorAll('[id]')) el.removeAttribute('id');
-  for (const el of copy.querySelectorAll('.notes')) el.remove();
-  for (const el of copy.querySelectorAll('[data-step]')) {
-    const on = Number(el.dataset.step) <= shown;
-    el.classList.toggle('shown', on || dimPending);
-    el.classList.toggle('pending', !on && dimPending);
-  }
-  const box = document.createElement('div');
-  box.className = 'mini';
-  box.setAttribute('aria-hidden', 'true');
-  box.appendChild(copy);
-  return box;
+  const ask = { slide, shown, dim: dimPending, tabbable: true };
+  document.dispatchEvent(new CustomEvent('lectern:miniature', { detail: ask }));
+  return ask.box;
 }
 
 function clock(ms) {

@@ -1,0 +1,36 @@
+// Miniature: a copy of a slide to show small, for the overview and the speaker view. The copy
+// has no ids and no notes, is marked current and sits in an aria-hidden .mini box that the
+// asker scales with --mini-scale. Its steps up to `shown` are in place (every step when
+// `shown` is not given); with `dim` the later ones are drawn faint instead of hidden. Its links
+// and buttons leave the tab order unless `tabbable`.
+// Listens to: lectern:miniature {slide, shown, dim, tabbable}, and answers in its detail.box
+// (an event runs its listeners at once, so the asker reads box when dispatchEvent returns).
+
+function miniature(slide, shown, dim, tabbable) {
+  const all = shown === undefined || shown === null;
+  const copy = slide.cloneNode(true);
+  copy.removeAttribute('id');
+  copy.removeAttribute('aria-hidden');
+  copy.classList.add('current');
+  copy.style.setProperty('transition', 'none');
+  for (const el of copy.querySelectorAll('[id]')) el.removeAttribute('id');
+  for (const el of copy.querySelectorAll('.notes')) el.remove();
+  for (const el of copy.querySelectorAll('[data-step]')) {
+    const on = all || Number(el.dataset.step) <= shown;
+    el.classList.toggle('shown', on || dim);
+    el.classList.toggle('pending', !on && dim);
+  }
+  if (!tabbable) {
+    for (const el of copy.querySelectorAll('a, button')) el.setAttribute('tabindex', '-1');
+  }
+  const box = document.createElement('div');
+  box.className = 'mini';
+  box.setAttribute('aria-hidden', 'true');
+  box.appendChild(copy);
+  return box;
+}
+
+document.addEventListener('lectern:miniature', (e) => {
+  const d = e.detail;
+  d.box = miniature(d.slide, d.shown, !!d.dim, !!d.tabbable);
+});
