@@ -26,11 +26,11 @@ from typing import Iterable
 import yaml
 from markupsafe import Markup
 
-from ..state import usercache
-from ..course.model import Pos
-from ..course.yamlnodes import MAX_DEPTH, _too_deep
-from ..problems import Problem, RenderError
-from .view import BibEntry
+from ...state import usercache
+from ...course.model import Pos
+from ...course.yamlnodes import MAX_DEPTH, _too_deep
+from ...problems import Problem, RenderError
+from ..view import BibEntry
 
 DEFAULT_STYLE = "chicago-author-date"
 BIB_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".bib": "bibtex", ".bibtex": "bibtex"}
@@ -367,7 +367,7 @@ def _bundled_dir() -> Path | None:
 
 
 def _own_styles_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "styles"
+    return Path(__file__).resolve().parent.parent.parent / "styles"
 
 
 def style_error(csl: str, root: Path) -> str | None:
