@@ -8,21 +8,10 @@ run of pandoc per build, memoised in the process and in the user's cache) and pa
 May import: lectern.course (model, yamlnodes), lectern.state.usercache, lectern.problems,
 lectern.text.view. Nothing else of Lectern.
 """
-from .pandoc import (
-    BIB_SUFFIXES,
-    DEFAULT_STYLE,
-    KEPT_RUNS,
-    PANDOC_TIMEOUT,
-    BibIndex,
-    CitationResult,
-    CiteItem,
-    Cluster,
-    format_citations,
-    pandoc_binary,
-    read_bibliography,
-    style_error,
-    style_path,
-)
+from .bibliography import BIB_SUFFIXES, BibIndex, read_bibliography
+from .clusters import CitationResult, CiteItem, Cluster
+from .pandoc import KEPT_RUNS, PANDOC_TIMEOUT, format_citations, pandoc_binary
+from .styles import DEFAULT_STYLE, style_error, style_path
 
 __all__ = [
     "BIB_SUFFIXES", "DEFAULT_STYLE", "KEPT_RUNS", "PANDOC_TIMEOUT",
