@@ -123,7 +123,7 @@ def test_build_is_clean_and_the_guide_uses_the_bundled_fonts(built):
 def test_pandoc_failing_in_its_thread_is_a_message_and_nothing_is_written(tmp_path, monkeypatch):
     """The citations are formatted in a thread while the templates compile: pandoc's failure
     still reaches the user as Lectern's one-line error, with exit status 1 and no output."""
-    from lectern.text import cite
+    from lectern.text.cite import pandoc as cite
     from lectern.problems import RenderError
 
     def failing(args, stdin):

@@ -232,7 +232,7 @@ def test_nothing_to_cite_runs_nothing(bib_files):
 
 def test_a_later_process_reuses_pandocs_run_for_the_same_inputs_only(bib_files, tmp_path, monkeypatch):
     """A build after an edit that changed no citation does not run pandoc again."""
-    from lectern.text import cite
+    from lectern.text.cite import pandoc as cite
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     clusters = [Cluster("c1", [CiteItem("cushion2016", AT, suffix="p. 145")])]
     style = style_path("chicago-author-date", tmp_path)

@@ -552,7 +552,9 @@ def _code_stamp() -> str:
     import markdown_it
     h = hashlib.blake2b(markdown_it.__version__.encode(), digest_size=16)
     package = Path(__file__).resolve().parent.parent
-    for name in ("course/model.py", "course/load.py", "course/yamlnodes.py", "text/markup.py", "text/cite.py"):
+    names = ["course/model.py", "course/load.py", "course/yamlnodes.py", "text/markup.py", "text/mdrules.py"]
+    names += sorted(p.relative_to(package).as_posix() for p in (package / "text" / "cite").glob("*.py"))
+    for name in names:
         try:
             h.update((package / name).read_bytes())
         except OSError:
