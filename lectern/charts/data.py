@@ -12,8 +12,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .course.model import Chart, Pos, Table
-from .problems import Problem
+from ..course.model import Chart, Pos, Table
+from ..problems import Problem
 
 # --------------------------------------------------------------------------- numbers
 
