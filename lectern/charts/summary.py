@@ -1,0 +1,53 @@
+"""A chart in words: the plain-text description for <desc>, alt text and screen readers."""
+from __future__ import annotations
+
+from ..course.model import Chart
+from .data import _value_decimals, chart_data
+from .scale import ellipsize
+from .values import _label, format_value, unit_style
+
+_KIND = {
+    "en": ("Bar chart", "Line chart", "no value"),
+    "fr": ("Diagramme en barres", "Graphique linéaire", "sans valeur"),
+    "de": ("Balkendiagramm", "Liniendiagramm", "kein Wert"),
+    "es": ("Gráfico de barras", "Gráfico de líneas", "sin valor"),
+    "it": ("Grafico a barre", "Grafico a linee", "nessun valore"),
+    "pt": ("Gráfico de barras", "Gráfico de linhas", "sem valor"),
+}
+
+
+def _words(lang: str) -> tuple[str, str, str]:
+    return _KIND.get((lang or "en").split("-")[0].lower(), _KIND["en"])
+
+
+def chart_summary(chart: Chart, lang: str = "en", limit: int = 60) -> str:
+    """A plain-text description of the data, for <desc>, alt text and screen readers.
+
+    "Bar chart: Real wages. Real wages (%): 1989 100%, 2008 27%."
+    """
+    data = chart_data(chart)
+    bar, line, none = _words(lang)
+    head = bar if chart.type == "bar" else line
+    if chart.title:
+        head += f": {chart.title}"
+    parts = [head.rstrip(".") + "."]
+    shown = 0
+    decimals = _value_decimals(data)
+    for s in data.series:
+        items = []
+        for cat, v in zip(data.categories, s.values):
+            if shown >= limit:
+                break
+            items.append(f"{ellipsize(_label(cat, lang), 120, 1)} "
+                         f"{format_value(v, chart.unit, lang, decimals) if v is not None else none}")
+            shown += 1
+        name = s.name
+        u = unit_style(chart.unit, lang)
+        if u.axis_title:
+            name += f" ({u.axis_title})"
+        if items:
+            parts.append(f"{name}: {', '.join(items)}.")
+    total = len(data.categories) * len(data.series)
+    if total > shown:
+        parts.append(f"(+{total - shown})")
+    return " ".join(parts)
