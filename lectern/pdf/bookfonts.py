@@ -1,4 +1,4 @@
-"""Fonts a book embeds once for all its parts: a part leaves them to the book, the book embeds each with every part's glyphs.
+"""The theme's fonts a book embeds once for all its parts, with every part's glyphs.
 
 The theme's font programs (`font_programs`) are what a book embeds once; a part painted for the
 book (`part.write_part`) writes a placeholder `@F<key>@` for each use of one (a `SharedFont`),

@@ -1,4 +1,4 @@
-"""A part's PDF objects cut at what the book renumbers (`_cut`), and joined again at the book's numbers (`_joined`).
+"""A part's PDF objects cut at what the book renumbers (`_cut`), and joined at the book's numbers (`_joined`).
 
 A part is painted in a worker, its objects numbered 1..n and cut once there; the book only joins
 the pieces, adding `base` to each reference and filling in each placeholder (see `PartPdf`).
