@@ -9,7 +9,7 @@ one fits, then halved down to the first whole step that fits: the height WeasyPr
 stop at (the content fits at any greater height), in about 2 log2 of the steps. Once the lost
 space is measured, WeasyPrint's own steps take over from the last height that did not fit.
 
-    colsearch.install()     # once a process, before layout (render/pdf.py does it at import)
+    colsearch.install()     # once a process, before layout (pdf/engine.py does it at import)
     colsearch.INSTALLED     # False when this WeasyPrint's code did not match: nothing changed
 """
 from __future__ import annotations

@@ -6,7 +6,7 @@ a second of painting. Here, once WeasyPrint has placed the copies (`layout.leade
 they are replaced by one text box holding the repetitions, where the first copy began: its width
 is theirs, and each dot falls where its copy was (the copies sat edge to edge).
 
-    leaders.install()     # once a process, before layout (render/pdf.py does it at import)
+    leaders.install()     # once a process, before layout (pdf/engine.py does it at import)
     leaders.INSTALLED     # False when this WeasyPrint does not have the function: nothing changed
 """
 from __future__ import annotations

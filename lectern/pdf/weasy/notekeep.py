@@ -6,12 +6,12 @@ to make room for that line. The note then sits a page after its call. Lectern's 
 other way round (`footnote-policy: line` in guide.css): a note stays with its call and the text
 moves. With the rule switched off, such a paragraph simply starts on the next page.
 
-    notekeep.install()     # once a process, before layout (render/pdf.py does it at import)
+    notekeep.install()     # once a process, before layout (pdf/engine.py does it at import)
     notekeep.INSTALLED     # False when this WeasyPrint's code did not match: nothing changed
 
 Switched off by rewriting one line of that function's source, and only when the line is found
 exactly as WeasyPrint 70 has it. Otherwise WeasyPrint is left alone and the guide's nudging
-(render/guide.py `lay_out`, which lays a part out again when a note moved) still brings every
+(print/guide.py `lay_out`, which lays a part out again when a note moved) still brings every
 note back to its call's page, at the price of a second layout.
 """
 from __future__ import annotations

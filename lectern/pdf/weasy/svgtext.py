@@ -2,13 +2,13 @@
 
 WeasyPrint 70 (`svg.text.text`) lays out and paints every character of an SVG <text> apart,
 to honour per-letter x/y/dx/dy/rotate lists: a Pango layout and a text object per letter, with
-no kerning or ligatures between letters. Lectern's charts (charts.py) give each label one
+no kerning or ligatures between letters. Lectern's charts (lectern/charts) give each label one
 position, so a chart's 15 labels cost about 90 layouts; in the study guide at 20 lectures that
 is 60 charts and some seconds. When a <text> has at most one x, y, dx and dy and no rotate,
 textLength or letter-spacing, this lays it out and paints it as one run, set as a browser sets
 it (kerned, as on the deck's slides); anything else goes to WeasyPrint's own function.
 
-    svgtext.install()     # once a process, before layout (render/pdf.py does it at import)
+    svgtext.install()     # once a process, before layout (pdf/engine.py does it at import)
     svgtext.INSTALLED     # False when this WeasyPrint's SVG code is not the one this was made for
 """
 from __future__ import annotations
@@ -38,7 +38,14 @@ def plain_label(node) -> bool:
 
 def text(svg, node, font_size):
     """WeasyPrint's `svg.text.text` for one run of text: the same style, anchor, baseline and
-    bounding box, the letters set together."""
+    bounding box, the letters set together.
+
+    A deliberate copy of WeasyPrint 70's function, kept in its order and shape so that it can be
+    compared with it block by block when WeasyPrint is upgraded (see README.md): style from the
+    node, the run laid out, position (x, y, dx, dy), vertical alignment, bounding box, drawing.
+    Its loop over letters is one run here, and what `plain_label` sends to WeasyPrint's own
+    (position lists, rotate, textLength, letter-spacing, no text) is left out.
+    """
     if not plain_label(node):
         return ORIGINAL(svg, node, font_size)
     from weasyprint.css.properties import INITIAL_VALUES
