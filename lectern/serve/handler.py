@@ -1,4 +1,4 @@
-"""The HTTP server and its handler: files inside the output folder only, the status, and the event stream of reloads and problems."""
+"""The HTTP server and its handler: output files only, the build status, the event stream of reloads and problems."""
 from __future__ import annotations
 
 import json

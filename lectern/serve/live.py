@@ -1,4 +1,4 @@
-"""What open pages need to know between builds: which outputs each build wrote, and whether the course builds."""
+"""What open pages need to know: which outputs each build wrote, and whether the course builds."""
 from __future__ import annotations
 
 import threading

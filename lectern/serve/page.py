@@ -1,4 +1,4 @@
-"""What the browser gets besides the outputs: the live-reload script added to every HTML page, and the placeholder page."""
+"""What the browser gets besides the outputs: the live-reload script added to each HTML page, the placeholder page."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""Rebuilding: one build at a time in its own thread, a save during a build makes one more; the watcher that asks for them."""
+"""Rebuilding: one build at a time in its own thread (a save during a build makes one more), and the file watcher."""
 from __future__ import annotations
 
 import threading

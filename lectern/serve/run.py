@@ -1,4 +1,4 @@
-"""Starting and stopping: `start` runs the server, the builder and the watcher; `serve` is the command, until Ctrl+C."""
+"""Starting and stopping: `start` runs the server, builder and watcher; `serve` is the command, until Ctrl+C."""
 from __future__ import annotations
 
 import signal

@@ -5,7 +5,7 @@ course_file (course.yaml), lecture_file (a lecture, its sections and footnotes),
 keys), timeline_glossary (the timeline and glossary files), kept (lectures reused while unchanged,
 in this process and through the user's cache: `keep_parsed`).
 May import: lectern.course.model and yamlnodes, lectern.problems, lectern.state (usercache).
-Nothing else in lectern.course.load is imported from outside it but what this file re-exports.
+Callers outside the package import what this file re-exports (load_course, keep_parsed, display_path).
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""course.yaml: the course's settings, its bibliography and outputs, and the lecture, timeline and glossary files it lists."""
+"""course.yaml: the course's settings, bibliography, outputs, and the files it lists (lectures, timeline, glossary)."""
 from __future__ import annotations
 
 import datetime

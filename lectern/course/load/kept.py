@@ -1,4 +1,7 @@
-"""Kept lectures: a lecture loaded (and parsed) before is reused while its file and the files it names are unchanged, in this process and, through the user's cache, the next."""
+"""Kept lectures: a lecture loaded (and parsed) before is reused while its file and the files it names are unchanged.
+
+In this process from `_KEPT`; in the next one from the user's cache folder (see `keep_parsed`).
+"""
 from __future__ import annotations
 
 import functools
@@ -50,7 +53,7 @@ _SHAPING_CODE = ("course/load/**/*.py", "course/model.py", "course/yamlnodes.py"
 
 
 def found(key: tuple, digest: str | None) -> _Kept | None:
-    """The lecture kept under `key` for a file with these bytes (from this process or the user's cache), if still good."""
+    """The lecture kept under `key` for a file with these bytes (in this process or the user's cache), if still good."""
     kept = _KEPT.get(key)
     if digest is not None and (kept is None or kept.digest != digest):
         kept = _read_kept(key, digest)  # an earlier build's load (and parse) of these bytes

@@ -1,4 +1,4 @@
-"""A lecture file: its keys, sections, footnotes and further reading (the slides are `slides`'), reused from `kept` while unchanged."""
+"""A lecture file: its keys, sections, footnotes and further reading; reused from `kept` while unchanged."""
 from __future__ import annotations
 
 import hashlib

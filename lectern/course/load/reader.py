@@ -1,4 +1,4 @@
-"""The readers' shared helper: read one YAML value as text, Markdown, a list, a number or a course file, reporting what is wrong with it."""
+"""The readers' shared helper: one YAML value read as text, Markdown, a list, a number or a file, or a problem."""
 from __future__ import annotations
 
 import difflib

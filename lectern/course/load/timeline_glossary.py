@@ -19,8 +19,9 @@ def top_list(r: Reader, path: Path, what: str) -> list[Node]:
     if parsed.root is None:
         return []
     root = parsed.root
-    if isinstance(root.value, dict) and len(root.value) == 1 and isinstance(next(iter(root.value.values())).value, list):
-        root = next(iter(root.value.values()))  # allow `events: [...]` / `terms: [...]`
+    only = next(iter(root.value.values())) if isinstance(root.value, dict) and len(root.value) == 1 else None
+    if only is not None and isinstance(only.value, list):
+        root = only  # allow `events: [...]` / `terms: [...]`
     return r.list(root, what)
 
 
