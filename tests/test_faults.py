@@ -160,7 +160,7 @@ def test_a_held_lock_makes_a_build_wait_then_refuse(versions, tmp_path, monkeypa
     out = tmp_path / "out"
     shutil.copytree(versions["base"] / "ref-v1", out)
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from lectern.outputs import locked\n"
+        "import sys, time; from pathlib import Path; from lectern.state.outputs import locked\n"
         f"with locked(Path({str(out)!r})):\n    print('held', flush=True); time.sleep(30)")],
         stdout=subprocess.PIPE, text=True)
     try:

@@ -206,13 +206,14 @@ def test_a_new_process_finds_unchanged_lectures_loaded_and_parsed(course, tmp_pa
     """A build after an edit is a new process: the lectures it did not touch come back from the
     user's cache with their parse; the edited one is read and parsed again."""
     from lectern.course import load
+    from lectern.course.load import kept
     from lectern.text.markup import Markup, parse_course
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(load, "_KEPT", {})
+    monkeypatch.setattr(kept, "_KEPT", {})
     first, _ = load.load_course(course)
     parse_course(first, Markup(first.lang))
     load.keep_parsed(first)
-    monkeypatch.setattr(load, "_KEPT", {})  # as in a new process
+    monkeypatch.setattr(kept, "_KEPT", {})  # as in a new process
     edit(course / "lectures" / "intro.yaml", "Ask the room which story they know.",
          "Ask the room which of the two stories they know.")
     again, problems = load.load_course(course)
@@ -225,7 +226,7 @@ def test_a_new_process_finds_unchanged_lectures_loaded_and_parsed(course, tmp_pa
     out = tmp_path / "out"
     result, _ = run(course, out, only=["deck"])
     fresh = tmp_path / "fresh"
-    monkeypatch.setattr(load, "_KEPT", {})
+    monkeypatch.setattr(kept, "_KEPT", {})
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
     run(course, fresh, only=["deck"])
     for name in ("slides/intro.html", "slides/second.html", "index.html"):

@@ -39,58 +39,88 @@ def locked(out: Path, wait: float | None = None):
     """
     out = out.resolve()
     key = (out, threading.get_ident())
-    if key in _held:
-        _held[key] += 1
-        try:
+    if key in _held:  # this thread holds it already
+        with _holding(key):
             yield
-        finally:
-            _held[key] -= 1
         return
     wait = LOCK_WAIT if wait is None else wait
     state = out / STATE_DIR
     made = [d for d in (out, state) if not d.exists()]  # a failed build must leave no trace of its lock
+    fd = _take_lock(out, state, wait)
+    try:
+        with _holding(key):
+            yield
+    finally:
+        _release_lock(fd, state, made)
+
+
+@contextlib.contextmanager
+def _holding(key: tuple[Path, int]):
+    """Count one more hold of a folder's lock by this thread, for as long as the block runs."""
+    _held[key] = _held.get(key, 0) + 1
+    try:
+        yield
+    finally:
+        _held[key] -= 1
+        if not _held[key]:
+            del _held[key]
+
+
+def _take_lock(out: Path, state: Path, wait: float) -> int:
+    """Open and flock state/lock, waiting up to `wait` seconds; returns the open file."""
     lock = state / LOCK
     deadline = time.monotonic() + wait
     while True:
+        fd = _open_lock(out, state)
         try:
-            state.mkdir(parents=True, exist_ok=True)
-            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:  # --out under a file, read-only, no permission: one clear line
-            raise OutputError(_os_message(exc, out)) from None
-        try:
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise OutputError(f"another Lectern build is writing to {out} and did not finish within "
-                                          f"{wait:g} s: wait for it, or choose another --out") from None
-                    time.sleep(0.05)
-            try:
-                same = os.stat(lock).st_ino == os.fstat(fd).st_ino
-            except FileNotFoundError:
-                same = False
+            _flock_before(fd, deadline, out, wait)
+            same = _still_the_lock_file(lock, fd)
         except BaseException:
             os.close(fd)
             raise
         if same:
-            break
+            return fd
         os.close(fd)  # the holder before us removed the file we waited on: lock the current one
+
+
+def _open_lock(out: Path, state: Path) -> int:
     try:
-        _held[key] = 1
+        state.mkdir(parents=True, exist_ok=True)
+        return os.open(state / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # --out under a file, read-only, no permission: one clear line
+        raise OutputError(_os_message(exc, out)) from None
+
+
+def _flock_before(fd: int, deadline: float, out: Path, wait: float) -> None:
+    """Take the lock on `fd`, polling until `deadline`; then another build holds it: OutputError."""
+    while True:
         try:
-            yield
-        finally:
-            del _held[key]
-    finally:
-        if made and not (state / MANIFEST).exists():  # nothing was written: take the lock file away again
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise OutputError(f"another Lectern build is writing to {out} and did not finish within "
+                                  f"{wait:g} s: wait for it, or choose another --out") from None
+            time.sleep(0.05)
+
+
+def _still_the_lock_file(lock: Path, fd: int) -> bool:
+    """Whether the file locked is still the one at `lock` (its holder may have removed it meanwhile)."""
+    try:
+        return os.stat(lock).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        return False
+
+
+def _release_lock(fd: int, state: Path, made: list[Path]) -> None:
+    """Let go of the lock; when nothing was written, take away the lock file and the folders made for it."""
+    if made and not (state / MANIFEST).exists():
+        with contextlib.suppress(OSError):
+            (state / LOCK).unlink()
+        for folder in reversed(made):
             with contextlib.suppress(OSError):
-                lock.unlink()
-            for folder in reversed(made):
-                with contextlib.suppress(OSError):
-                    folder.rmdir()
-        os.close(fd)  # closing releases the lock
+                folder.rmdir()
+    os.close(fd)  # closing releases the lock
 
 
 def _remove_leftovers(folders: set[Path]) -> None:

@@ -1,0 +1,184 @@
+"""A slide's keys: its points, quote, picture, chart and timeline span."""
+from __future__ import annotations
+
+from ..model import Chart, Image, Md, Point, Quote, Slide, Table, TimelineSpan
+from ..yamlnodes import Node
+from .reader import Reader
+
+SLIDE_KEYS = {"title", "points", "build", "quote", "image", "chart", "notes", "timeline"}
+POINT_KEYS = {"text", "points"}
+QUOTE_KEYS = {"text", "source"}
+IMAGE_KEYS = {"src", "alt", "caption"}
+CHART_KEYS = {"type", "title", "data", "x", "y", "unit", "caption", "source"}
+TABLE_KEYS = {"columns", "rows"}
+SPAN_KEYS = {"from", "to"}
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+
+
+def slide(r: Reader, node: Node) -> Slide | None:
+    keys = r.mapping(node, SLIDE_KEYS, ("title",), "a slide")
+    if keys is None:
+        return None
+    title = r.md(keys.get("title"), "the slide title", required=True) or Md("", node.pos)
+    out = Slide(title=title, pos=node.pos)
+    out.points = points(r, keys.get("points"))
+    if "build" in keys and keys["build"].value is not None:
+        build(r, keys["build"], out)
+    if "quote" in keys:
+        out.quote = quote(r, keys["quote"])
+    if "image" in keys:
+        out.image = image(r, keys["image"])
+    if "chart" in keys:
+        out.chart = chart(r, keys["chart"])
+    if "timeline" in keys:
+        out.timeline = span(r, keys["timeline"])
+    out.notes = r.md(keys.get("notes"), "notes")
+    return out
+
+
+def build(r: Reader, node: Node, out: Slide) -> None:
+    """`build: true` shows the points one at a time; the slide keeps its default otherwise."""
+    if not isinstance(node.value, bool):
+        r.error(node.pos, f"build must be true or false, not {node.value!r}")
+    else:
+        out.build = node.value
+
+
+def quote(r: Reader, node: Node) -> Quote | None:
+    q = r.mapping(node, QUOTE_KEYS, ("text",), "a quote")
+    if q is None:
+        return None
+    text = r.md(q.get("text"), "the quote text", required=True)
+    if text is None:
+        return None
+    return Quote(text, r.md(q.get("source"), "the quote source"))
+
+
+def span(r: Reader, node: Node) -> TimelineSpan | None:
+    t = r.mapping(node, SPAN_KEYS, ("from", "to"), "a timeline span")
+    if t is None or "from" not in t or "to" not in t:
+        return None
+    start, end = year(r, t["from"]), year(r, t["to"])
+    if start is None or end is None:
+        return None
+    if start > end:
+        r.error(node.pos, f"the timeline span runs backwards ({start} to {end})")
+        return None
+    return TimelineSpan(start, end, node.pos)
+
+
+def year(r: Reader, node: Node) -> int | None:
+    value = node.value
+    if isinstance(value, str) and value[:4].isdigit():
+        value = int(value[:4])
+    if isinstance(value, bool) or not isinstance(value, int):
+        r.error(node.pos, f"a timeline year must be a year like 1959, not {value!r}")
+        return None
+    return value
+
+
+def points(r: Reader, node: Node | None, depth: int = 0) -> list[Point]:
+    out = []
+    for item in r.list(node, "points"):
+        one = point(r, item, depth) if isinstance(item.value, dict) else plain_point(r, item)
+        if one is not None:
+            out.append(one)
+    return out
+
+
+def point(r: Reader, item: Node, depth: int) -> Point | None:
+    """A point written as a mapping: its text and a sub-list (two levels deep at most)."""
+    keys = r.mapping(item, POINT_KEYS, ("text",), "a point with a sub-list")
+    if keys is None:
+        return None
+    text = r.md(keys.get("text"), "the point's text", required=True)
+    if text is None:
+        return None
+    if depth >= 2 and keys.get("points"):
+        r.error(keys["points"].pos, "points may nest two levels deep at most: a slide cannot show more")
+        return None
+    return Point(text, points(r, keys.get("points"), depth + 1))
+
+
+def plain_point(r: Reader, item: Node) -> Point | None:
+    text = r.md(item, "a point", required=True)
+    return Point(text) if text is not None else None
+
+
+def image(r: Reader, node: Node) -> Image | None:
+    keys = r.mapping(node, IMAGE_KEYS, ("src", "alt"), "an image")
+    if keys is None or "src" not in keys:
+        return None
+    alt = r.text(keys.get("alt"), "the image's alt text")
+    if "alt" in keys and not (alt or "").strip():
+        r.error(keys["alt"].pos, "the image's alt text is empty: describe the picture for readers who cannot see it")
+    src = r.text(keys["src"], "the image path", required=True) or ""
+    path = r.course_path(keys["src"], "the image")
+    if path is not None and path.suffix.lower() not in IMAGE_SUFFIXES:
+        r.error(keys["src"].pos, f"the image '{src}' must be PNG, JPEG, GIF, WebP or SVG")
+        path = None
+    return Image(src=src, alt=alt or "", pos=node.pos, caption=r.md(keys.get("caption"), "caption"), path=path)
+
+
+def chart(r: Reader, node: Node) -> Chart | None:
+    keys = r.mapping(node, CHART_KEYS, ("type", "data", "x", "y"), "a chart")
+    if keys is None or not {"type", "data", "x", "y"} <= keys.keys():
+        return None
+    kind = chart_type(r, keys["type"])
+    x = r.text(keys["x"], "the chart's x column", required=True)
+    ys = y_columns(r, keys["y"])
+    if kind is None or x is None or not ys:
+        return None
+    out = Chart(type=kind, x=x, y=ys, pos=node.pos)
+    out.title = r.text(keys.get("title"), "the chart title") or ""
+    out.unit = r.text(keys.get("unit"), "the chart unit") or ""
+    out.caption = r.md(keys.get("caption"), "caption")
+    out.source = r.md(keys.get("source"), "source")
+    data = keys["data"]
+    if isinstance(data.value, dict):
+        out.table = chart_table(r, data)
+    else:
+        chart_file(r, data, out)
+    return out
+
+
+def chart_type(r: Reader, node: Node) -> str | None:
+    kind = r.text(node, "the chart type", required=True)
+    if kind is not None and kind not in ("bar", "line"):
+        r.error(node.pos, f"chart type must be bar or line, not '{kind}'")
+        return None
+    return kind
+
+
+def y_columns(r: Reader, node: Node) -> list[str]:
+    """`y: column` or `y: [column, ...]`: the columns the chart draws."""
+    ys = [r.text(n, "each y column", True) for n in node.value] if isinstance(node.value, list) \
+        else [r.text(node, "the chart's y column", True)]
+    return [y for y in ys if y]
+
+
+def chart_table(r: Reader, data: Node) -> Table | None:
+    """An inline table: `columns` and `rows`, each row as long as the columns."""
+    t = r.mapping(data, TABLE_KEYS, ("columns", "rows"), "an inline chart table")
+    if t is None or "columns" not in t or "rows" not in t:
+        return None
+    columns = [str(c.value) for c in r.list(t["columns"], "columns")]
+    rows = []
+    for row in r.list(t["rows"], "rows"):
+        cells = r.list(row, "each row")
+        if len(cells) != len(columns):
+            r.error(row.pos, f"this row has {len(cells)} cells but there are {len(columns)} columns")
+            continue
+        rows.append([c.value for c in cells])
+    return Table(columns, rows)
+
+
+def chart_file(r: Reader, data: Node, out: Chart) -> None:
+    """`data: file.csv`: a CSV file inside the course folder."""
+    path = r.course_path(data, "the chart data")
+    if path is None:
+        return
+    if path.suffix.lower() != ".csv":
+        r.error(data.pos, f"chart data '{data.value}' must be a CSV file (.csv) or an inline table")
+    else:
+        out.data_path = str(path)

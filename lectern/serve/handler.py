@@ -1,0 +1,169 @@
+"""The HTTP server and its handler: output files only, the build status, the event stream of reloads and problems."""
+from __future__ import annotations
+
+import json
+import mimetypes
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote
+
+from .live import LiveState
+from .page import EVENTS_PATH, PLACEHOLDER, inject, live_script
+
+STATUS_PATH = "/__lectern/status"  # JSON: is a build running, the last build's generation and problems
+HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle event stream
+
+
+def page_name(url_path: str) -> str:
+    """The output a URL path shows: "/" is index.html, "/slides/" is slides/index.html."""
+    name = unquote(url_path).lstrip("/")
+    return name + "index.html" if name == "" or name.endswith("/") else name
+
+
+def resolve_request(root: Path, url_path: str) -> Path | None:
+    """The file inside `root` a request path names, or None if it would leave `root`.
+
+    Percent-escapes are decoded once; `..`, hidden names (.lectern/), backslashes and NUL bytes
+    are refused, and so is anything a symbolic link leads outside the folder.
+    """
+    decoded = unquote(url_path)
+    if "\x00" in decoded or "\\" in decoded:
+        return None
+    parts = [p for p in decoded.split("/") if p not in ("", ".")]
+    if any(p == ".." or p.startswith(".") for p in parts):
+        return None
+    target = root.joinpath(*parts)
+    try:
+        real = target.resolve()
+    except (OSError, RuntimeError):
+        return None
+    if real != root and root not in real.parents:
+        return None
+    if real.is_dir():
+        real = real / "index.html"
+    return real
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "Lectern"
+    server: _Server
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        pass  # a quiet terminal: builds and problems are what the lecturer wants to see
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    def do_GET(self) -> None:
+        self._serve(head=False)
+
+    def _split(self) -> tuple[str, dict[str, list[str]]]:
+        raw = self.path.split("#", 1)[0]
+        path, _, query = raw.partition("?")
+        return path, parse_qs(query)
+
+    def _serve(self, head: bool) -> None:
+        path, query = self._split()
+        if path == EVENTS_PATH and not head:
+            return self._events(query)
+        live = self.server.live
+        if path == STATUS_PATH:  # for scripts and editors: wait for `"building": false`
+            with live.cond:
+                status = {"building": live.building, "generation": live.generation, "problems": live.problems}
+            return self._send(200, json.dumps(status).encode("utf-8"), "application/json", head)
+        target = resolve_request(self.server.root, path)
+        if target is None:
+            return self._send(403, b"Forbidden\n", "text/plain; charset=utf-8", head)
+        name = page_name(path)
+        with live.cond:
+            generation, problems, building = live.generation, live.problems, live.building
+        try:
+            data = target.read_bytes()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return self._missing(name, generation, problems, building, head)
+        except OSError:
+            return self._send(403, b"Forbidden\n", "text/plain; charset=utf-8", head)
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            data = inject(data, live_script(name, generation))
+            kind = "text/html; charset=utf-8"
+        elif kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+            kind += "; charset=utf-8"
+        self._send(200, data, kind, head)
+
+    def _missing(self, name: str, generation: int, problems, building: bool, head: bool) -> None:
+        if not name.endswith((".html", ".htm")):
+            return self._send(404, b"Not found\n", "text/plain; charset=utf-8", head)
+        if problems:
+            title, text, status = "The course does not build", "Fix the problems below and save.", 503
+        elif building:
+            title, text, status = "Building…", "This page appears as soon as the build writes it.", 503
+        else:
+            title, text, status = "Not found", f"The build writes no {name}.", 404
+        page = (PLACEHOLDER % {"title": title, "text": text}).encode("utf-8")
+        page = inject(page, live_script(name, generation, placeholder=True))
+        self._send(status, page, "text/html; charset=utf-8", head)
+
+    def _send(self, status: int, data: bytes, kind: str, head: bool) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            if not head:
+                self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _events(self, query: dict[str, list[str]]) -> None:
+        """A server-sent event stream: reload when this page was rewritten, problems, ok."""
+        live = self.server.live
+        page = (query.get("page") or ["index.html"])[0]
+        try:
+            since = int((query.get("since") or ["0"])[0])
+        except ValueError:
+            since = -1
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            seen_problems: object = ()
+            version = -1
+            while True:
+                with live.cond:
+                    if live.version == version:
+                        live.cond.wait(HEARTBEAT)
+                    if live.closed:
+                        return
+                    changed = live.version != version
+                    version, problems = live.version, live.problems
+                    written = live.written_since(since) if since >= 0 else None
+                    generation = live.generation
+                if not changed:
+                    self._event(None, "")  # heartbeat: finds closed connections
+                    continue
+                if written is None or page in written:
+                    self._event("reload", json.dumps({"generation": generation}))
+                    return
+                since = generation
+                if problems != seen_problems:
+                    self._event("problems" if problems else "ok", json.dumps(problems or []))
+                    seen_problems = problems
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            return
+
+    def _event(self, name: str | None, data: str) -> None:
+        text = ": ping\n\n" if name is None else f"event: {name}\ndata: {data}\n\n"
+        self.wfile.write(text.encode("utf-8"))
+        self.wfile.flush()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 256  # the default 5 reset 80 of 200 simultaneous connections
+    root: Path
+    live: LiveState
