@@ -1,4 +1,4 @@
-"""Benchmark: format N citations (default 500) and their bibliography with lectern.cite.
+"""Benchmark: format N citations (default 500) and their bibliography with lectern.text.cite.
 
 Run: `python bench/bench_cite.py [--citations 500] [--works 100] [--style chicago-author-date]
 [--repeat 3] [--no-citeproc-py]`. Prints seconds for Lectern's engine (one pandoc run per build)
@@ -120,7 +120,7 @@ def main() -> None:
         bib = Path(tmp) / "refs.json"
         bib.write_text(json.dumps(refs), encoding="utf-8")
         first, best, cpu, result = bench_lectern(bib, style, cls, args.repeat)
-    print(f"lectern.cite ({args.style}): {args.citations} citations of {args.works} works: "
+    print(f"lectern.text.cite ({args.style}): {args.citations} citations of {args.works} works: "
           f"{first:.3f} s first run, {best:.3f} s best of {args.repeat} (wall clock); "
           f"{cpu:.3f} s CPU (Python + pandoc)")
     print(f"  e.g. {result.clusters['c1']}  |  {len(result.bibliography)} bibliography entries")
@@ -133,7 +133,7 @@ def main() -> None:
         print("citeproc-py is not installed: no comparison")
     else:
         print(f"citeproc-py ({args.style}): {other:.3f} s wall clock, {other_cpu:.3f} s CPU: "
-              f"{other / best:.0f}× (wall) and {other_cpu / cpu:.0f}× (CPU) slower than lectern.cite")
+              f"{other / best:.0f}× (wall) and {other_cpu / cpu:.0f}× (CPU) slower than lectern.text.cite")
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ def cold_fonts(n_slides: int) -> float:
     """render_deck in a fresh process with an empty font cache: the first build on a machine."""
     with tempfile.TemporaryDirectory() as cache:
         code = ("import sys,time; sys.path[:0]=['tests','.']; from deck_fixture import make_synthetic_deck;"
-                "from lectern.render.deck import render_deck; from lectern.render.theme import make_env;"
+                "from lectern.deck.deck import render_deck; from lectern.theme.templates import make_env;"
                 f"d=make_synthetic_deck({n_slides}); t=time.perf_counter(); render_deck(d, make_env());"
                 "print(time.perf_counter()-t)")
         out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,

@@ -1,4 +1,4 @@
-"""Tests for lectern.cite: bibliography readers and citations formatted by pandoc's citeproc."""
+"""Tests for lectern.text.cite: bibliography readers and citations formatted by pandoc's citeproc."""
 from __future__ import annotations
 
 import json
