@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from lectern.pipeline import check
 from lectern.problems import RenderError
-from lectern.print import handout
+from lectern.print import handout, knownfits, slidepages
 from lectern.deck.deck import prepare
 from lectern.theme.templates import make_env, theme_dirs
 from lectern.text.resolve import resolve
@@ -432,7 +432,7 @@ def test_remembered_fits_give_the_same_pdf_and_spare_the_relayout(built, monkeyp
                                    for s in deck.slides])
     layouts = []
     real = handout._layout
-    monkeypatch.setattr(handout, "_layout", lambda *a, **k: layouts.append(1) or real(*a, **k))
+    monkeypatch.setattr(slidepages, "_layout", lambda *a, **k: layouts.append(1) or real(*a, **k))
     document = handout.handout_document("handout", edited, built.env, built.roots, "A4")
     assert len(layouts) == 1
     assert "number 23" in " ".join(handout.pdf.page_texts(document)[1].split())
@@ -453,15 +453,15 @@ def test_fits_found_by_one_process_spare_the_next_its_refit(built, monkeypatch, 
     text = "A long point about the sugar harvest and the unions of Havana, one of many: number {}"
     deck = replace(intro, slides=[replace(s, points=[PointView(Markup(text.format(k))) for k in range(24)])
                                   if s.number == 5 else s for s in intro.slides])
-    monkeypatch.setattr(handout, "_FITS", {})
-    monkeypatch.setattr(handout, "_KEPT_LOADED", [])
+    monkeypatch.setattr(knownfits, "_FITS", {})
+    monkeypatch.setattr(knownfits, "_KEPT_LOADED", [])
     first = handout.render_handout(deck, built.env, built.roots, "A4")
     assert (tmp_path / "cache" / "lectern" / "fits.json").is_file()
-    monkeypatch.setattr(handout, "_FITS", {})  # as in a new process
-    monkeypatch.setattr(handout, "_KEPT_LOADED", [])
+    monkeypatch.setattr(knownfits, "_FITS", {})  # as in a new process
+    monkeypatch.setattr(knownfits, "_KEPT_LOADED", [])
     layouts = []
     real = handout._layout
-    monkeypatch.setattr(handout, "_layout", lambda *a, **k: layouts.append(1) or real(*a, **k))
+    monkeypatch.setattr(slidepages, "_layout", lambda *a, **k: layouts.append(1) or real(*a, **k))
     assert handout.render_handout(deck, built.env, built.roots, "A4") == first
     assert len(layouts) == 1
 

@@ -8,6 +8,7 @@ import base64
 import html as htmllib
 import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -17,7 +18,7 @@ from markupsafe import Markup, escape
 from ..charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
 from .cite import CitationResult, format_citations, style_path
 from .markup import CourseMarks, Markup as MarkupParser, RenderContext
-from ..course.model import Course, Image, Lecture, Md, Point, Pos, Slide
+from ..course.model import Course, Image, Lecture, Md, Point, Pos, Section, Slide
 from .references import split_references
 from .labels import labels
 from .svgsafe import sanitize_svg
@@ -155,73 +156,79 @@ class Resolver:
 
     # ---- decks ---------------------------------------------------------------------------
     def deck(self, lecture: Lecture, number: int) -> DeckView:
-        lm = self.marks.lectures[lecture.id]
-        cited = [item.key for c in lm.clusters for item in c.items]
-        references = self.entries(cited)
-        chunks = split_references(references) if references else []
-        words = labels(self.course.lang)
+        """A lecture's slides, numbered in order: title, each section's opener and slides,
+        questions, references (numbered first: citations link to the references slide)."""
+        chunks = self.reference_chunks(lecture)
         questions = [q for s in lecture.sections for q in s.questions]
-        # number the slides first: citations link to the references slide
-        count = 1 + sum(1 + len(s.slides) for s in lecture.sections) + (1 if questions else 0)
-        refs_first = count + 1 if chunks else None
+        refs_first = _references_slide(lecture, questions, chunks)
         rewrite = (lambda href: f"#/{refs_first}") if refs_first else (lambda href: "#")
-        slides: list[SlideView] = []
-
-        def new(kind: str, title: Markup, **kw) -> SlideView:
-            n = len(slides) + 1
-            view = SlideView(number=n, kind=kind, id=f"slide-{n}", title=title, **kw)
-            slides.append(view)
-            return view
-
-        notes_ctx = self.ctx(lecture, _inline_notes, rewrite)
-        title_notes = Notes("slide-1", "deck")
-        title_ctx = self.ctx(lecture, title_notes.add, rewrite)
-        meta = {"course": str(self.html(self.course.title, title_ctx)), "author": escape(self.course.author),
-                "date": date_label(self.course.date, self.course.lang),
-                "institution": escape(self.course.institution), "lecture": words["lecture"].format(n=number)}
-        first = new("title", self.html(lecture.title, title_ctx), subtitle=self.html(lecture.subtitle, title_ctx),
-                    meta={k: Markup(v) for k, v in meta.items()}, notes=self.html(lecture.summary, notes_ctx))
-        first.footnotes = title_notes.items
-        figure_no = 0
+        made = DeckSlides(self, lecture, number, rewrite, labels(self.course.lang))
+        first = self.title_slide(made)
         for s_index, section in enumerate(lecture.sections, 1):
-            n = len(slides) + 1
-            sec_notes = Notes(f"slide-{n}", "deck")
-            sec_ctx = self.ctx(lecture, sec_notes.add, rewrite)
-            section_title = self.html(section.title, sec_ctx)
-            opener = new("section", section_title, subtitle=Markup(words["part"].format(n=s_index)),
-                         section=section_title)
-            opener.footnotes = sec_notes.items
-            for slide in section.slides:
-                n = len(slides) + 1
-                notes = Notes(f"slide-{n}", "deck")
-                ctx = self.ctx(lecture, notes.add, rewrite)
-                figure = None
-                if slide.image is not None or slide.chart is not None:
-                    figure_no += 1
-                    figure = self.figure(slide, f"{number}.{figure_no}", ctx, on_slide=True)
-                quote = None
-                if slide.quote is not None:
-                    quote = QuoteView(self.html(slide.quote.text, ctx), self.html(slide.quote.source, ctx))
-                view = new("content", self.html(slide.title, ctx), section=section_title,
-                           points=self.points(slide.points, ctx, slide.build),
-                           steps=len(slide.points) if slide.build else 0, quote=quote, figure=figure,
-                           timeline=self.timeline_span(slide, ctx), notes=self.html(slide.notes, notes_ctx))
-                view.footnotes = notes.items
+            self.section_slides(made, section, s_index)
         if questions:
-            n = len(slides) + 1
-            notes = Notes(f"slide-{n}", "deck")
-            ctx = self.ctx(lecture, notes.add, rewrite)
-            q = new("questions", escape(words["questions"]), questions=[self.html(x, ctx) for x in questions])
-            q.footnotes = notes.items
-        for i, chunk in enumerate(chunks):
-            title = words["references"] if len(chunks) == 1 else \
-                f"{words['references']} ({i + 1} {words['of']} {len(chunks)})"
-            new("references", escape(title), references=chunk)
+            self.questions_slide(made, questions)
+        self.references_slides(made, chunks)
         return DeckView(lecture_id=lecture.id, title=first.title, plain_title=self.text(lecture.title),
                         course_title=self.text(self.course.title),
                         author=self.course.author, date_label=date_label(self.course.date, self.course.lang),
-                        lang=self.course.lang, duration=lecture.duration, slides=slides,
+                        lang=self.course.lang, duration=lecture.duration, slides=made.slides,
                         references_slide=refs_first)
+
+    def reference_chunks(self, lecture: Lecture) -> list[list[BibEntry]]:
+        """The entries the lecture cites, split over as many references slides as they need."""
+        lm = self.marks.lectures[lecture.id]
+        cited = [item.key for c in lm.clusters for item in c.items]
+        references = self.entries(cited)
+        return split_references(references) if references else []
+
+    def title_slide(self, made: DeckSlides) -> SlideView:
+        """Slide 1: the lecture's title, the course's details, the summary as speaker notes."""
+        lecture = made.lecture
+        title_notes, title_ctx = made.next_notes()
+        meta = {"course": str(self.html(self.course.title, title_ctx)), "author": escape(self.course.author),
+                "date": date_label(self.course.date, self.course.lang),
+                "institution": escape(self.course.institution), "lecture": made.words["lecture"].format(n=made.number)}
+        first = made.new("title", self.html(lecture.title, title_ctx), subtitle=self.html(lecture.subtitle, title_ctx),
+                         meta={k: Markup(v) for k, v in meta.items()}, notes=self.html(lecture.summary, made.notes_ctx))
+        first.footnotes = title_notes.items
+        return first
+
+    def section_slides(self, made: DeckSlides, section: Section, s_index: int) -> None:
+        """A section's opener, then its slides (their figures numbered through the lecture)."""
+        sec_notes, sec_ctx = made.next_notes()
+        section_title = self.html(section.title, sec_ctx)
+        opener = made.new("section", section_title, subtitle=Markup(made.words["part"].format(n=s_index)),
+                          section=section_title)
+        opener.footnotes = sec_notes.items
+        for slide in section.slides:
+            notes, ctx = made.next_notes()
+            figure = None
+            if slide.image is not None or slide.chart is not None:
+                made.figures += 1
+                figure = self.figure(slide, f"{made.number}.{made.figures}", ctx, on_slide=True)
+            quote = None
+            if slide.quote is not None:
+                quote = QuoteView(self.html(slide.quote.text, ctx), self.html(slide.quote.source, ctx))
+            view = made.new("content", self.html(slide.title, ctx), section=section_title,
+                            points=self.points(slide.points, ctx, slide.build),
+                            steps=len(slide.points) if slide.build else 0, quote=quote, figure=figure,
+                            timeline=self.timeline_span(slide, ctx), notes=self.html(slide.notes, made.notes_ctx))
+            view.footnotes = notes.items
+
+    def questions_slide(self, made: DeckSlides, questions: list[Md]) -> None:
+        """One slide with every section's questions."""
+        notes, ctx = made.next_notes()
+        q = made.new("questions", escape(made.words["questions"]), questions=[self.html(x, ctx) for x in questions])
+        q.footnotes = notes.items
+
+    def references_slides(self, made: DeckSlides, chunks: list[list[BibEntry]]) -> None:
+        """The references, a slide per chunk ("References (2 of 3)")."""
+        words = made.words
+        for i, chunk in enumerate(chunks):
+            title = words["references"] if len(chunks) == 1 else \
+                f"{words['references']} ({i + 1} {words['of']} {len(chunks)})"
+            made.new("references", escape(title), references=chunk)
 
     # ---- the guide -----------------------------------------------------------------------
     def chapter(self, lecture: Lecture, number: int) -> Chapter:
@@ -284,6 +291,40 @@ class Resolver:
                          author=self.course.author, institution=self.course.institution,
                          date_label=date_label(self.course.date, self.course.lang), lang=self.course.lang,
                          lectures=links, guide="study-guide.pdf" if "guide" in outputs else None)
+
+
+def _references_slide(lecture: Lecture, questions: list[Md], chunks: list) -> int | None:
+    """The number of the first references slide (None without references): after the title,
+    each section's opener and slides, and the questions."""
+    count = 1 + sum(1 + len(s.slides) for s in lecture.sections) + (1 if questions else 0)
+    return count + 1 if chunks else None
+
+
+@dataclass
+class DeckSlides:
+    """A deck's slides as they are made, each numbered in turn, and how their Markdown is rendered."""
+
+    resolver: Resolver
+    lecture: Lecture
+    number: int  # the lecture's
+    rewrite: Callable[[str], str]  # citations link to the references slide
+    words: dict[str, str]
+    slides: list[SlideView] = field(default_factory=list)
+    figures: int = 0  # figures numbered so far
+
+    def __post_init__(self):
+        self.notes_ctx = self.resolver.ctx(self.lecture, _inline_notes, self.rewrite)  # speaker notes
+
+    def next_notes(self) -> tuple[Notes, RenderContext]:
+        """The footnotes of the next slide, and the context that numbers them."""
+        notes = Notes(f"slide-{len(self.slides) + 1}", "deck")
+        return notes, self.resolver.ctx(self.lecture, notes.add, self.rewrite)
+
+    def new(self, kind: str, title: Markup, **kw) -> SlideView:
+        n = len(self.slides) + 1
+        view = SlideView(number=n, kind=kind, id=f"slide-{n}", title=title, **kw)
+        self.slides.append(view)
+        return view
 
 
 MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
