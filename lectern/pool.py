@@ -31,7 +31,7 @@ class PdfJob:
     """One PDF to lay out: what to render it from and where its resources may come from."""
 
     name: str  # its path in the output folder
-    kind: str  # "guide", "handouts", "notes", "slides-pdf", "chapter" (see render.chapters) or "deck-fonts"
+    kind: str  # "guide", "handouts", "notes", "slides-pdf", "chapter" (see print.chapters) or "deck-fonts"
     view: object  # GuideView, DeckView, or a chapter job's payload
     templates: Path | None  # the course's templates/ (the worker makes its own Jinja environment)
     roots: list[Path]  # folders the layout may read files from

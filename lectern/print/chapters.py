@@ -1,10 +1,10 @@
 """The study guide by part: each chapter's painted pages kept between builds, so an edit re-lays out one.
 
-`render.guide` lays the book out part by part (front matter, each chapter, each appendix),
+`print.guide` lays the book out part by part (front matter, each chapter, each appendix),
 paints each part into PDF objects and joins them. This module keeps each part's PDF objects and
 what the assembly needs of its layout (page count, anchors, footnote check) on disk, keyed by the exact HTML
 the part was laid out from (which holds no page number: the book draws the folios, see
-render.guide.FOLIO_FREE_KINDS) plus the theme and Lectern's code, so a build lays out again only the parts whose
+print.guide.FOLIO_FREE_KINDS) plus the theme and Lectern's code, so a build lays out again only the parts whose
 text changed, wherever they now land. The assembly, contents, bookmarks, links and
 footnote checks stay those of `render_guide`: this module only swaps in a renderer whose
 `layout` looks in the store first.
@@ -37,7 +37,7 @@ import jinja2
 
 from ..state import usercache
 
-# render.guide and render.pdf (WeasyPrint, ~1 s to import) are imported where parts are laid
+# print.guide and lectern.pdf (WeasyPrint, ~1 s to import) are imported where parts are laid
 # out: the pipeline imports ChapterJob in the main process, which lays nothing out
 
 STORE_FORMAT = 5

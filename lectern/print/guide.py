@@ -11,7 +11,7 @@ starts on a right-hand page (a blank verso is put in when needed), its folios fo
 previous part's, and the contents (laid out last) prints the folios found. A chapter or
 appendix is laid out with no folio (so its layout is the same wherever it lands); the folios of
 the body are laid out at assembly on pages of their own and drawn over the parts' pages. A part kept from an
-earlier build (render.chapters) is neither laid out nor painted again. After each part
+earlier build (print.chapters) is neither laid out nor painted again. After each part
 is laid out, every footnote is looked up on the laid-out pages; when a note was dropped or
 pushed off its call's page, the paragraph ending that page is nudged (kept whole, so it starts
 on the next page, see NUDGE; if that fails, the call's paragraph starts a new page, see PUSH)
