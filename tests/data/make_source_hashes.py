@@ -1,4 +1,4 @@
-"""Regenerate tests/data/source-12grams.txt: truncated sha256 hashes of every 12-word run of the course source.
+"""Regenerate tests/data/source-{12,10,8}grams.txt: truncated sha256 hashes of every 12-, 10- and 8-word run of the course source.
 
 The bundled course must not copy the essay it is based on, but the repository must not hold the
 essay either, so the originality test compares hashes. Run from the repository:
@@ -17,11 +17,16 @@ import sys
 import unicodedata
 from pathlib import Path
 
-N = 12  # words in a run
+N = 12  # words in a run (tests/test_bundled_course.py)
+SIZES = (12, 10, 8)  # 10 and 8: tests/test_source_words.py (a copy, and the runs kept few)
 HASH_CHARS = 16  # hex digits kept of each sha256
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "source-12grams.txt"
+
+
+def out_path(n: int) -> Path:
+    return HERE / f"source-{n}grams.txt"
 REPO = HERE.parent.parent
 
 _FOLD = str.maketrans({
@@ -59,11 +64,13 @@ def main(argv: list[str]) -> int:
     if sources is None or not sources.is_dir():
         sys.stderr.write("no sources folder found; pass its path\n")
         return 2
-    hashes: set[str] = set()
-    for path in sorted(sources.glob("*.txt")):
-        hashes |= ngram_hashes(normalise(path.read_text(encoding="utf-8")))
-    OUT.write_text("".join(h + "\n" for h in sorted(hashes)), encoding="utf-8")
-    sys.stdout.write(f"{len(hashes)} hashes written to {OUT}\n")
+    texts = [normalise(path.read_text(encoding="utf-8")) for path in sorted(sources.glob("*.txt"))]
+    for n in SIZES:
+        hashes: set[str] = set()
+        for words in texts:
+            hashes |= ngram_hashes(words, n)
+        out_path(n).write_text("".join(h + "\n" for h in sorted(hashes)), encoding="utf-8")
+        sys.stdout.write(f"{len(hashes)} hashes written to {out_path(n)}\n")
     return 0
 
 
