@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCALES = {"S": 1, "L": 20}  # lectures; each lecture has 3 sections of 10 slides
+SCALES = {"S": 1, "L": 20, "XL": 100}  # lectures; each lecture has 3 sections of 10 slides
 SECTIONS = 3
 SLIDES_PER_SECTION = 10
 REFERENCES = 40
@@ -260,6 +260,27 @@ def pandoc_sources(path: Path, scale: str = "S") -> dict[str, list[Path]]:
     book += ["# Bibliography", "", "::: {#refs}", ":::", ""]
     (path / "book.md").write_text("\n".join(book), "utf-8")
     return {"decks": decks, "guide": [path / "book.md"]}
+
+
+def marp_sources(path: Path, scale: str = "S") -> list[Path]:
+    """Write the same decks as Marp Markdown (one file a lecture, slides split by `---`), for
+    marp-cli's PDF of the decks: how Marp, Slidev and reveal.js users print slides."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    files = []
+    for lec in make_lectures(scale):
+        slides = [[f"# {lec.title}", "", "Bench Author"]]
+        for sec in lec.sections:
+            slides.append([f"# {sec.title}"])
+            for slide in sec.slides:
+                body = [line for line in _md_slide(slide) if line not in ("::: notes", ":::", slide.notes)]
+                slides.append(body + [f"<!-- {slide.notes} -->"])  # Marp's presenter notes
+            slides.append(["## Questions", ""] + [f"- {q}" for q in sec.questions])
+        target = path / f"{lec.id}.md"
+        target.write_text("---\nmarp: true\n---\n\n" + "\n\n---\n\n".join("\n".join(s) for s in slides) + "\n",
+                          "utf-8")
+        files.append(target)
+    return files
 
 
 def main() -> None:
