@@ -1,6 +1,7 @@
 """Small helpers shared by the tests: writing throwaway courses and running the CLI in-process."""
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import textwrap
 from pathlib import Path
@@ -44,3 +45,11 @@ def embedded_face_name(css: str, style: str = "normal", weight: int = 400) -> st
     data = re.search(rf"font-style:{style};font-weight:{weight};[^}}]*base64,([A-Za-z0-9+/=]+)", css).group(1)
     names = TTFont(io.BytesIO(base64.b64decode(data)))["name"]
     return f"{names.getDebugName(1)} {names.getDebugName(2)}"
+
+
+def source_hasher():
+    """tests/data/make_source_hashes.py as a module: how the course's source is folded into words and hashed."""
+    spec = importlib.util.spec_from_file_location("make_source_hashes", ROOT / "tests" / "data" / "make_source_hashes.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -9,12 +9,13 @@ CI), the tests also read it to check the hashes and the chart figures against th
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
 import yaml
+
+from helpers import source_hasher
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -23,14 +24,7 @@ HASH_FILE = DATA / "source-12grams.txt"
 SOURCE_NAME = "new-cuba-myths-and-realities.txt"
 
 
-def _load_hasher():
-    spec = importlib.util.spec_from_file_location("make_source_hashes", DATA / "make_source_hashes.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hasher = _load_hasher()
+hasher = source_hasher()
 
 
 def _sources_dir() -> Path | None:

@@ -25,7 +25,6 @@ tests use where the essay is absent (in CI), so the course is checked everywhere
 """
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
 from dataclasses import dataclass
@@ -33,6 +32,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from helpers import source_hasher
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -42,14 +43,7 @@ LIMIT = 10  # a shared run this long is a copy
 WATCH = 8  # runs this long are listed and kept few
 
 
-def _load_hasher():
-    spec = importlib.util.spec_from_file_location("make_source_hashes", DATA / "make_source_hashes.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_hasher = _load_hasher()
+_hasher = source_hasher()
 normalise = _hasher.normalise
 
 
