@@ -50,7 +50,7 @@ def new_course(target: Path) -> list[Path]:
         for rel, data in files:
             dest = target / rel
             if rel == Path("course.yaml"):
-                data = _dated(data)
+                data = _as_run(_dated(data))
             dest.parent.mkdir(parents=True, exist_ok=True)
             with open(dest, "xb") as f:  # "x": never replace a file that appeared meanwhile
                 f.write(data)
@@ -58,6 +58,12 @@ def new_course(target: Path) -> list[Path]:
     except OSError as e:
         raise OutputError(f"cannot write the new course to '{target}': {e.strerror or e}") from e
     return written
+
+
+def _as_run(course_yaml: bytes) -> bytes:
+    """The starter's course.yaml naming the command this user ran (`lectern`, `python build.py`, ...)."""
+    from ..invoked import command
+    return course_yaml.replace(b"`lectern build ", b"`" + command().encode() + b" build ", 1)
 
 
 def _dated(course_yaml: bytes) -> bytes:

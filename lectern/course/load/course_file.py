@@ -6,6 +6,7 @@ import difflib
 from pathlib import Path
 
 from ..model import Course, Md, Pos, OUTPUT_KINDS
+from ...invoked import command
 from ..yamlnodes import Node, read_yaml
 from .lecture_file import lecture
 from .reader import Reader
@@ -45,7 +46,7 @@ def _course_yaml(r: Reader) -> Node | None:
     display = r.display(course_file)
     if not course_file.is_file():
         r.error(Pos(display, 1, 1), "there is no course.yaml here: is this a course folder? "
-                                    "(`python build.py new DIR` writes a course to start from)")
+                                    f"(`{command()} new DIR` writes a course to start from)")
         return None
     parsed = read_yaml(course_file, display)
     r.problems += parsed.problems
