@@ -77,7 +77,7 @@ def settings(r: Reader, keys: dict[str, Node], course: Course) -> None:
 
 
 def iso_date(r: Reader, node: Node) -> str:
-    value = r.text(node, "date", required=True)
+    value = r.text(node, "date", required=True, typed=True)
     if value is None:
         return ""
     try:

@@ -162,7 +162,7 @@ def chart_table(r: Reader, data: Node) -> Table | None:
     t = r.mapping(data, TABLE_KEYS, ("columns", "rows"), "an inline chart table")
     if t is None or "columns" not in t or "rows" not in t:
         return None
-    columns = [str(c.value) for c in r.list(t["columns"], "columns")]
+    columns = [c.source if c.source is not None else str(c.value) for c in r.list(t["columns"], "columns")]
     rows = []
     for row in r.list(t["rows"], "rows"):
         cells = r.list(row, "each row")

@@ -38,7 +38,7 @@ def timeline_event(r: Reader, node: Node) -> TimelineEvent | None:
     keys = r.mapping(node, EVENT_KEYS, ("date", "event"), "a timeline event")
     if keys is None or "date" not in keys or "event" not in keys:
         return None
-    date = r.text(keys["date"], "the event's date", required=True)
+    date = r.text(keys["date"], "the event's date", required=True, typed=True)
     if date is None:
         return None
     if not _valid_partial_date(date):
