@@ -1,7 +1,8 @@
 """Citations: bibliography readers, CSL styles, and pandoc's citeproc formatting them as HTML.
 
 Holds: bibliography (`read_bibliography`: every entry key with where it is defined, and what
-is wrong; no pandoc) with one scanner per format (csl_yaml, csl_json, bibtex); styles (a CSL
+is wrong) with one scanner per format (csl_yaml, csl_json, bibtex) and pandocbib (BibTeX and
+CSL-JSON read by pandoc itself, so check accepts what the build accepts); styles (a CSL
 style by bundled name or path: `style_path`, `style_error`); pandoc (`format_citations`: one
 run of pandoc per build, memoised in the process and in the user's cache) and pandoc_html
 (pandoc's JSON back into escaped HTML); clusters (CiteItem, Cluster, CitationResult).
