@@ -145,10 +145,12 @@ def outputs(r: Reader, node: Node) -> list[str]:
 def lectures(r: Reader, node: Node | None, course: Course) -> None:
     """Each lecture file listed, loaded; a lecture id (its file name) used twice is an error."""
     seen: dict[str, Pos] = {}
+    listed: set[Path] = set()
     for item in r.list(node, "lectures"):
         path = r.course_path(item, "the lecture file")
         if path is None:
             continue
+        listed.add(path)
         lecture_id = path.stem
         if lecture_id in seen:
             r.error(item.pos, f"the lecture id '{lecture_id}' is used twice (also at line "
@@ -161,6 +163,22 @@ def lectures(r: Reader, node: Node | None, course: Course) -> None:
     course.listed_ids = set(seen)  # type: ignore[attr-defined]  # loaded or not: validate skips broken ones
     if node is not None and not node.value:
         r.error(node.pos, "the course has no lectures: list at least one lecture file")
+    unlisted(r, {lecture.path for lecture in course.lectures} | listed)
+
+
+def unlisted(r: Reader, listed: set[Path]) -> None:
+    """A lecture file in lectures/ that course.yaml does not list is built by nobody: say so."""
+    folder = r.root / "lectures"
+    try:
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
+    except OSError:
+        return
+    for path in files:
+        if path.resolve() not in listed:
+            rel = path.relative_to(r.root).as_posix()
+            r.warn(Pos(r.display(path), 1, 1), "this lecture file is not listed under `lectures:` in course.yaml, "
+                                               f"so nothing is built from it: add `- {rel}` there, or move the "
+                                               "file out of lectures/")
 
 
 def timeline_and_glossary(r: Reader, keys: dict[str, Node], course: Course) -> None:

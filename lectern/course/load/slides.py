@@ -12,6 +12,7 @@ IMAGE_KEYS = {"src", "alt", "caption"}
 CHART_KEYS = {"type", "title", "data", "x", "y", "unit", "caption", "source"}
 TABLE_KEYS = {"columns", "rows"}
 SPAN_KEYS = {"from", "to"}
+NOT_SHOWN = {"title", "build", "notes"}  # every other slide key puts something on the slide
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
@@ -33,6 +34,13 @@ def slide(r: Reader, node: Node) -> Slide | None:
     if "timeline" in keys:
         out.timeline = span(r, keys["timeline"])
     out.notes = r.md(keys.get("notes"), "notes")
+    shown = sorted(SLIDE_KEYS - NOT_SHOWN)
+    if not any(keys.get(k) is not None and keys[k].value not in (None, [], {}) for k in shown):
+        r.warn(node.pos, f"the slide '{title.src}' shows only its title: give it {', '.join(shown[:-1])} or "
+                         f"{shown[-1]} (notes are never shown on the slide)")
+    elif out.build and not out.points:
+        r.warn(getattr(keys["build"], "key_pos", keys["build"].pos), "`build: true` has nothing to step through: "
+               "the slide has no points (build shows points one at a time); remove `build`, or add points")
     return out
 
 

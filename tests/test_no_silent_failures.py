@@ -1,0 +1,71 @@
+"""Mistakes that used to pass without a word: each is now a warning or an error at file:line:column."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import run_cli, write_course
+
+REFS = """
+- id: smith2007
+  type: book
+  author: [{family: Smith, given: Ann}]
+  issued: {date-parts: [[2007]]}
+  title: A Book
+"""
+
+
+def course(tmp_path, lecture: str, extra: dict | None = None, course_extra: str = ""):
+    files = {"course.yaml": "title: T\nauthor: A\nbibliography: refs.yaml\nlectures: [lectures/one.yaml]\n"
+                            + course_extra,
+             "refs.yaml": REFS, "lectures/one.yaml": lecture}
+    files.update(extra or {})
+    return write_course(tmp_path / "c", files)
+
+
+def slides(*slide_yaml: str) -> str:
+    body = "".join("      - " + s.strip().replace("\n", "\n        ") + "\n" for s in slide_yaml)
+    return f"title: L\nsections:\n  - title: S\n    reading: Prose.\n    slides:\n{body}"
+
+
+def problems(result) -> list[str]:
+    return [m.group(1) for line in result.output.splitlines() if (m := re.match(r"^\S+?(:\d+:\d+: .*)$", line))]
+
+
+def strict_check(root) -> list[str]:
+    result = run_cli("check", str(root), "--strict")
+    found = problems(result)
+    assert (result.exit_code == 1) == bool(found), result.output
+    return found
+
+
+GOOD = "title: Fine\npoints: [a, b]"
+
+
+def test_a_good_course_has_nothing_to_say(tmp_path):
+    assert strict_check(course(tmp_path, slides(GOOD))) == []
+
+
+def test_a_lecture_file_not_listed_in_course_yaml(tmp_path):
+    root = course(tmp_path, slides(GOOD), {"lectures/two.yaml": slides(GOOD), "lectures/notes.txt": "x",
+                                           "lectures/old/three.yaml": slides(GOOD)})
+    found = strict_check(root)
+    assert len(found) == 1
+    assert found[0] == (":1:1: warning: this lecture file is not listed under `lectures:` in course.yaml, so "
+                        "nothing is built from it: add `- lectures/two.yaml` there, or move the file out of lectures/")
+    result = run_cli("check", str(root), "--strict")
+    assert "lectures/two.yaml:1:1: warning" in result.output
+
+
+def test_build_with_nothing_to_step_through(tmp_path):
+    found = strict_check(course(tmp_path, slides(GOOD, "title: Quote\nbuild: true\nquote: {text: Words.}")))
+    assert found == [":9:9: warning: `build: true` has nothing to step through: the slide has no points "
+                     "(build shows points one at a time); remove `build`, or add points"]
+
+
+def test_a_slide_with_only_a_title(tmp_path):
+    found = strict_check(course(tmp_path, slides(GOOD, "title: Alone\nnotes: Say something.")))
+    assert len(found) == 1
+    assert found[0].startswith(":8:9: warning: the slide 'Alone' shows only its title: give it ")
+    assert "points" in found[0] and "image" in found[0] and "notes are never shown on the slide" in found[0]
