@@ -69,3 +69,13 @@ def test_a_slide_with_only_a_title(tmp_path):
     assert len(found) == 1
     assert found[0].startswith(":8:9: warning: the slide 'Alone' shows only its title: give it ")
     assert "points" in found[0] and "image" in found[0] and "notes are never shown on the slide" in found[0]
+
+
+def test_an_in_text_citation_takes_its_locator_inside_the_parentheses(tmp_path):
+    root = course(tmp_path, slides("title: Cited\npoints: ['As @smith2007 [ch. 4] argues', 'and @smith2007 [p. 3] too']"))
+    result = run_cli("build", str(root), "--out", str(tmp_path / "out"), "--only", "deck", "-q", "--strict")
+    assert result.exit_code == 0, result.output
+    deck = (tmp_path / "out" / "slides" / "one.html").read_text("utf-8")
+    text = re.sub(r"<[^>]+>", "", deck)
+    assert "As Smith (2007, ch. 4) argues" in text and "and Smith (2007, 3) too" in text
+    assert "[ch. 4]" not in text and "[p. 3]" not in text
