@@ -79,3 +79,11 @@ def test_an_in_text_citation_takes_its_locator_inside_the_parentheses(tmp_path):
     text = re.sub(r"<[^>]+>", "", deck)
     assert "As Smith (2007, ch. 4) argues" in text and "and Smith (2007, 3) too" in text
     assert "[ch. 4]" not in text and "[p. 3]" not in text
+
+
+def test_an_unknown_style_name_suggests_the_closest_bundled_ones(tmp_path):
+    found = strict_check(course(tmp_path, slides(GOOD), course_extra="csl: chicago-note-bibliography\n"))
+    assert len(found) == 1 and found[0].startswith(":5:6: unknown citation style `chicago-note-bibliography`: "
+                                                   "did you mean `chicago-notes-bibliography`")
+    found = strict_check(course(tmp_path / "2", slides(GOOD), course_extra="csl: apa7\n"))
+    assert "did you mean `apa" in found[0]
