@@ -87,3 +87,82 @@ def test_an_unknown_style_name_suggests_the_closest_bundled_ones(tmp_path):
                                                    "did you mean `chicago-notes-bibliography`")
     found = strict_check(course(tmp_path / "2", slides(GOOD), course_extra="csl: apa7\n"))
     assert "did you mean `apa" in found[0]
+
+
+# ---- pictures that are not what their names say -----------------------------------------------
+
+def _picture(kind: str, size=(40, 30)) -> bytes:
+    import io
+
+    from PIL import Image
+    if kind == "svg":
+        return b'<?xml version="1.0"?>\n<!-- a map -->\n<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"/>\n'
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, {"jpg": "JPEG"}.get(kind, kind.upper()))
+    return out.getvalue()
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG whose header says width×height (the pixels are never there: only the header is read)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+
+
+def _image_slide(name: str) -> str:
+    return f"title: Picture\nimage: {{src: images/{name}, alt: A picture}}"
+
+
+def image_problems(tmp_path, name: str, data: bytes) -> list[str]:
+    root = course(tmp_path, slides(GOOD, _image_slide(name)), {})
+    (root / "images").mkdir(exist_ok=True)
+    (root / "images" / name).write_bytes(data)
+    return strict_check(root)
+
+
+@pytest.mark.parametrize("kind", ["png", "jpg", "gif", "webp", "svg"])
+def test_real_pictures_pass(tmp_path, kind):
+    assert image_problems(tmp_path, f"map.{kind}", _picture(kind)) == []
+
+
+HTML_PAGE = b"<!DOCTYPE html>\n<html><head><title>Map</title></head><body>Saved page</body></html>\n"
+
+
+@pytest.mark.parametrize("kind", ["png", "jpg", "gif", "webp", "svg"])
+@pytest.mark.parametrize("data, holds", [
+    (HTML_PAGE, "an HTML page"),
+    (b"", None),
+    (b"just some notes\nabout a map\n", "text"),
+    (bytes(range(7, 250, 3)) * 20, "bytes of no picture format"),
+])
+def test_a_file_that_is_not_the_picture_its_name_says(tmp_path, kind, data, holds):
+    found = image_problems(tmp_path, f"map.{kind}", data)
+    assert len(found) == 1, found
+    what = {"png": "PNG", "jpg": "JPEG", "gif": "GIF", "webp": "WebP", "svg": "SVG"}[kind]
+    assert found[0].startswith(":9:22: ")  # the image's src
+    if holds is None:
+        assert found[0].endswith(f"the image 'images/map.{kind}' is an empty file: save the picture into it again")
+    else:
+        article = "an" if kind == "svg" else "a"
+        assert f"the image 'images/map.{kind}' is not {article} {what} picture: the file holds {holds}" in found[0]
+        assert "export or save the picture itself" in found[0]
+
+
+def test_a_picture_of_another_kind_than_its_name_is_a_warning(tmp_path):
+    found = image_problems(tmp_path, "map.png", _picture("jpg"))
+    assert found == [":9:22: warning: the image 'images/map.png' is a JPEG picture, not PNG: rename it "
+                     "to map.jpg (and its src)"]
+
+
+def test_a_picture_too_large_to_print(tmp_path):
+    found = image_problems(tmp_path, "huge.png", _png_header(20000, 20000))
+    assert found == [":9:22: the image 'images/huge.png' is 20000×20000 pixels (400 megapixels); Lectern "
+                     "takes at most 100 megapixels, as a picture that size needs 1.6 GB of memory to print: "
+                     "scale it down (4000 pixels across is plenty for a slide or a page)"]
+    found = image_problems(tmp_path / "b", "big.png", _png_header(8000, 6000))
+    assert found == [":9:22: warning: the image 'images/big.png' is 8000×6000 pixels (48 megapixels), more "
+                     "than a slide or a page can show (over 25): scale it down to keep the deck small"]

@@ -21,6 +21,7 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
     problems += _citations(course, marks, bib)
     problems += _footnotes(course, marks)
     problems += _charts(course)
+    problems += _pictures(course)
     problems += _lecture_links(course)
     problems += _empty_parts(course)
     problems += _fonts(course)
@@ -104,6 +105,20 @@ def _charts(course: Course) -> list[Problem]:
                     if any(row[i] is not None and not is_number(row[i]) for row in chart.table.rows):
                         problems.append(Problem(chart.pos, f"the chart's y column '{column}' holds values that "
                                                            "are not numbers"))
+    return problems
+
+
+def _pictures(course: Course) -> list[Problem]:
+    """Each slide's picture is the kind of image its name says, and small enough to print."""
+    from .pictures import picture_problems
+    problems = []
+    for lecture in course.lectures:
+        for section in lecture.sections:
+            for slide in section.slides:
+                image = slide.image
+                if image is not None and image.path is not None:
+                    for severity, message in picture_problems(image.path, image.src):
+                        problems.append(Problem(image.src_pos or image.pos, message, severity))
     return problems
 
 

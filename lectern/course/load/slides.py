@@ -125,7 +125,8 @@ def image(r: Reader, node: Node) -> Image | None:
     if path is not None and path.suffix.lower() not in IMAGE_SUFFIXES:
         r.error(keys["src"].pos, f"the image '{src}' must be PNG, JPEG, GIF, WebP or SVG")
         path = None
-    return Image(src=src, alt=alt or "", pos=node.pos, caption=r.md(keys.get("caption"), "caption"), path=path)
+    return Image(src=src, alt=alt or "", pos=node.pos, caption=r.md(keys.get("caption"), "caption"), path=path,
+                 src_pos=keys["src"].pos)
 
 
 def chart(r: Reader, node: Node) -> Chart | None:
