@@ -166,3 +166,88 @@ def test_a_picture_too_large_to_print(tmp_path):
     found = image_problems(tmp_path / "b", "big.png", _png_header(8000, 6000))
     assert found == [":9:22: warning: the image 'images/big.png' is 8000×6000 pixels (48 megapixels), more "
                      "than a slide or a page can show (over 25): scale it down to keep the deck small"]
+
+
+# ---- BibTeX that pandoc would print otherwise than meant --------------------------------------
+
+BIB = r"""
+@book{mcluhan1962,
+  author = {McLuhan, Marshall},
+  title = {The Gutenberg Galaxy: The Making of Typographic Man},
+  publisher = {University of Toronto Press},
+  year = 1962
+}
+@article{buringh2009,
+  author = {Buringh, Eltjo and Zanden, Jan Luiten van},
+  title = {Charting the Rise of the West: Manuscripts and Printed Books in Europe},
+  journal = {The Journal of Economic History},
+  year = 2009
+}
+@book{eisenstein1979,
+  author = {Eisenstein, Elizabeth L.},
+  title = {The printing press as an agent of change},
+  year = 1979
+}
+@book{febvre1976,
+  author = {Febvre, Lucien and Martin, Henri-Jean},
+  title = {The coming of the book in Paris},
+  year = 1976
+}
+"""
+
+PROSE = """title: L
+sections:
+  - title: S
+    reading: |
+      Books spread across Europe after Gutenberg set up his press [@mcluhan1962; @buringh2009].
+      Print changed scholarship [@eisenstein1979; @febvre1976].
+    slides:
+      - title: Fine
+        points: ['Print spread [@buringh2009]', b]
+"""
+
+
+def bib_course(tmp_path, bib: str, lang: str = "en-GB"):
+    return write_course(tmp_path / "c", {
+        "course.yaml": f"title: T\nauthor: A\nlang: {lang}\nbibliography: refs.bib\ncsl: apa\n"
+                       "lectures: [lectures/one.yaml]\n",
+        "refs.bib": bib, "lectures/one.yaml": PROSE})
+
+
+def test_bibtex_names_that_a_style_would_lower_case_or_cut(tmp_path):
+    found = strict_check(bib_course(tmp_path, BIB))
+    assert found == [
+        ":1:7: warning: the title of `mcluhan1962` prints as \"The gutenberg galaxy: The making of typographic man\" "
+        "in styles that use sentence case (like apa): pandoc lower-cases BibTeX title words that are not in braces. "
+        "Brace the names: {Gutenberg} (or write the entry in CSL-YAML)",
+        ":7:10: warning: the title of `buringh2009` prints as \"Charting the rise of the west: Manuscripts and printed "
+        "books in europe\" in styles that use sentence case (like apa): pandoc lower-cases BibTeX title words that are "
+        "not in braces. Brace the names: {Europe} (or write the entry in CSL-YAML)",
+        ":7:10: warning: in `buringh2009`, pandoc reads \"van\" in the name \"Jan Luiten van Zanden\" as a particle that "
+        "citations leave out (\"Zanden\", not \"van Zanden\"): to keep it, write the name `{van Zanden}, Jan Luiten`, "
+        "or write the entry in CSL-YAML with `non-dropping-particle: van`",
+        # "Paris" is a name (sentence-case title), "Rise", "West" and "Galaxy" are not known to be names
+        ":18:7: warning: the title of `febvre1976` prints as \"The coming of the book in paris\" in styles that use "
+        "sentence case (like apa): pandoc lower-cases BibTeX title words that are not in braces. Brace the names: "
+        "{Paris} (or write the entry in CSL-YAML)",
+    ]
+
+
+def test_the_advice_fixes_what_is_printed(tmp_path):
+    fixed = (BIB.replace("The Gutenberg Galaxy", "The {Gutenberg} Galaxy").replace("in Europe}", "in {Europe}}")
+             .replace("Zanden, Jan Luiten van", "{van Zanden}, Jan Luiten").replace("in Paris", "in {Paris}"))
+    root = bib_course(tmp_path, fixed)
+    assert strict_check(root) == []
+    result = run_cli("build", str(root), "--out", str(tmp_path / "out"), "--only", "deck", "-q", "--strict")
+    assert result.exit_code == 0, result.output
+    text = re.sub(r"<[^>]+>", "", (tmp_path / "out" / "slides" / "one.html").read_text("utf-8"))
+    assert "Print spread (Buringh &amp; van Zanden, 2009)" in text  # the slide's citation
+    references = re.sub(r"\s+", " ", text[text.index("Buringh, E."):])  # the references slide
+    assert references.startswith("Buringh, E., &amp; van Zanden, J. L. (2009). Charting the rise of the west: "
+                                 "Manuscripts and printed books in Europe.")
+    assert "The coming of the book in Paris" in references and "The Gutenberg galaxy" in references
+
+
+def test_a_course_in_another_language_keeps_bibtex_titles_as_written(tmp_path):
+    found = strict_check(bib_course(tmp_path, BIB, lang="fr"))
+    assert len(found) == 1 and "non-dropping-particle: van" in found[0]  # names are read the same in any language

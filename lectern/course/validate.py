@@ -18,6 +18,7 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
     """Cross-file rules: citations, footnotes, chart data, references between files, empty parts."""
     problems: list[Problem] = list(bib.problems)
     problems += _style(course)
+    problems += _bibtex(course, bib)
     problems += _citations(course, marks, bib)
     problems += _footnotes(course, marks)
     problems += _charts(course)
@@ -31,6 +32,17 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
 def _style(course: Course) -> list[Problem]:
     reason = style_error(course.csl, course.root)
     return [Problem(course.csl_pos or course.pos, reason)] if reason else []
+
+
+def _bibtex(course: Course, bib: BibIndex) -> list[Problem]:
+    """BibTeX entries whose names pandoc would print wrong (text/cite/biblint)."""
+    if not bib.bibtex:
+        return []
+    from ..text.cite import bibtex_warnings, names_in_prose
+    from ..text.markup import lecture_texts
+    texts = [md.src for lecture in course.lectures for md, _, _ in lecture_texts(lecture)]
+    texts += [e.event.src for e in course.timeline] + [g.definition.src for g in course.glossary]
+    return bibtex_warnings(bib.bibtex, names_in_prose(texts), course.lang)
 
 
 def _citations(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]:
