@@ -17,7 +17,8 @@ from lectern.course.scaffold import new_course, starter_files
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = {"course.yaml", "lectures/01-introduction.yaml", "references.yaml", "timeline.yaml",
-            "glossary.yaml"}
+            "glossary.yaml", "schema/course.schema.json", "schema/lecture.schema.json",
+            "schema/timeline.schema.json", "schema/glossary.schema.json"}
 
 
 def test_writes_the_starter_files(tmp_path):

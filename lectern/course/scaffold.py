@@ -1,4 +1,9 @@
-"""`lectern new DIR`: copy the starter course (lectern/course/starter/) into a new, empty folder."""
+"""`lectern new DIR`: copy the starter course (lectern/course/starter/) and the JSON Schemas into a new, empty folder.
+
+The starter's YAML files name their schema on their first line (`# yaml-language-server:
+$schema=schema/course.schema.json`), relative to the file, so editors find it in the course's
+own schema/ folder, written here; `lectern schema --out DIR/schema` refreshes it after an upgrade.
+"""
 from __future__ import annotations
 
 import datetime
@@ -43,7 +48,8 @@ def new_course(target: Path) -> list[Path]:
             raise OutputError(
                 f"'{target}' is not empty; `new` writes a course only into a new or empty folder, "
                 "so nothing there is overwritten. Choose another folder name.")
-    files = starter_files()
+    from .schema import SCHEMA_FOLDER, schema_files
+    files = starter_files() + [(Path(SCHEMA_FOLDER) / name, data) for name, data in schema_files()]
     written: list[Path] = []
     try:
         target.mkdir(parents=True, exist_ok=True)

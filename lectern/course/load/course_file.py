@@ -6,15 +6,14 @@ import difflib
 from pathlib import Path
 
 from ..model import Course, Md, Pos, OUTPUT_KINDS
+from ..shapes import BIBLIOGRAPHY_SUFFIXES, COURSE, PAPER_SIZES
 from ...invoked import command
 from ..yamlnodes import Node, read_yaml
 from .lecture_file import lecture
 from .reader import Reader
 from .timeline_glossary import glossary, timeline
 
-COURSE_KEYS = {"title", "subtitle", "author", "institution", "date", "lang", "bibliography", "csl", "paper",
-               "lectures", "timeline", "glossary", "outputs"}
-BIBLIOGRAPHY_SUFFIXES = (".yaml", ".yml", ".json", ".bib")
+COURSE_KEYS = COURSE.keys
 
 
 def load(r: Reader) -> Course | None:
@@ -22,7 +21,7 @@ def load(r: Reader) -> Course | None:
     root = _course_yaml(r)
     if root is None:
         return None
-    keys = r.mapping(root, COURSE_KEYS, ("title", "author", "lectures"), "course.yaml")
+    keys = r.mapping(root, COURSE_KEYS, COURSE.required, "course.yaml")
     if keys is None:
         return None
     title = r.md(keys.get("title"), "the course title", required=True) or Md("", root.pos)
@@ -104,7 +103,7 @@ def paper(r: Reader, node: Node, course: Course) -> None:
     size = r.text(node, "paper", required=True)
     if size is None:
         return
-    match = {"a4": "A4", "letter": "letter"}.get(size.lower())
+    match = {s.lower(): s for s in PAPER_SIZES}.get(size.lower())
     if match is None:
         r.error(node.pos, f"paper must be A4 or letter, not '{size}'")
     else:
