@@ -1,4 +1,4 @@
-"""The command line: build (the default), check, serve, new, clean. A thin layer over the pipeline."""
+"""The command line: build (the default), check, serve, new, schema, clean. A thin layer over the pipeline."""
 from __future__ import annotations
 
 import sys
@@ -117,6 +117,22 @@ def new(course_dir: Path) -> None:
     written = new_course(course_dir)
     click.echo(f"wrote {len(written)} files to {course_dir}; build it with: {command()} build {course_dir}",
                err=True)
+
+
+@main.command()
+@click.option("--out", "out", default="schema", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder the schema files are written to.")
+def schema(out: Path) -> None:
+    """Write JSON Schemas of the course, lecture, timeline and glossary files, for editors."""
+    from .course.schema import write_schemas
+    from .problems import OutputError
+    try:
+        written = write_schemas(out)
+    except OSError as e:
+        raise OutputError(f"cannot write the schemas to '{out}': {e.strerror or e}") from None
+    click.echo(f"wrote {len(written)} schemas to {out}: {', '.join(p.name for p in written)}. A YAML file names "
+               f"its schema on its first line, relative to itself: "
+               f"`# yaml-language-server: $schema={(out / 'course.schema.json').as_posix()}`", err=True)
 
 
 @main.command()

@@ -483,7 +483,9 @@ def test_csl_json_positions_point_at_each_id(tmp_path, entries, indent):
     f = tmp_path / "any.json"
     f.write_text(text, encoding="utf-8")
     index = read_bibliography([f])
-    assert index.problems == [] and list(index.keys) == [f"key{n}é" for n in range(len(entries))]
+    # pandoc (which formats the bibliography) may refuse a value, like a title that is null: said as such
+    assert all(p.message.startswith("this bibliography cannot be read: ") for p in index.problems)
+    assert list(index.keys) == [f"key{n}é" for n in range(len(entries))]
     lines = text.split("\n")
     for key, pos in index.keys.items():
         rest = lines[pos.line - 1][pos.column - 1:]

@@ -17,7 +17,8 @@ from lectern.course.scaffold import new_course, starter_files
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = {"course.yaml", "lectures/01-introduction.yaml", "references.yaml", "timeline.yaml",
-            "glossary.yaml"}
+            "glossary.yaml", "schema/course.schema.json", "schema/lecture.schema.json",
+            "schema/timeline.schema.json", "schema/glossary.schema.json"}
 
 
 def test_writes_the_starter_files(tmp_path):
@@ -124,3 +125,20 @@ def test_the_starter_builds_every_output_strictly(tmp_path):
         assert words in guide
     assert len(PdfReader(out / "handouts" / "01-introduction.pdf").pages) >= 3
     assert (out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("how, said", [(["-m", "lectern"], "python -m lectern"), ([str(ROOT / "build.py")], "python build.py")])
+def test_messages_name_the_command_the_user_ran(tmp_path, how, said):
+    """`new`'s next step, the starter's own comment and "no course.yaml" all say what this user types."""
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    made = subprocess.run([sys.executable, *how, "new", "fresh"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert made.returncode == 0, made.stderr
+    assert f"build it with: {said} build fresh" in made.stderr
+    first = (tmp_path / "fresh" / "course.yaml").read_text("utf-8")
+    assert f"`{said} build <this folder>`" in first and "build.py" not in first.replace(said, "")
+    (tmp_path / "empty").mkdir()
+    checked = subprocess.run([sys.executable, *how, "check", "empty"], cwd=tmp_path, capture_output=True,
+                             text=True, timeout=120, env=env)
+    assert checked.returncode == 1
+    assert f"(`{said} new DIR` writes a course to start from)" in checked.stderr

@@ -68,6 +68,7 @@ class Image:
     pos: Pos
     caption: Md | None = None
     path: Path | None = None  # resolved absolute path (set by validation)
+    src_pos: Pos | None = None  # where `src` is written, for messages about the file
 
 
 @dataclass

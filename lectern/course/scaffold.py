@@ -1,4 +1,9 @@
-"""`lectern new DIR`: copy the starter course (lectern/course/starter/) into a new, empty folder."""
+"""`lectern new DIR`: copy the starter course (lectern/course/starter/) and the JSON Schemas into a new, empty folder.
+
+The starter's YAML files name their schema on their first line (`# yaml-language-server:
+$schema=schema/course.schema.json`), relative to the file, so editors find it in the course's
+own schema/ folder, written here; `lectern schema --out DIR/schema` refreshes it after an upgrade.
+"""
 from __future__ import annotations
 
 import datetime
@@ -43,14 +48,15 @@ def new_course(target: Path) -> list[Path]:
             raise OutputError(
                 f"'{target}' is not empty; `new` writes a course only into a new or empty folder, "
                 "so nothing there is overwritten. Choose another folder name.")
-    files = starter_files()
+    from .schema import SCHEMA_FOLDER, schema_files
+    files = starter_files() + [(Path(SCHEMA_FOLDER) / name, data) for name, data in schema_files()]
     written: list[Path] = []
     try:
         target.mkdir(parents=True, exist_ok=True)
         for rel, data in files:
             dest = target / rel
             if rel == Path("course.yaml"):
-                data = _dated(data)
+                data = _as_run(_dated(data))
             dest.parent.mkdir(parents=True, exist_ok=True)
             with open(dest, "xb") as f:  # "x": never replace a file that appeared meanwhile
                 f.write(data)
@@ -58,6 +64,12 @@ def new_course(target: Path) -> list[Path]:
     except OSError as e:
         raise OutputError(f"cannot write the new course to '{target}': {e.strerror or e}") from e
     return written
+
+
+def _as_run(course_yaml: bytes) -> bytes:
+    """The starter's course.yaml naming the command this user ran (`lectern`, `python build.py`, ...)."""
+    from ..invoked import command
+    return course_yaml.replace(b"`lectern build ", b"`" + command().encode() + b" build ", 1)
 
 
 def _dated(course_yaml: bytes) -> bytes:

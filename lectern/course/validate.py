@@ -18,9 +18,11 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
     """Cross-file rules: citations, footnotes, chart data, references between files, empty parts."""
     problems: list[Problem] = list(bib.problems)
     problems += _style(course)
+    problems += _bibtex(course, bib)
     problems += _citations(course, marks, bib)
     problems += _footnotes(course, marks)
     problems += _charts(course)
+    problems += _pictures(course)
     problems += _lecture_links(course)
     problems += _empty_parts(course)
     problems += _fonts(course)
@@ -30,6 +32,17 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
 def _style(course: Course) -> list[Problem]:
     reason = style_error(course.csl, course.root)
     return [Problem(course.csl_pos or course.pos, reason)] if reason else []
+
+
+def _bibtex(course: Course, bib: BibIndex) -> list[Problem]:
+    """BibTeX entries whose names pandoc would print wrong (text/cite/biblint)."""
+    if not bib.bibtex:
+        return []
+    from ..text.cite import bibtex_warnings, names_in_prose
+    from ..text.markup import lecture_texts
+    texts = [md.src for lecture in course.lectures for md, _, _ in lecture_texts(lecture)]
+    texts += [e.event.src for e in course.timeline] + [g.definition.src for g in course.glossary]
+    return bibtex_warnings(bib.bibtex, names_in_prose(texts), course.lang)
 
 
 def _citations(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]:
@@ -104,6 +117,20 @@ def _charts(course: Course) -> list[Problem]:
                     if any(row[i] is not None and not is_number(row[i]) for row in chart.table.rows):
                         problems.append(Problem(chart.pos, f"the chart's y column '{column}' holds values that "
                                                            "are not numbers"))
+    return problems
+
+
+def _pictures(course: Course) -> list[Problem]:
+    """Each slide's picture is the kind of image its name says, and small enough to print."""
+    from .pictures import picture_problems
+    problems = []
+    for lecture in course.lectures:
+        for section in lecture.sections:
+            for slide in section.slides:
+                image = slide.image
+                if image is not None and image.path is not None:
+                    for severity, message in picture_problems(image.path, image.src):
+                        problems.append(Problem(image.src_pos or image.pos, message, severity))
     return problems
 
 

@@ -47,6 +47,9 @@ class Node:
     pos: Pos
     style: str | None = None  # scalar style: None (plain), "'", '"', "|", ">"
     indent: int = 0  # for block scalars: column where the text lines start (0-based)
+    # A plain scalar that YAML 1.1 resolved to a bool, number or date: the text as typed
+    # (`no`, `1.10`, `on`), which a key whose value is text reads instead (Reader.text).
+    source: str | None = None
 
     @property
     def kind(self) -> str:
@@ -103,13 +106,13 @@ class _Converter:
                 if not isinstance(key.value, (str, int, float, bool)) or key.value is None:
                     self.problems.append(Problem(key.pos, "a key must be a plain name"))
                     continue
-                name = str(key.value)
+                name = key.source if key.source is not None else str(key.value)
                 if name in out:
                     self.problems.append(Problem(key.pos, f"the key '{name}' appears twice in this "
                                                           f"mapping (first at line {out[name].pos.line}): keep one"))
                     continue
                 value = self.convert(value_node)
-                out[name] = Node(value.value, value.pos, value.style, value.indent)
+                out[name] = Node(value.value, value.pos, value.style, value.indent, value.source)
                 out[name].key_pos = key.pos  # type: ignore[attr-defined]
             return Node(out, pos)
         if isinstance(node, yaml.SequenceNode):
@@ -119,6 +122,7 @@ class _Converter:
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
             self.problems.append(Problem(pos, f"cannot read this value: {exc}"))
             return Node(None, pos)
+        source = node.value if value is not None and not isinstance(value, str) else None
         if isinstance(value, (datetime.date, datetime.datetime)):
             value = value.isoformat()[:10]
         elif isinstance(value, bytes):
@@ -130,7 +134,7 @@ class _Converter:
         indent = 0
         if node.style in ("|", ">"):
             indent = self._block_indent(node.start_mark.line + 1)
-        return Node(value, pos, node.style, indent)
+        return Node(value, pos, node.style, indent, source if value is not None else None)
 
     def _block_indent(self, line_index: int) -> int:
         for line in self.lines[line_index:]:

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 KEY = r"[A-Za-z0-9_](?:\w|[:.#$%&+?<>~/-](?=\w))*"
 _ITEM = re.compile(rf"^\s*(?:(?P<prefix>[^@]*?)\s+)?(?P<minus>-)?@(?P<key>{KEY})(?P<suffix>.*?)\s*$", re.S)
-_IN_TEXT = re.compile(rf"(?<![\w@.\\])@(?P<key>{KEY})")
+# `@key` in running text, with Pandoc's locator after it: `@key [ch. 4]` is "Author (2007, ch. 4)"
+_IN_TEXT = re.compile(rf"(?<![\w@.\\])@(?P<key>{KEY})(?:[ ]?\[(?!\^)(?P<locator>[^\[\]@]*)\])?")
 
 
 # ---- inline rules --------------------------------------------------------------------------
@@ -181,7 +182,8 @@ def _split_in_text(children: list[Token], env: dict) -> list[Token]:
             if m.start() > last:
                 out.append(_text(tok.content[last:m.start()]))
             cite = Token("lectern_cite", "", 0)
-            cite.meta = {"cluster": _new_cluster(env, [CiteItem(key=m.group("key"), pos=None)], in_text=True)}
+            item = CiteItem(key=m.group("key"), pos=None, suffix=(m.group("locator") or "").strip())
+            cite.meta = {"cluster": _new_cluster(env, [item], in_text=True)}
             cite.content = m.group(0)
             out.append(cite)
             last = m.end()

@@ -6,14 +6,14 @@ import difflib
 from pathlib import Path
 
 from ..model import Course, Md, Pos, OUTPUT_KINDS
+from ..shapes import BIBLIOGRAPHY_SUFFIXES, COURSE, PAPER_SIZES
+from ...invoked import command
 from ..yamlnodes import Node, read_yaml
 from .lecture_file import lecture
 from .reader import Reader
 from .timeline_glossary import glossary, timeline
 
-COURSE_KEYS = {"title", "subtitle", "author", "institution", "date", "lang", "bibliography", "csl", "paper",
-               "lectures", "timeline", "glossary", "outputs"}
-BIBLIOGRAPHY_SUFFIXES = (".yaml", ".yml", ".json", ".bib")
+COURSE_KEYS = COURSE.keys
 
 
 def load(r: Reader) -> Course | None:
@@ -21,7 +21,7 @@ def load(r: Reader) -> Course | None:
     root = _course_yaml(r)
     if root is None:
         return None
-    keys = r.mapping(root, COURSE_KEYS, ("title", "author", "lectures"), "course.yaml")
+    keys = r.mapping(root, COURSE_KEYS, COURSE.required, "course.yaml")
     if keys is None:
         return None
     title = r.md(keys.get("title"), "the course title", required=True) or Md("", root.pos)
@@ -45,7 +45,7 @@ def _course_yaml(r: Reader) -> Node | None:
     display = r.display(course_file)
     if not course_file.is_file():
         r.error(Pos(display, 1, 1), "there is no course.yaml here: is this a course folder? "
-                                    "(`python build.py new DIR` writes a course to start from)")
+                                    f"(`{command()} new DIR` writes a course to start from)")
         return None
     parsed = read_yaml(course_file, display)
     r.problems += parsed.problems
@@ -76,7 +76,7 @@ def settings(r: Reader, keys: dict[str, Node], course: Course) -> None:
 
 
 def iso_date(r: Reader, node: Node) -> str:
-    value = r.text(node, "date", required=True)
+    value = r.text(node, "date", required=True, typed=True)
     if value is None:
         return ""
     try:
@@ -103,7 +103,7 @@ def paper(r: Reader, node: Node, course: Course) -> None:
     size = r.text(node, "paper", required=True)
     if size is None:
         return
-    match = {"a4": "A4", "letter": "letter"}.get(size.lower())
+    match = {s.lower(): s for s in PAPER_SIZES}.get(size.lower())
     if match is None:
         r.error(node.pos, f"paper must be A4 or letter, not '{size}'")
     else:
@@ -144,10 +144,12 @@ def outputs(r: Reader, node: Node) -> list[str]:
 def lectures(r: Reader, node: Node | None, course: Course) -> None:
     """Each lecture file listed, loaded; a lecture id (its file name) used twice is an error."""
     seen: dict[str, Pos] = {}
+    listed: set[Path] = set()
     for item in r.list(node, "lectures"):
         path = r.course_path(item, "the lecture file")
         if path is None:
             continue
+        listed.add(path)
         lecture_id = path.stem
         if lecture_id in seen:
             r.error(item.pos, f"the lecture id '{lecture_id}' is used twice (also at line "
@@ -160,6 +162,22 @@ def lectures(r: Reader, node: Node | None, course: Course) -> None:
     course.listed_ids = set(seen)  # type: ignore[attr-defined]  # loaded or not: validate skips broken ones
     if node is not None and not node.value:
         r.error(node.pos, "the course has no lectures: list at least one lecture file")
+    unlisted(r, {lecture.path for lecture in course.lectures} | listed)
+
+
+def unlisted(r: Reader, listed: set[Path]) -> None:
+    """A lecture file in lectures/ that course.yaml does not list is built by nobody: say so."""
+    folder = r.root / "lectures"
+    try:
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
+    except OSError:
+        return
+    for path in files:
+        if path.resolve() not in listed:
+            rel = path.relative_to(r.root).as_posix()
+            r.warn(Pos(r.display(path), 1, 1), "this lecture file is not listed under `lectures:` in course.yaml, "
+                                               f"so nothing is built from it: add `- {rel}` there, or move the "
+                                               "file out of lectures/")
 
 
 def timeline_and_glossary(r: Reader, keys: dict[str, Node], course: Course) -> None:

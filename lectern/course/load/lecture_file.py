@@ -5,13 +5,14 @@ import hashlib
 from pathlib import Path
 
 from ..model import Lecture, Md, Section
+from ..shapes import LECTURE, SECTION
 from ..yamlnodes import MAX_YAML_BYTES, Node, read_yaml
 from . import kept
 from .reader import Reader
 from .slides import slide
 
-LECTURE_KEYS = {"title", "subtitle", "duration", "summary", "objectives", "sections", "footnotes", "further_reading"}
-SECTION_KEYS = {"title", "reading", "slides", "questions"}
+LECTURE_KEYS = LECTURE.keys
+SECTION_KEYS = SECTION.keys
 
 
 def lecture(r: Reader, path: Path, lecture_id: str) -> Lecture | None:
@@ -49,7 +50,7 @@ def _lecture(r: Reader, path: Path, lecture_id: str, display: str, raw: bytes | 
     r.problems += parsed.problems
     if parsed.root is None:
         return None
-    keys = r.mapping(parsed.root, LECTURE_KEYS, ("title", "sections"), f"the lecture '{lecture_id}'")
+    keys = r.mapping(parsed.root, LECTURE_KEYS, LECTURE.required, f"the lecture '{lecture_id}'")
     if keys is None:
         return None
     title = r.md(keys.get("title"), "the lecture title", required=True) or Md("", parsed.root.pos)
@@ -74,7 +75,7 @@ def sections(r: Reader, node: Node | None, out: Lecture) -> None:
 
 
 def section(r: Reader, node: Node) -> Section | None:
-    keys = r.mapping(node, SECTION_KEYS, ("title",), "a section")
+    keys = r.mapping(node, SECTION_KEYS, SECTION.required, "a section")
     if keys is None:
         return None
     title = r.md(keys.get("title"), "the section title", required=True) or Md("", node.pos)

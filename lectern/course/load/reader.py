@@ -51,14 +51,21 @@ class Reader:
                 self.error(node.pos, f"{what} is missing the required key '{key}'")
         return node.value
 
-    def text(self, node: Node | None, what: str, required: bool = False) -> str | None:
+    def text(self, node: Node | None, what: str, required: bool = False, typed: bool = False) -> str | None:
+        """A value that is text: what was typed, even where YAML 1.1 reads `no`, `on`, `1.10` or a
+        date as something else. `typed`: a date key, which reads a YAML date as its ISO form."""
         if node is None:
             return None
         if node.value is None:
             if required:
                 self.error(node.pos, f"{what} is empty: write a value")
             return None
-        if isinstance(node.value, (dict, list)) or isinstance(node.value, bool):
+        if isinstance(node.value, (dict, list)):
+            self.error(node.pos, f"{what} must be text, not {node.kind}")
+            return None
+        if node.source is not None and not (typed and isinstance(node.value, str)):
+            return node.source
+        if isinstance(node.value, bool):  # an explicit !!bool tag
             self.error(node.pos, f"{what} must be text, not {node.kind}")
             return None
         return str(node.value)

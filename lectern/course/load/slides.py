@@ -2,21 +2,23 @@
 from __future__ import annotations
 
 from ..model import Chart, Image, Md, Point, Quote, Slide, Table, TimelineSpan
+from ..shapes import CHART, CHART_TYPES, IMAGE, POINT, QUOTE, SLIDE, SPAN, TABLE
 from ..yamlnodes import Node
 from .reader import Reader
 
-SLIDE_KEYS = {"title", "points", "build", "quote", "image", "chart", "notes", "timeline"}
-POINT_KEYS = {"text", "points"}
-QUOTE_KEYS = {"text", "source"}
-IMAGE_KEYS = {"src", "alt", "caption"}
-CHART_KEYS = {"type", "title", "data", "x", "y", "unit", "caption", "source"}
-TABLE_KEYS = {"columns", "rows"}
-SPAN_KEYS = {"from", "to"}
+SLIDE_KEYS = SLIDE.keys  # the keys, their kinds and the required ones are in course/shapes.py
+POINT_KEYS = POINT.keys
+QUOTE_KEYS = QUOTE.keys
+IMAGE_KEYS = IMAGE.keys
+CHART_KEYS = CHART.keys
+TABLE_KEYS = TABLE.keys
+SPAN_KEYS = SPAN.keys
+NOT_SHOWN = {"title", "build", "notes"}  # every other slide key puts something on the slide
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
 def slide(r: Reader, node: Node) -> Slide | None:
-    keys = r.mapping(node, SLIDE_KEYS, ("title",), "a slide")
+    keys = r.mapping(node, SLIDE_KEYS, SLIDE.required, "a slide")
     if keys is None:
         return None
     title = r.md(keys.get("title"), "the slide title", required=True) or Md("", node.pos)
@@ -33,6 +35,13 @@ def slide(r: Reader, node: Node) -> Slide | None:
     if "timeline" in keys:
         out.timeline = span(r, keys["timeline"])
     out.notes = r.md(keys.get("notes"), "notes")
+    shown = sorted(SLIDE_KEYS - NOT_SHOWN)
+    if not any(keys.get(k) is not None and keys[k].value not in (None, [], {}) for k in shown):
+        r.warn(node.pos, f"the slide '{title.src}' shows only its title: give it {', '.join(shown[:-1])} or "
+                         f"{shown[-1]} (notes are never shown on the slide)")
+    elif out.build and not out.points:
+        r.warn(getattr(keys["build"], "key_pos", keys["build"].pos), "`build: true` has nothing to step through: "
+               "the slide has no points (build shows points one at a time); remove `build`, or add points")
     return out
 
 
@@ -45,7 +54,7 @@ def build(r: Reader, node: Node, out: Slide) -> None:
 
 
 def quote(r: Reader, node: Node) -> Quote | None:
-    q = r.mapping(node, QUOTE_KEYS, ("text",), "a quote")
+    q = r.mapping(node, QUOTE_KEYS, QUOTE.required, "a quote")
     if q is None:
         return None
     text = r.md(q.get("text"), "the quote text", required=True)
@@ -55,7 +64,7 @@ def quote(r: Reader, node: Node) -> Quote | None:
 
 
 def span(r: Reader, node: Node) -> TimelineSpan | None:
-    t = r.mapping(node, SPAN_KEYS, ("from", "to"), "a timeline span")
+    t = r.mapping(node, SPAN_KEYS, SPAN.required, "a timeline span")
     if t is None or "from" not in t or "to" not in t:
         return None
     start, end = year(r, t["from"]), year(r, t["to"])
@@ -88,7 +97,7 @@ def points(r: Reader, node: Node | None, depth: int = 0) -> list[Point]:
 
 def point(r: Reader, item: Node, depth: int) -> Point | None:
     """A point written as a mapping: its text and a sub-list (two levels deep at most)."""
-    keys = r.mapping(item, POINT_KEYS, ("text",), "a point with a sub-list")
+    keys = r.mapping(item, POINT_KEYS, POINT.required, "a point with a sub-list")
     if keys is None:
         return None
     text = r.md(keys.get("text"), "the point's text", required=True)
@@ -106,7 +115,7 @@ def plain_point(r: Reader, item: Node) -> Point | None:
 
 
 def image(r: Reader, node: Node) -> Image | None:
-    keys = r.mapping(node, IMAGE_KEYS, ("src", "alt"), "an image")
+    keys = r.mapping(node, IMAGE_KEYS, IMAGE.required, "an image")
     if keys is None or "src" not in keys:
         return None
     alt = r.text(keys.get("alt"), "the image's alt text")
@@ -117,12 +126,13 @@ def image(r: Reader, node: Node) -> Image | None:
     if path is not None and path.suffix.lower() not in IMAGE_SUFFIXES:
         r.error(keys["src"].pos, f"the image '{src}' must be PNG, JPEG, GIF, WebP or SVG")
         path = None
-    return Image(src=src, alt=alt or "", pos=node.pos, caption=r.md(keys.get("caption"), "caption"), path=path)
+    return Image(src=src, alt=alt or "", pos=node.pos, caption=r.md(keys.get("caption"), "caption"), path=path,
+                 src_pos=keys["src"].pos)
 
 
 def chart(r: Reader, node: Node) -> Chart | None:
-    keys = r.mapping(node, CHART_KEYS, ("type", "data", "x", "y"), "a chart")
-    if keys is None or not {"type", "data", "x", "y"} <= keys.keys():
+    keys = r.mapping(node, CHART_KEYS, CHART.required, "a chart")
+    if keys is None or not set(CHART.required) <= keys.keys():
         return None
     kind = chart_type(r, keys["type"])
     x = r.text(keys["x"], "the chart's x column", required=True)
@@ -144,8 +154,8 @@ def chart(r: Reader, node: Node) -> Chart | None:
 
 def chart_type(r: Reader, node: Node) -> str | None:
     kind = r.text(node, "the chart type", required=True)
-    if kind is not None and kind not in ("bar", "line"):
-        r.error(node.pos, f"chart type must be bar or line, not '{kind}'")
+    if kind is not None and kind not in CHART_TYPES:
+        r.error(node.pos, f"chart type must be {' or '.join(CHART_TYPES)}, not '{kind}'")
         return None
     return kind
 
@@ -159,10 +169,10 @@ def y_columns(r: Reader, node: Node) -> list[str]:
 
 def chart_table(r: Reader, data: Node) -> Table | None:
     """An inline table: `columns` and `rows`, each row as long as the columns."""
-    t = r.mapping(data, TABLE_KEYS, ("columns", "rows"), "an inline chart table")
+    t = r.mapping(data, TABLE_KEYS, TABLE.required, "an inline chart table")
     if t is None or "columns" not in t or "rows" not in t:
         return None
-    columns = [str(c.value) for c in r.list(t["columns"], "columns")]
+    columns = [c.source if c.source is not None else str(c.value) for c in r.list(t["columns"], "columns")]
     rows = []
     for row in r.list(t["rows"], "rows"):
         cells = r.list(row, "each row")

@@ -5,11 +5,12 @@ import datetime
 from pathlib import Path
 
 from ..model import GlossaryEntry, TimelineEvent
+from ..shapes import EVENT, GLOSSARY_ENTRY
 from ..yamlnodes import Node, read_yaml
 from .reader import Reader
 
-EVENT_KEYS = {"date", "event", "lecture"}
-GLOSSARY_KEYS = {"term", "definition", "lecture"}
+EVENT_KEYS = EVENT.keys
+GLOSSARY_KEYS = GLOSSARY_ENTRY.keys
 
 
 def top_list(r: Reader, path: Path, what: str) -> list[Node]:
@@ -35,10 +36,10 @@ def timeline(r: Reader, path: Path) -> list[TimelineEvent]:
 
 
 def timeline_event(r: Reader, node: Node) -> TimelineEvent | None:
-    keys = r.mapping(node, EVENT_KEYS, ("date", "event"), "a timeline event")
+    keys = r.mapping(node, EVENT_KEYS, EVENT.required, "a timeline event")
     if keys is None or "date" not in keys or "event" not in keys:
         return None
-    date = r.text(keys["date"], "the event's date", required=True)
+    date = r.text(keys["date"], "the event's date", required=True, typed=True)
     if date is None:
         return None
     if not _valid_partial_date(date):
@@ -62,7 +63,7 @@ def glossary(r: Reader, path: Path) -> list[GlossaryEntry]:
 
 
 def glossary_entry(r: Reader, node: Node) -> GlossaryEntry | None:
-    keys = r.mapping(node, GLOSSARY_KEYS, ("term", "definition"), "a glossary entry")
+    keys = r.mapping(node, GLOSSARY_KEYS, GLOSSARY_ENTRY.required, "a glossary entry")
     if keys is None or "term" not in keys or "definition" not in keys:
         return None
     term = r.text(keys["term"], "the term", required=True)

@@ -1,6 +1,9 @@
 """Reading bibliography files: every entry key with where it is defined, and what is wrong.
 
-`check` needs only this: the files are scanned here, one scanner per format, never by pandoc.
+A scanner per format finds each key's line and column and every syntax error it can; BibTeX and
+CSL-JSON files are also read by pandoc, the engine that formats them (`pandocbib`), which has
+the last word: what pandoc cannot read is an error here, with its place, and what it reads is
+accepted even where the scanner is stricter. So `check` and `build` agree.
 """
 from __future__ import annotations
 
@@ -10,10 +13,22 @@ from pathlib import Path
 from ...course.model import Pos
 from ...problems import Problem
 from .bibtex import _scan_bibtex
+from .lines import _LineIndex
+from .pandocbib import PandocRead, pandoc_read
 from .csl_json import _scan_json
 from .csl_yaml import _scan_yaml
 
 BIB_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".bib": "bibtex", ".bibtex": "bibtex"}
+
+
+@dataclass
+class BibEntry:
+    """A BibTeX entry as written (`fields`: raw values) and as pandoc read it (`csl`: CSL-JSON)."""
+
+    key: str
+    pos: Pos
+    fields: dict[str, str]
+    csl: dict
 
 
 @dataclass
@@ -22,6 +37,7 @@ class BibIndex:
 
     keys: dict[str, Pos]
     problems: list[Problem] = field(default_factory=list)
+    bibtex: list[BibEntry] = field(default_factory=list)  # BibTeX entries pandoc read, for `biblint`
 
 
 def read_bibliography(paths: list[Path]) -> BibIndex:
@@ -32,15 +48,16 @@ def read_bibliography(paths: list[Path]) -> BibIndex:
     """
     keys: dict[str, Pos] = {}
     problems: list[Problem] = []
+    entries: list[BibEntry] = []
     for path in paths:
-        found, file_problems = _read_one(Path(path))
+        found, file_problems = _read_one(Path(path), entries)
         problems.extend(file_problems)
         for key, pos in found:
             if key in keys:
                 problems.append(Problem(pos, f"duplicate bibliography key `{key}` (first defined at {keys[key]})", "warning"))
             else:
                 keys[key] = pos
-    return BibIndex(keys, problems)
+    return BibIndex(keys, problems, entries)
 
 
 def _display(path: Path) -> str:
@@ -50,7 +67,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _read_one(path: Path) -> tuple[list[tuple[str, Pos]], list[Problem]]:
+def _read_one(path: Path, entries: list[BibEntry]) -> tuple[list[tuple[str, Pos]], list[Problem]]:
     name = _display(path)
     kind = BIB_SUFFIXES.get(path.suffix.lower())
     if kind is None:
@@ -65,5 +82,54 @@ def _read_one(path: Path) -> tuple[list[tuple[str, Pos]], list[Problem]]:
         line_no = data[: err.start].count(b"\n") + 1
         col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         return [], [Problem(Pos(name, line_no, col), "the bibliography is not UTF-8 text")]
-    reader = {"yaml": _scan_yaml, "json": _scan_json, "bibtex": _scan_bibtex}[kind]
-    return reader(text, name)
+    fields: dict[str, dict[str, str]] = {}
+    if kind == "bibtex":
+        found, problems = _scan_bibtex(text, name, fields)
+    else:
+        found, problems = {"yaml": _scan_yaml, "json": _scan_json}[kind](text, name)
+    read = pandoc_read(text, path.suffix)
+    if read is None:
+        return found, problems
+    if read.entries is None:
+        return found, problems + _pandoc_failure(read, text, name, found, problems)
+    places = dict(found)
+    for csl in read.entries:
+        key = str(csl.get("id", ""))
+        if kind == "bibtex" and key in places:
+            entries.append(BibEntry(key, places[key], fields.get(key, {}), csl))
+    return _as_pandoc_read(read, text, name, found), []
+
+
+def _pandoc_failure(read: PandocRead, text: str, name: str, found: list[tuple[str, Pos]],
+                    problems: list[Problem]) -> list[Problem]:
+    """pandoc's error as a problem, unless the scanner already reported one on that line."""
+    if read.line:
+        pos = Pos(name, read.line, max(read.column, 1))
+    elif read.entry_index is not None and read.entry_index < len(found):
+        pos = found[read.entry_index][1]
+    else:
+        pos = Pos(name, 1, 1)
+    if any(p.pos.line == pos.line for p in problems) or (problems and not read.line):
+        return []  # the scanner said it already, in its own words
+    lines = text.splitlines()
+    at = lines[pos.line - 1][pos.column - 1:pos.column] if pos.line <= len(lines) else ""
+    hint = ("; write the entry with braces, `@type{key, ...}`: pandoc, which formats the bibliography, "
+            "reads no other form") if at == "(" else "; pandoc, which formats the bibliography, stops here"
+    return [Problem(pos, f"this bibliography cannot be read: {read.reason}{hint}")]
+
+
+def _as_pandoc_read(read: PandocRead, text: str, name: str, found: list[tuple[str, Pos]]) -> list[tuple[str, Pos]]:
+    """The keys pandoc read, each placed where the scanner found it (or where the text names it)."""
+    places = dict(found)
+    lines = _LineIndex(text)
+    out = []
+    for csl in read.entries or []:
+        key = csl.get("id")
+        if not isinstance(key, (str, int)) or isinstance(key, bool) or not str(key).strip():
+            continue
+        key = str(key).strip()
+        if key not in places:
+            at = text.find(key)
+            places[key] = lines.pos(name, at) if at >= 0 else Pos(name, 1, 1)
+        out.append((key, places[key]))
+    return out

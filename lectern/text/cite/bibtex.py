@@ -18,8 +18,11 @@ class _BibSyntax(Exception):
         self.offset, self.message = offset, message
 
 
-def _scan_bibtex(text: str, name: str) -> tuple[list[tuple[str, Pos]], list[Problem]]:
-    """BibTeX/BibLaTeX: entries `@type{key, field = value, ...}`; text between entries is comment."""
+def _scan_bibtex(text: str, name: str, fields: dict[str, dict[str, str]] | None = None
+                 ) -> tuple[list[tuple[str, Pos]], list[Problem]]:
+    """BibTeX/BibLaTeX: entries `@type{key, field = value, ...}`; text between entries is comment.
+
+    `fields`, when given, receives each entry's fields as written (`{key: {name: raw value}}`)."""
     lines = _LineIndex(text)
     found: list[tuple[str, Pos]] = []
     problems: list[Problem] = []
@@ -44,7 +47,10 @@ def _scan_bibtex(text: str, name: str) -> tuple[list[tuple[str, Pos]], list[Prob
             key_at = j
             j = _skip_ws(text, key.end())
             if j < len(text) and text[j] == ",":
-                j = _bib_fields(text, j + 1, closer, m.start())
+                raw: dict[str, str] = {}
+                j = _bib_fields(text, j + 1, closer, m.start(), raw)
+                if fields is not None:
+                    fields.setdefault(key.group(), raw)
             elif j < len(text) and text[j] == closer:
                 j += 1
             else:
@@ -83,8 +89,9 @@ def _skip_balanced(text: str, i: int, entry_start: int) -> int:
     raise _BibSyntax(entry_start, f"unclosed `{opener}`: this entry never ends (a `{closer}` is missing)")
 
 
-def _bib_fields(text: str, i: int, closer: str, entry_start: int) -> int:
-    """Parse `name = value, ...` up to the entry's closer; the offset just past it."""
+def _bib_fields(text: str, i: int, closer: str, entry_start: int, raw: dict[str, str]) -> int:
+    """Parse `name = value, ...` up to the entry's closer (each value as written into `raw`);
+    the offset just past it."""
     n = len(text)
     while True:
         i = _skip_ws(text, i)
@@ -97,6 +104,7 @@ def _bib_fields(text: str, i: int, closer: str, entry_start: int) -> int:
             raise _BibSyntax(i, f"expected a field name (like `title = {{...}}`), found `{text[i]}`")
         fname = field_m.group()
         i = _skip_ws(text, field_m.end())
+        value_start = i + 1
         if i >= n or text[i] != "=":
             raise _BibSyntax(i if i < n else entry_start, f"expected `=` after the field name `{fname}`")
         while True:  # value: part (# part)*
@@ -119,10 +127,12 @@ def _bib_fields(text: str, i: int, closer: str, entry_start: int) -> int:
                 if not word:
                     raise _BibSyntax(i, f"expected a value for `{fname}`: `{{...}}`, `\"...\"`, a number or a @string name")
                 i = word.end()
+            value_end = i
             i = _skip_ws(text, i)
             if i < n and text[i] == "#":
                 continue
             break
+        raw.setdefault(fname.lower(), text[value_start:value_end].strip())
         if i < n and text[i] == ",":
             i += 1
         elif i < n and text[i] == closer:

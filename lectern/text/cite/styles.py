@@ -1,8 +1,10 @@
 """CSL styles: a bundled style by name or a course's .csl file, checked before pandoc sees it."""
 from __future__ import annotations
 
+import difflib
 import re
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_STYLE = "chicago-author-date"
@@ -36,6 +38,10 @@ def _style(csl: str, root: Path) -> tuple[Path | None, str | None]:
     if not looks_like_path:
         found = _find_bundled(csl)
         if found is None:
+            close = difflib.get_close_matches(csl.lower(), bundled_names(), n=3, cutoff=0.6)
+            if close:
+                names = " or ".join(f"`{n}`" for n in close)
+                return None, f"unknown citation style `{csl}`: did you mean {names}? (or give the path of a .csl file)"
             return None, f"unknown citation style `{csl}`: give a bundled style name (such as `chicago-author-date` or `apa`) or the path of a .csl file"
         return found, None
     path = Path(csl)
@@ -47,6 +53,17 @@ def _style(csl: str, root: Path) -> tuple[Path | None, str | None]:
             return bundled, None
         return None, f"the citation style file `{csl}` does not exist"
     return _check_csl(path, csl)
+
+
+@lru_cache(maxsize=1)
+def bundled_names() -> tuple[str, ...]:
+    """Every bundled style's name (the file names without .csl), for suggestions."""
+    names: set[str] = set()
+    for base in (_own_styles_dir(), _bundled_dir()):
+        for sub in ((base, base / "dependent") if base is not None else ()):
+            if sub.is_dir():
+                names.update(p.stem for p in sub.glob("*.csl"))
+    return tuple(sorted(names))
 
 
 def _find_bundled(name: str) -> Path | None:

@@ -1,0 +1,99 @@
+"""The content format as a table: every mapping's keys, which are required, and what each key's value is.
+
+The loader (course/load) takes its key sets and required keys from here, and `lectern schema`
+(course/schema) writes this same table as JSON Schema, so an editor's completion and the loader
+never disagree. A value's kind is a small JSON Schema fragment; `ref(name)` points at another
+shape. Text-valued keys accept numbers and true/false too, because the loader reads them as the
+text that was typed (`lang: no`, `subtitle: 1.10`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import OUTPUT_KINDS
+
+TEXT = {"type": ["string", "number", "boolean"]}
+MARKDOWN = {**TEXT, "description": "Markdown"}
+TEXTS = {"type": "array", "items": TEXT}
+MARKDOWNS = {"type": "array", "items": MARKDOWN}
+COUNT = {"type": "integer", "minimum": 1}
+FLAG = {"type": "boolean"}
+YEAR = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^\d{4}"}]}
+ISO_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+PARTIAL_DATE = {"anyOf": [{"type": "integer", "minimum": 1000, "maximum": 9999},
+                          {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}]}
+PATH = {"type": "string", "minLength": 1}
+LANG = {"type": "string", "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}
+PAPER_SIZES = ("A4", "letter")  # matched without regard to case
+CHART_TYPES = ("bar", "line")
+BIBLIOGRAPHY_SUFFIXES = (".yaml", ".yml", ".json", ".bib")
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/definitions/{name}"}
+
+
+def one_or_list(item: dict) -> dict:
+    return {"anyOf": [item, {"type": "array", "items": item}]}
+
+
+def _case_free(words: tuple[str, ...]) -> str:
+    return "^(" + "|".join("".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in w)
+                           for w in words) + ")$"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One kind of mapping: its keys with their values' kinds, and which keys must be there."""
+
+    name: str
+    fields: dict[str, dict]
+    required: tuple[str, ...] = ()
+
+    @property
+    def keys(self) -> set[str]:
+        return set(self.fields)
+
+
+BIBLIOGRAPHY_FILE = {"type": "string", "pattern": r"\." + _case_free(tuple(s[1:] for s in BIBLIOGRAPHY_SUFFIXES))[1:]}
+POINT_ITEM = {"anyOf": [MARKDOWN, ref("point")]}  # a point is text, or a mapping with a sub-list
+
+COURSE = Shape("course", {
+    "title": MARKDOWN, "subtitle": MARKDOWN, "author": one_or_list(TEXT), "institution": TEXT,
+    "date": ISO_DATE, "lang": LANG, "bibliography": one_or_list(BIBLIOGRAPHY_FILE), "csl": TEXT,
+    "paper": {"type": "string", "pattern": _case_free(PAPER_SIZES)},
+    "lectures": {"type": "array", "items": PATH, "minItems": 1},
+    "timeline": PATH, "glossary": PATH,
+    "outputs": {"type": "array", "items": {"enum": list(OUTPUT_KINDS)}, "uniqueItems": True},
+}, ("title", "author", "lectures"))
+
+LECTURE = Shape("lecture", {
+    "title": MARKDOWN, "subtitle": MARKDOWN, "duration": COUNT, "summary": MARKDOWN, "objectives": MARKDOWNS,
+    "sections": {"type": "array", "items": ref("section"), "minItems": 1},
+    "footnotes": {"type": "object", "additionalProperties": MARKDOWN},
+    "further_reading": {"type": "array", "items": {"type": "string", "pattern": "^@."}},
+}, ("title", "sections"))
+
+SECTION = Shape("section", {
+    "title": MARKDOWN, "reading": MARKDOWN, "slides": {"type": "array", "items": ref("slide")}, "questions": MARKDOWNS,
+}, ("title",))
+
+SLIDE = Shape("slide", {
+    "title": MARKDOWN, "points": {"type": "array", "items": POINT_ITEM}, "build": FLAG, "quote": ref("quote"),
+    "image": ref("image"), "chart": ref("chart"), "notes": MARKDOWN, "timeline": ref("span"),
+}, ("title",))
+
+POINT = Shape("point", {"text": MARKDOWN, "points": {"type": "array", "items": POINT_ITEM}}, ("text",))
+QUOTE = Shape("quote", {"text": MARKDOWN, "source": MARKDOWN}, ("text",))
+IMAGE = Shape("image", {"src": PATH, "alt": TEXT, "caption": MARKDOWN}, ("src", "alt"))
+CHART = Shape("chart", {
+    "type": {"enum": list(CHART_TYPES)}, "title": TEXT,
+    "data": {"anyOf": [{"type": "string", "pattern": r"\." + _case_free(("csv",))[1:]}, ref("table")]},
+    "x": TEXT, "y": one_or_list(TEXT), "unit": TEXT, "caption": MARKDOWN, "source": MARKDOWN,
+}, ("type", "data", "x", "y"))
+TABLE = Shape("table", {"columns": TEXTS, "rows": {"type": "array", "items": {"type": "array"}}}, ("columns", "rows"))
+SPAN = Shape("span", {"from": YEAR, "to": YEAR}, ("from", "to"))
+EVENT = Shape("event", {"date": PARTIAL_DATE, "event": MARKDOWN, "lecture": TEXT}, ("date", "event"))
+GLOSSARY_ENTRY = Shape("term", {"term": TEXT, "definition": MARKDOWN, "lecture": TEXT}, ("term", "definition"))
+
+SHAPES = (COURSE, LECTURE, SECTION, SLIDE, POINT, QUOTE, IMAGE, CHART, TABLE, SPAN, EVENT, GLOSSARY_ENTRY)
