@@ -178,3 +178,124 @@ def test_contents_leaders_stand_clear_of_the_entry_and_end_together(a4):
         folio_ends.add(round(line.words[-1][3]))
     assert len(last_dots) == 1, f"leaders end at {sorted(last_dots)}"
     assert len(folio_ends) == 1, f"folios end at {sorted(folio_ends)}"
+
+
+# --- 2. hyphenation and breaks -------------------------------------------------------------------
+
+HYPHEN = "\u2010"
+
+
+def breaks(laid: Laid) -> list[tuple[str, str, int]]:
+    """(the part before the hyphen, the part after, the 0-based page) of every word broken at a
+    line's end in the chapters, in reading order; ("", "", page) for a line not broken."""
+    found = []
+    for index in body_pages(laid):
+        lines = [ln for ln in laid.lines[index] if abs(ln.height - 12.8) < 0.3]
+        for line, following in zip(lines, lines[1:] + [None]):
+            last = line.words[-1][0]
+            if last.endswith(HYPHEN) and following is not None:
+                head = re.search(r"[^\W\d_]+$", last[:-1])
+                tail = re.match(r"[^\W\d_]+", following.words[0][0])
+                found.append((head.group() if head else "", tail.group() if tail else "", index))
+            else:
+                found.append(("", "", index))
+    return found
+
+
+def course_names() -> list[str]:
+    """The bundled course's names: the bibliography's people, the glossary's terms, `names:`."""
+    import yaml
+
+    people = yaml.safe_load((CONTENT / "references.yaml").read_text("utf-8"))
+    found = [p.get(part, "") for entry in people for p in entry.get("author", []) for part in ("family", "given")]
+    found += [g["term"] for g in yaml.safe_load((CONTENT / "glossary.yaml").read_text("utf-8"))]
+    return found + yaml.safe_load((CONTENT / "course.yaml").read_text("utf-8")).get("names", [])
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_no_name_breaks_and_every_break_leaves_three_letters_a_side(paper, request):
+    laid = request.getfixturevalue(paper)
+    names = {w for name in course_names() for w in re.findall(r"[^\W\d_]+", name)}
+    assert {"Gonzalez", "Cushion", "Morales", "Batista"} <= names
+    broken = [(head, tail) for head, tail, _ in breaks(laid) if head]
+    assert len(broken) > 20, "the reading is still hyphenated"
+    assert [head + tail for head, tail in broken if head + tail in names] == []
+    assert [f"{head}-{tail}" for head, tail in broken if len(head) < 3 or len(tail) < 3] == []
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_no_paragraph_ends_on_a_line_of_a_few_characters(paper, request):
+    laid = request.getfixturevalue(paper)
+    short = [ln.text for index in body_pages(laid) for ln in laid.lines[index]
+             if abs(ln.height - 12.8) < 0.3 and len(ln.text) < 10 and not re.fullmatch(r"[\d.]+", ln.text)]
+    assert short == []
+
+
+def hyphen_ladders(pages: list[list[Line]]) -> list[str]:
+    """The lines that end a third hyphenated line in a row (same column, same page)."""
+    found = []
+    for lines in pages:
+        run = 0
+        for line in lines:
+            run = run + 1 if line.words[-1][0].endswith(HYPHEN) else 0
+            if run > 2:
+                found.append(line.text)
+    return found
+
+
+LONG_WORDS = ("administration", "revolutionary", "responsibilities", "internationalism", "organisation",
+              "collectivisation", "industrialisation", "bureaucratic", "representatives", "contradictions",
+              "the", "of", "and", "cooperatives", "mobilisation", "nationalisation", "and", "a")
+
+
+def test_never_more_than_two_hyphenated_lines_in_a_row(tmp_path: Path):
+    """Prose of long words, where a line ends in a hyphen more often than not."""
+    import random
+
+    from markupsafe import Markup
+    from guide_fixture import make_guide
+
+    guide = make_guide(chapters=1, seed=3)
+    rng = random.Random(5)
+    for section in guide.chapters[0].sections:
+        section.reading = Markup("".join(
+            "<p>" + " ".join(rng.choice(LONG_WORDS) for _ in range(rng.randint(60, 120))) + ".</p>"
+            for _ in range(4)))
+    path = tmp_path / "guide.pdf"
+    path.write_bytes(render_guide(guide, make_env(None), [tmp_path]).pdf)
+    pages = bbox_lines(path)
+    assert sum(line.words[-1][0].endswith(HYPHEN) for lines in pages for line in lines) > 20
+    assert hyphen_ladders(pages) == []
+
+
+def test_the_bad_breaks_seen_are_gone_and_names_stay_whole():
+    from lectern.print.hyphenate import Hyphenator
+
+    hy = Hyphenator("en-GB", names=["Andrew Pettegree", "Steve Cushion", "zapatismo"])
+    shown = {w: hy.word(w).replace("\u00ad", "-") for w in (
+        "directions", "bureaucracy", "rested", "practicalities", "managerial", "Pettegree", "Cushion’s",
+        "zapatismo", "Gonzalez", "working-class", "revolution")}
+    assert shown == {"directions": "direc-tions", "bureaucracy": "bureau-cracy", "rested": "rested",
+                     "practicalities": "prac-ti-cal-i-ties", "managerial": "man-age-rial",
+                     "Pettegree": "Pettegree", "Cushion’s": "Cushion’s", "zapatismo": "zapatismo",
+                     "Gonzalez": "Gonzalez", "working-class": "working-class", "revolution": "rev-o-lu-tion"}
+    tied = hy.html("<p>It was told by the guerrillas in directions.</p>")
+    assert "in\u00a0directions." in tied and "direc\u00adtions" not in tied  # the last words whole, together
+
+
+def test_the_course_names_list_is_read_and_a_wrong_one_is_an_error_naming_its_line(tmp_path: Path):
+    import shutil as sh
+
+    from lectern.course.load import load_course
+
+    course = tmp_path / "course"
+    sh.copytree(REPO / "tests" / "fixtures" / "mini", course)
+    text = (course / "course.yaml").read_text("utf-8")
+    (course / "course.yaml").write_text(text + "names: [Zapatero, de la Peña]\n", "utf-8")
+    loaded, problems = load_course(course)
+    assert problems == [] and loaded.names == ["Zapatero", "de la Peña"]
+    (course / "course.yaml").write_text(text + "names: Zapatero\n", "utf-8")
+    _, problems = load_course(course)
+    line = text.count("\n") + 1
+    assert [(p.pos.line, p.message) for p in problems] == [
+        (line, "names must be a list (lines starting with '- '), not text")]

@@ -32,6 +32,7 @@ from ..text.view import Chapter, Footnote, GuideView
 from .. import pdf
 from ..theme.fonts import font_files
 from ..text.labels import labels_for
+from .hyphenate import Hyphenator, hyphenated_chapter
 from .guidehtml import (Appendix, appendices_of, extra_questions, font_url_of, fonts_url, keep_ranges,
                         link_note_calls, number_blocks, plain_text, theme_roots, with_nudges, without_notes)
 # the names callers import from here, wherever they now live
@@ -62,6 +63,7 @@ class PartLayout:
     anchors: list[list[str]] = field(default_factory=list)  # each page's anchors (element ids)
     refused: list[str] = field(default_factory=list)  # URLs the part may not load
     pdf: pdf.PartPdf | None = None  # its pages painted, for the book (every part but the front)
+    ladders: int = 0  # runs of more than two hyphenated lines left (print.hyphenate)
 
     def described(self) -> PartLayout:
         """Itself, with pages, anchors and refused URLs read from its document."""
@@ -101,6 +103,7 @@ class GuideRenderer:
         self.programs = pdf.font_programs(list(font_files(theme_roots(env)).values()))  # embedded once for the whole book
         self.chapter_numbers = {c.id: c.number for c in guide.chapters}
         self.folio_pages: list = []  # for tests: the margin boxes of these pages are the body's folios
+        self.hyphenator = Hyphenator(guide.lang, guide.names)
 
     def html(self, part: str, first_page: int | None = None, chapter: Chapter | None = None,
              appendix: Appendix | None = None, folios: dict[str, int] | None = None,
@@ -116,7 +119,7 @@ class GuideRenderer:
 
     def chapter_html(self, chapter: Chapter) -> str:
         """A chapter's HTML: the same wherever it lands (no folio: see `folios`)."""
-        return self.html("chapter", chapter=chapter, folio_free=True)
+        return self.html("chapter", chapter=hyphenated_chapter(chapter, self.hyphenator), folio_free=True)
 
     def appendix_html(self, appendix: Appendix) -> str:
         return self.html("appendix", appendix=appendix, folio_free=True)
@@ -200,39 +203,47 @@ class GuideRenderer:
     def lay_out(self, kind: str, key: str, html: str, notes: list[Footnote],
                 first_folio: int = 1) -> PartLayout:
         """Lay out one part; while notes are lost or moved, nudge the blocks around their page
-        ends and lay it out again (at most MAX_ATTEMPTS times), keeping the best layout."""
+        ends, and while three lines in a row end in a hyphen, keep the middle line's word whole;
+        lay it out again (at most MAX_ATTEMPTS times), keeping the best layout."""
         ids = [n.id for n in notes]
-        if ids:
-            html = number_blocks(link_note_calls(html))
+        html = number_blocks(link_note_calls(html) if ids else html)
         nudged: list[str] = []
         pushed: list[str] = []
+        whole: list[tuple[str, str]] = []  # (block, word): words kept whole against hyphen ladders
         best: PartLayout | None = None
         for attempt in range(1, MAX_ATTEMPTS + 1):
             log: list[str] = []
             document = pdf.render(with_nudges(html, nudged, pushed), self.base, self.roots, log=log)
             check = pdf.check_footnotes(document, ids)
+            ladders = self.hyphenator.ladders(document)
             part = PartLayout(kind, key, document, first_folio, check=check, log=log,
-                              nudged=sorted(set(nudged), key=int), pushed=sorted(set(pushed), key=int))
-            if best is None or _score(check) < _score(best.check):
+                              nudged=sorted(set(nudged), key=int), pushed=sorted(set(pushed), key=int),
+                              ladders=len(ladders))
+            if best is None or _score(part) < _score(best):
                 best = part
             bad = check.lost + check.moved
-            if not bad:
+            if not bad and not ladders:
                 break
-            tried = (len(set(nudged)), len(set(pushed)))
+            tried = (len(set(nudged)), len(set(pushed)), len(whole))
             for place in bad:
                 target = place.page_end_block or place.call_block
                 if target and target not in nudged:
                     nudged.append(target)
                 elif place.call_block and place.call_block not in pushed:
                     pushed.append(place.call_block)  # nudged already: start the call's block anew
-            if (len(set(nudged)), len(set(pushed))) == tried:
+            for block, word in ladders:
+                if (block, word) not in whole:
+                    whole.append((block, word))
+                    html = self.hyphenator.unhyphenate(html, block, word)
+            if (len(set(nudged)), len(set(pushed)), len(whole)) == tried:
                 break  # nothing new to try
         best.attempts = attempt
         return best
 
 
-def _score(check: pdf.FootnoteCheck) -> tuple[int, int, int]:
-    return (len(check.lost), len(check.overlapping), len(check.moved))
+def _score(part: PartLayout) -> tuple[int, int, int, int]:
+    check = part.check
+    return (len(check.lost), len(check.overlapping), len(check.moved), part.ladders)
 
 
 def render_guide(guide: GuideView, env: jinja2.Environment, roots: list[Path],

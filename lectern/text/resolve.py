@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from ..charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
 from .cite import CitationResult, format_citations, style_path
+from .cite.people import names_in
 from .markup import CourseMarks, Markup as MarkupParser, RenderContext
 from ..course.model import Course, Image, Lecture, Md, Point, Pos, Section, Slide
 from .references import split_references
@@ -270,7 +271,13 @@ class Resolver:
                          author=self.course.author, institution=self.course.institution, date=self.course.date,
                          date_label=date_label(self.course.date, self.course.lang), lang=self.course.lang,
                          paper=self.course.paper, chapters=chapters, chronology=chronology, glossary=glossary,
-                         bibliography=list(self.citations.bibliography))
+                         bibliography=list(self.citations.bibliography), names=self.names())
+
+    def names(self) -> list[str]:
+        """What print never hyphenates: the people of the bibliography, the glossary's terms and
+        the course's own `names`."""
+        found = names_in(self.course.bibliography) + [g.term for g in self.course.glossary] + self.course.names
+        return sorted(set(found))
 
     def index(self, decks: dict[str, DeckView]) -> IndexView:
         ctx = self.ctx(None, _inline_notes)
