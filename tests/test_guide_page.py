@@ -299,3 +299,215 @@ def test_the_course_names_list_is_read_and_a_wrong_one_is_an_error_naming_its_li
     line = text.count("\n") + 1
     assert [(p.pos.line, p.message) for p in problems] == [
         (line, "names must be a list (lines starting with '- '), not text")]
+
+
+# --- 3. key points ------------------------------------------------------------------------------
+
+def _walk(box):
+    yield box
+    for child in getattr(box, "children", ()) or ():
+        yield from _walk(child)
+
+
+def _body(page):
+    from weasyprint.formatting_structure import boxes
+
+    return [c for c in page._page_box.children if not isinstance(c, (boxes.MarginBox, boxes.FootnoteAreaBox))]
+
+
+def _text(box) -> str:
+    from weasyprint.formatting_structure import boxes
+
+    return "".join(b.text for b in _walk(box) if isinstance(b, boxes.TextBox)).replace("\u00ad", "")
+
+
+def key_point_lines(part):
+    """(page index, line box, its li element, depth of the li in the box, bold) of every line in
+    a key-points box of a laid-out part, in order."""
+    from weasyprint.formatting_structure import boxes
+
+    found = []
+    for index, page in enumerate(part.document.pages):
+        for root in _body(page):
+            for aside in _walk(root):
+                element = getattr(aside, "element", None)
+                if element is None or element.tag != "aside" or isinstance(aside, boxes.LineBox):
+                    continue
+                for line in (b for b in _walk(aside) if isinstance(b, boxes.LineBox)):
+                    if line.element.tag != "li":
+                        continue
+                    depth = sum(1 for e in aside.element.iter("li") if line.element in list(e.iter("li"))) 
+                    bold = any(b.style["font_weight"] >= 700 for b in _walk(line) if isinstance(b, boxes.TextBox))
+                    found.append((index, line, line.element, depth, bold))
+    return found
+
+
+@pytest.fixture(scope="module")
+def mini_guide(tmp_path_factory):
+    checked = check(REPO / "tests" / "fixtures" / "mini")
+    resolved = resolve(checked.course, checked.markup, checked.marks)
+    return resolved.guide, render_guide(resolved.guide, make_env(None), [checked.course.root])
+
+
+def test_a_slide_of_only_a_chart_quotation_or_timeline_is_summed_up_under_its_title(mini_guide, a4):
+    found = {}
+    for laid in (mini_guide[1], a4.result):
+        for part in laid.parts:
+            if part.kind != "chapter":
+                continue
+            for _, line, li, depth, bold in key_point_lines(part):
+                if depth == 1 and bold:
+                    assert li.find("ul") is not None, f"a heading with nothing under it: {_text(line)!r}"
+                if depth == 2:
+                    found[_text(line)[:40]] = True
+    said = " ".join(found)
+    assert "The working class shaped the victory" in said  # the quotation, under "A quotation"
+    assert "Figure 1.1" in said and "Figure 2.1" in said  # the charts
+    assert "Chronology, 1953–1959" in said  # the bundled course's timeline slide
+
+
+@pytest.fixture(scope="module")
+def stress(tmp_path_factory):
+    """The hand-built guide of many notes, figures and key points (tests/guide_fixture.py)."""
+    from guide_fixture import make_guide
+
+    guide = make_guide(chapters=2, seed=7)  # WeasyPrint alone splits three short boxes of it
+    return render_guide(guide, make_env(None), [tmp_path_factory.mktemp("stress")])
+
+
+def test_a_short_key_points_box_is_never_split_and_no_title_ends_a_page(a4, letter, stress):
+    from weasyprint.formatting_structure import boxes
+
+    for result in (a4.result, letter.result, stress):
+        for part in [p for p in result.parts if p.kind == "chapter"]:
+            lines = key_point_lines(part)
+            for (index, line, li, _, bold), following in zip(lines, lines[1:]):
+                if bold and li.find("ul") is not None:  # a slide's title over its points
+                    assert following[0] == index, f"{_text(line)!r} ends page {index + 1} of {part.key}"
+            pages_of: dict[int, set[int]] = {}
+            asides = {}
+            for index, page in enumerate(part.document.pages):
+                for root in _body(page):
+                    for box in _walk(root):
+                        element = getattr(box, "element", None)
+                        if (element is not None and element.tag == "aside" and not isinstance(box, boxes.LineBox)
+                                and len(list(element.iter("li"))) <= 10):
+                            pages_of.setdefault(id(element), set()).add(index)
+                            asides[id(element)] = element
+            split = [" ".join(asides[k].itertext())[:60] for k, pages in pages_of.items() if len(pages) > 1]
+            assert split == [], f"short boxes split in {part.key}"
+
+
+# --- 4. page bottoms ----------------------------------------------------------------------------
+
+LINE_PX = 21  # the reading's line height
+
+
+def blank_lines(page) -> int:
+    """Whole blank lines between the last line of a page's body and its notes' rule (or its foot)."""
+    from weasyprint.formatting_structure import boxes
+
+    box = page._page_box
+    limit = box.content_box_y() + box.height
+    for child in box.children:
+        if isinstance(child, boxes.FootnoteAreaBox) and child.children:
+            limit = child.position_y + child.margin_top
+    bottoms = [b.position_y + b.margin_height() for root in _body(page) for b in _walk(root)
+               if isinstance(b, (boxes.LineBox, boxes.ReplacedBox))]
+    bottoms += [b.position_y + b.margin_height() - b.margin_bottom for root in _body(page) for b in _walk(root)
+                if getattr(b, "element_tag", None) == "aside" and isinstance(b, boxes.BlockBox)]  # a box's edge
+    return int((limit - max(bottoms)) // LINE_PX) if bottoms else 0
+
+
+def starts_with_figure(page) -> bool:
+    from weasyprint.formatting_structure import boxes
+
+    for root in _body(page):
+        for box in _walk(root):
+            element = getattr(box, "element", None)
+            if element is not None and element.tag == "figure":
+                return True
+            if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+                return False
+    return False
+
+
+def short_pages(result, allow_figure: bool = True) -> list[str]:
+    """Chapter pages (not a chapter's last) ending more than three lines above their notes."""
+    found = []
+    for part in [p for p in result.parts if p.kind == "chapter"]:
+        pages = part.document.pages
+        for n, (page, following) in enumerate(zip(pages, pages[1:]), 1):
+            if blank_lines(page) > 3 and not (allow_figure and starts_with_figure(following)):
+                found.append(f"{part.key} page {n}: {blank_lines(page)} blank lines")
+    return found
+
+
+def test_no_page_ends_more_than_three_lines_above_its_notes(a4, letter):
+    assert short_pages(a4.result) == []
+    assert short_pages(letter.result) == []
+
+
+def test_a_figure_that_does_not_fit_floats_down_and_the_text_fills_the_page(tmp_path: Path):
+    """A figure after readings of every length: wherever it falls, the page it leaves is full."""
+    from markupsafe import Markup
+    from guide_fixture import make_guide
+
+    moved = 0
+    for lines in range(8, 40, 3):
+        guide = make_guide(chapters=1, seed=2, note_rate=0)
+        chapter = guide.chapters[0]
+        words = " ".join(["the revolution of the island turned on sugar and the harvest"] * 60)
+        first, second = chapter.sections[0], chapter.sections[1]
+        first.reading = Markup(f"<p>{' '.join(words.split()[:lines * 11])}.</p>")
+        first.key_points, first.questions = [], []
+        first.figures = first.figures[:1]
+        second.reading = Markup("".join(f"<p>{words}.</p>" for _ in range(3)))
+        chapter.summary, chapter.objectives = None, []
+        result = render_guide(guide, make_env(None), [tmp_path])
+        part = next(p for p in result.parts if p.kind == "chapter")
+        assert short_pages(result, allow_figure=False) == [], f"{lines} lines before the figure"
+        moved += bool(part.deferred)
+    assert moved >= 2  # the figure floated down in some of them
+
+
+# --- 5. small things a reader sees ----------------------------------------------------------------
+
+def _plain(markup) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", str(markup or "")))
+
+
+def test_a_source_or_attribution_is_the_bare_citation_not_one_in_parentheses(a4, mini_guide):
+    sources = [_plain(f.source) for c in a4.guide.chapters for s in c.sections for f in s.figures if f.source]
+    assert sources and not [s for s in sources if s.startswith("(")]
+    assert "Source: Gonzalez 2016" in " ".join(" ".join(t.split()) for t in a4.texts)
+    checked = check(REPO / "tests" / "fixtures" / "mini")
+    deck = resolve(checked.course, checked.markup, checked.marks).decks["intro"]
+    quote = next(s.quote for s in deck.slides if s.quote)
+    assert _plain(quote.source) == "Cushion 2016, 145"  # written [@cushion2016, p. 145]
+
+
+def test_the_bibliography_quotes_titles_as_the_text_quotes(a4):
+    entries = [_plain(b.html) for b in a4.guide.bibliography]
+    quoted = [e for e in entries if "“" in e]
+    assert quoted, "the bundled bibliography has articles, their titles in quotation marks"
+    assert [e for e in entries if re.search(r"(^|\s)‘", e)] == []  # the en-GB style's own single quotes
+    assert "“The New Cuba: Myths and Realities”" in " ".join(entries)
+
+
+def test_the_glossary_sorts_people_by_family_name_and_the_chronology_keeps_a_years_order(a4, tmp_path):
+    terms = [g.term for g in a4.guide.glossary]
+    assert terms.index("Fulgencio Batista") < terms.index("Carlos Lage") < terms.index("Eusebio Mujal") \
+        < terms.index("Frank País") < terms.index("David Salvador")
+    assert terms.index("Fulgencio Batista") < terms.index("Foco")  # B before F, not under F
+    import shutil as sh
+
+    course = tmp_path / "course"
+    sh.copytree(REPO / "tests" / "fixtures" / "mini", course)
+    (course / "timeline.yaml").write_text(
+        '- date: "2013"\n  event: The year closes with the new migration law.\n'
+        '- date: "2013-03"\n  event: A March event.\n'
+        '- date: "1959-01"\n  event: Batista flees.\n', "utf-8")
+    checked = check(course)
+    events = [_plain(e.html) for e in resolve(checked.course, checked.markup, checked.marks).guide.chronology]
+    assert events == ["Batista flees.", "The year closes with the new migration law.", "A March event."]

@@ -156,6 +156,7 @@ class GlossaryEntry:
     definition: Md
     pos: Pos
     lecture: str | None = None
+    sort: str = ""  # `sort:` how the term is alphabetised ("Batista" for Fulgencio Batista), or ""
 
 
 @dataclass
