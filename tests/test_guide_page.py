@@ -511,3 +511,55 @@ def test_the_glossary_sorts_people_by_family_name_and_the_chronology_keeps_a_yea
     checked = check(course)
     events = [_plain(e.html) for e in resolve(checked.course, checked.markup, checked.marks).guide.chronology]
     assert events == ["Batista flees.", "The year closes with the new migration law.", "A March event."]
+
+
+# --- 6. an accessible PDF ------------------------------------------------------------------------
+
+def _course_with_pictures(tmp_path: Path) -> Path:
+    """The mini course with a PNG and an SVG picture, each with its alt text."""
+    import shutil as sh
+
+    from PIL import Image
+
+    course = tmp_path / "course"
+    sh.copytree(REPO / "tests" / "fixtures" / "mini", course)
+    (course / "images").mkdir()
+    Image.new("RGB", (40, 30), "#3a6").save(course / "images" / "harbour.png")
+    (course / "images" / "map.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="80" height="40"><rect width="80" height="40" fill="#69c"/></svg>',
+        "utf-8")
+    lecture = course / "lectures" / "second.yaml"
+    lecture.write_text(lecture.read_text("utf-8") + (
+        "      - title: The harbour\n"
+        "        image: {src: images/harbour.png, alt: \"Havana harbour at dawn, ships at anchor\"}\n"
+        "      - title: The island\n"
+        "        image: {src: images/map.svg, alt: A map of Cuba with its provinces}\n"), "utf-8")
+    return course
+
+
+def _alts(data: bytes) -> tuple[list[str], int]:
+    from test_pdf import struct_elems
+
+    elements = struct_elems(pypdf.PdfReader(io.BytesIO(data)))
+    return ([str(e.get("/Alt", "")) for e in elements if e["/S"] == "/Figure"],
+            sum(e["/S"] == "/Note" for e in elements))
+
+
+def test_every_picture_and_chart_has_its_alternative_text_in_the_guide_and_handouts(tmp_path: Path):
+    from lectern.print import handout
+    from lectern.theme.templates import theme_dirs
+
+    course = _course_with_pictures(tmp_path)
+    checked = check(course)
+    resolved = resolve(checked.course, checked.markup, checked.marks)
+    env = make_env(checked.course.templates)
+    guide = render_guide(resolved.guide, env, [checked.course.root])
+    alts, notes = _alts(guide.pdf)
+    assert notes == sum(len(c.footnotes) for c in resolved.guide.chapters) > 0  # every note a Note
+    assert "Havana harbour at dawn, ships at anchor" in alts and "A map of Cuba with its provinces" in alts
+    assert any("white 63.8" in a and "black 34.2" in a for a in alts)  # the chart's values, not its title only
+    assert "" not in alts
+    roots = [checked.course.root, *theme_dirs(checked.course.templates)]
+    alts, _ = _alts(handout.render_handout(resolved.decks["second"], env, roots, "A4"))
+    assert "Havana harbour at dawn, ships at anchor" in alts and "A map of Cuba with its provinces" in alts
+    assert any("white 63.8" in a for a in alts) and "" not in alts
