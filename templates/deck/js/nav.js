@@ -35,6 +35,20 @@ function writeAddress() {
   }
 }
 
+// How long the crossfade runs (the theme's --transition), in milliseconds.
+function fadeTime() {
+  const t = getComputedStyle(document.documentElement).getPropertyValue('--transition').trim();
+  const ms = parseFloat(t) * (/ms$/.test(t) ? 1 : /s$/.test(t) ? 1000 : 1);
+  return Number.isFinite(ms) ? ms : 0;
+}
+
+// The slide left stays opaque under the new one while it fades in (deck.css: .leaving).
+function leave(slide) {
+  slide.classList.add('leaving');
+  clearTimeout(slide.leavingTimer);
+  slide.leavingTimer = setTimeout(() => slide.classList.remove('leaving'), fadeTime() + 20);
+}
+
 function show(n, direction, step) {
   n = clamp(n);
   if (!count || n === current) return false;
@@ -44,6 +58,7 @@ function show(n, direction, step) {
     if (focused && slides[previous - 1].contains(focused)) focused.blur();  // keys go to the deck again
     slides[previous - 1].classList.remove('current');
     slides[previous - 1].setAttribute('aria-hidden', 'true');
+    leave(slides[previous - 1]);
   }
   slides[n - 1].classList.add('current');
   slides[n - 1].removeAttribute('aria-hidden');
