@@ -38,7 +38,18 @@ def make_env(course_templates: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["in_capitals"] = in_capitals
+    env.filters["balanced"] = balanced
     return env
+
+
+@jinja2.pass_environment
+def balanced(env: jinja2.Environment, html: object, size: float, measure: float) -> Markup:
+    """A heading broken into balanced lines, the same on screen and paper (theme.balance), set
+    in the theme's bold sans as found for this environment (a course's own font first)."""
+    from .balance import FONT, balanced_html
+    from .fonts import find_font
+
+    return balanced_html(html, size, measure, find_font(FONT, env_dirs(env)))
 
 
 _PLURAL_OF_NUMBER = re.compile(r"(?<=\d)s\b")
