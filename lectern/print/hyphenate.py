@@ -28,7 +28,7 @@ SHY = "\u00ad"
 NBSP = "\u00a0"
 LEFT = RIGHT = 3  # letters at least either side of a break
 SHORTEST = 6  # letters in the shortest word that may break
-LAST_LINE = 12  # characters at least on a paragraph's last line: its last words are tied
+LAST_LINE = 10  # characters at least on a paragraph's last line: its last words are tied
 MOST_TIED = 3  # words at most tied at a paragraph's end
 MOST_IN_A_ROW = 2  # hyphenated lines in a row
 NOUNS_CAPITALISED = ("de", "lb", "gsw")  # German, Luxembourgish, Swiss German

@@ -35,18 +35,14 @@ function writeAddress() {
   }
 }
 
-// How long the crossfade runs (the theme's --transition), in milliseconds.
-function fadeTime() {
-  const t = getComputedStyle(document.documentElement).getPropertyValue('--transition').trim();
-  const ms = parseFloat(t) * (/ms$/.test(t) ? 1 : /s$/.test(t) ? 1000 : 1);
-  return Number.isFinite(ms) ? ms : 0;
-}
-
-// The slide left stays opaque under the new one while it fades in (deck.css: .leaving).
-function leave(slide) {
+// The slide left stays opaque under the new one while it fades in (deck.css: .leaving), until
+// that fade ends or is cut short (a next move), or at once when there is none (reduced motion).
+function leave(slide, incoming) {
   slide.classList.add('leaving');
-  clearTimeout(slide.leavingTimer);
-  slide.leavingTimer = setTimeout(() => slide.classList.remove('leaving'), fadeTime() + 20);
+  const done = () => slide.classList.remove('leaving');
+  const fades = incoming.getAnimations().filter((a) => a.transitionProperty === 'opacity');
+  if (!fades.length) { done(); return; }
+  Promise.all(fades.map((a) => a.finished.catch(() => null))).then(done);
 }
 
 function show(n, direction, step) {
@@ -58,10 +54,10 @@ function show(n, direction, step) {
     if (focused && slides[previous - 1].contains(focused)) focused.blur();  // keys go to the deck again
     slides[previous - 1].classList.remove('current');
     slides[previous - 1].setAttribute('aria-hidden', 'true');
-    leave(slides[previous - 1]);
   }
   slides[n - 1].classList.add('current');
   slides[n - 1].removeAttribute('aria-hidden');
+  if (previous) leave(slides[previous - 1], slides[n - 1]);
   current = n;
   writeAddress();
   emit('slidechange', { current: n, previous: previous || null, direction: direction || 'jump', step });
