@@ -279,8 +279,11 @@ def test_the_bad_breaks_seen_are_gone_and_names_stay_whole():
                      "practicalities": "prac-ti-cal-i-ties", "managerial": "man-age-rial",
                      "Pettegree": "Pettegree", "Cushion’s": "Cushion’s", "zapatismo": "zapatismo",
                      "Gonzalez": "Gonzalez", "working-class": "working-class", "revolution": "rev-o-lu-tion"}
-    tied = hy.html("<p>It was told by the guerrillas in directions.</p>")
-    assert "in\u00a0directions." in tied and "direc\u00adtions" not in tied  # the last words whole, together
+    whole = hy.html("<p>It was told by the guerrillas in directions.</p>")
+    assert "direc\u00adtions" not in whole and "guer\u00adril\u00adlas" in whole  # the last word whole
+    tied = hy.html("<p>The story the guerrillas told of it.</p>")  # "of it." alone: too short a line
+    assert "guerrillas told\u00a0of\u00a0it." in tied.replace("\u00ad", "")
+    assert "told\u00a0of\u00a0it." in tied  # the last words together, none of them broken
 
 
 def test_the_course_names_list_is_read_and_a_wrong_one_is_an_error_naming_its_line(tmp_path: Path):
