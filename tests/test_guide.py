@@ -334,12 +334,15 @@ def test_a_note_longer_than_a_page_fails_the_guide_naming_it(tmp_path: Path):
 
 def test_a_course_stylesheet_that_breaks_footnotes_is_caught(tmp_path: Path):
     """A course's own guide.css with fractional @footnote borders (the WeasyPrint bug): the
-    build is told which notes left their page instead of printing them silently elsewhere."""
+    build is told which notes left their page instead of printing them silently elsewhere.
+    (On a wider page than the default, where this fixture shows the bug.)"""
     theme = tmp_path / "templates" / "guide"
     theme.mkdir(parents=True)
     default = Path(__file__).resolve().parent.parent / "templates" / "guide" / "guide.css"
     theme.joinpath("guide.css").write_text(
-        default.read_text() + "\n@page { @footnote { border-top: .5pt solid; margin-top: 8pt; padding-top: 0; } }\n")
+        default.read_text() + "\n@page { margin: 22mm 34mm 26mm 26mm; "
+        "@footnote { border-top: .5pt solid; margin-top: 8pt; padding-top: 0; } }\n"
+        "@page :left { margin-left: 34mm; margin-right: 26mm; }\n")
     guide = make_guide(chapters=1, seed=4, sections=2, paragraphs=5)
     result = render_guide(guide, make_env(tmp_path / "templates"), [tmp_path])
     misplaced = [p for p in result.problems if "footnote" in p.message]

@@ -199,7 +199,50 @@ def test_ruled_lines_beside_each_slide_in_the_layout(built):
             left = rule.border_box_x() * px
             assert left >= g.cell_box(0)[2] + 2, "lines stand to the right of the slides"
             assert rule.border_width() * px > 40, "lines long enough to write on"
-            assert rule.border_bottom_width > 0
+            assert rule.border_top_width > 0
+
+
+def test_ruled_lines_run_from_the_slides_top_edge_to_its_bottom_edge(handout_pdf, tmp_path):
+    """On the printed page: the first line level with the slide's top, the last with its bottom,
+    evenly spaced about 8 mm apart (they started 8 mm low and two hung below the slide)."""
+    from PIL import Image
+    subprocess.run(["pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-gray", "-png", str(handout_pdf),
+                    str(tmp_path / "p")], check=True)
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    g = handout.handout_geometry("A4")
+    scale = 200 / 25.4
+    x0, x1 = int((g.cell_box(0)[2] + g.gutter + 3) * scale), int((g.paper.width - g.margin_x - 3) * scale)
+    for row in range(3):
+        _, top, _, bottom = g.cell_box(row)
+        ys = [y for y in range(int((top - 3) * scale), int((bottom + 12) * scale))
+              if sum(1 for x in range(x0, x1, 4) if image.getpixel((x, y)) < 235) > 0.9 * len(range(x0, x1, 4))]
+        lines = [y / scale for k, y in enumerate(ys) if k == 0 or y - ys[k - 1] > 1]
+        assert abs(lines[0] - top) < 0.4 and abs(lines[-1] - bottom) < 0.4, (row, top, bottom, lines)
+        gaps = [b - a for a, b in zip(lines, lines[1:])]
+        assert max(gaps) - min(gaps) < 0.4 and 7 <= sum(gaps) / len(gaps) <= 9, gaps
+
+
+def test_a_section_slide_keeps_its_number_on_paper(built, handout_pdf, tmp_path):
+    """The number at the foot of a section slide (white on the accent colour) is drawn, not
+    only present in the text layer."""
+    from PIL import Image
+    sections = [r.number for r in slidepages.prepare(built.decks["intro"]) if r.slide.kind == "section"]
+    assert sections
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(handout_pdf), str(tmp_path / "p")], check=True)
+    images = sorted(tmp_path.glob("p*.png"))
+    pages = words(handout_pdf)
+    g = handout.handout_geometry("A4")
+    for n in sections:
+        index, row = (n - 1) // 3, (n - 1) % 3
+        left, top, right, bottom = g.cell_box(row)
+        found = [w for w in pages[index] if w.text == str(n) and w.x0 > (left + right) / 2 and w.y1 > bottom - 5]
+        assert found, f"slide {n}: no number at its foot"
+        w = found[0]
+        image = Image.open(images[index]).convert("L")
+        k = 150 / 25.4
+        inside = [image.getpixel((x, y)) for x in range(int(w.x0 * k), int(w.x1 * k) + 1)
+                  for y in range(int(w.y0 * k), int(w.y1 * k) + 1)]
+        assert max(inside) - min(inside) > 100, f"slide {n}: its number is not drawn"
 
 
 def test_ruled_lines_are_drawn_on_the_page(handout_pdf, tmp_path):

@@ -165,3 +165,73 @@ def test_bundled_course_prints_as_it_shows():
     roots = [checked.course.root, *theme_dirs(checked.course.templates)]
     for lecture_id, deck in resolved.decks.items():
         assert mismatches(deck, env, roots) == [], lecture_id
+
+
+# The words of each line of every slide's headings (h1, h2), as laid out.
+LINES_JS = """(n) => {
+  window.lectern.go(n);
+  const s = document.querySelector('section.slide[data-n="' + n + '"]');
+  const out = [];
+  for (const h of s.querySelectorAll('h1, h2')) {
+    const lines = []; let top = null;
+    const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.textContent.matchAll(/\\S+/g)) {
+        const r = document.createRange(); r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+        const y = Math.round(r.getClientRects()[0].top);
+        if (top === null || Math.abs(y - top) > 5) { lines.push([]); top = y; }
+        lines[lines.length - 1].push(m[0]);
+      }
+    }
+    out.push(lines.map(l => l.join(' ')));
+  }
+  return out; }"""
+
+
+def heading_lines_on_screen(html: str, numbers: list[int]) -> dict[int, list[list[str]]]:
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.set_content(html)
+        page.wait_for_function("() => window.lectern && window.lectern.slideCount > 0")
+        found = {n: page.evaluate(LINES_JS, n) for n in numbers}
+        browser.close()
+    return found
+
+
+def heading_lines_on_paper(document) -> dict[int, list[list[str]]]:
+    found = {}
+    for page in document.pages:
+        section = next(b for b in _walk(page._page_box)
+                       if getattr(b, "element_tag", None) == "section"
+                       and "slide" in (b.element.get("class") or "").split())
+        headings = []
+        for box in _walk(section):
+            if type(box).__name__ == "BlockBox" and box.element_tag in ("h1", "h2") and \
+                    not any(box.element is h for h, _ in headings):
+                lines = [" ".join("".join(t.text for t in _walk(line) if type(t).__name__ == "TextBox").split())
+                         for line in _walk(box) if type(line).__name__ == "LineBox"]
+                headings.append((box.element, [ln for ln in lines if ln]))
+        found[int(section.element.get("data-n"))] = [lines for _, lines in headings]
+    return found
+
+
+def test_headings_break_into_the_same_lines_on_paper_as_on_screen():
+    """The title slide's and section slides' headings are balanced on screen; on paper the same
+    words stand on each line ("Revolution and its / hidden history, 1898–1959")."""
+    need_chromium()
+    content = Path(__file__).resolve().parent.parent / "content"
+    checked = check(content)
+    resolved = resolve(checked.course, checked.markup, checked.marks)
+    env = make_env(checked.course.templates)
+    roots = [checked.course.root, *theme_dirs(checked.course.templates)]
+    several = 0
+    for lecture_id, deck in resolved.decks.items():
+        numbers = [s.number for s in deck.slides if s.kind in ("title", "section")]
+        paper = heading_lines_on_paper(handout.handout_document("slides", deck, env, roots, "A4"))
+        screen = heading_lines_on_screen(render_deck(deck, env), numbers)
+        for n in numbers:
+            assert paper[n] == screen[n], (lecture_id, n)
+            several += any(len(lines) > 1 for lines in screen[n])
+    assert several >= 3  # headings of two lines and more were compared

@@ -382,3 +382,51 @@ def test_balanced_columns_split_as_weasyprints_own_steps_do(tmp_path: Path):
         assert ours == theirs and len(ours) == n
         assert len({x for x, _ in ours}) == 2  # two columns
     assert probes  # the search ran
+
+
+def struct_elems(reader: pypdf.PdfReader) -> list[dict]:
+    """Every structure element of a tagged PDF (pypdf objects, resolved), depth first."""
+    found = []
+
+    def walk(node):
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, pypdf.generic.ArrayObject):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, pypdf.generic.DictionaryObject):
+            if node.get("/Type") == "/StructElem" or "/S" in node:
+                found.append(node)
+            if "/K" in node:
+                walk(node["/K"])
+    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])
+    return found
+
+
+def test_notes_are_tagged_note_and_an_svgs_alternative_text_is_its_title_and_description(tmp_path: Path):
+    """WeasyPrint tags a footnote Span and gives an SVG its <title> alone as /Alt; Lectern's
+    tagging makes the note a Note (with its id) and the /Alt the title and the description
+    (a chart's values), or the aria-label of an SVG picture with neither."""
+    from lectern.pdf.weasy import tagging
+
+    assert tagging.INSTALLED
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30" role="img">'
+           '<title>Harvest</title><desc>Bar chart: 1960 5.9, 1970 8.5 million tonnes.</desc>'
+           '<rect width="60" height="30" fill="#888"/></svg>')
+    picture = ('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30" role="img" '
+               'aria-label="A map of the island"><rect width="60" height="30" fill="#484"/></svg>')
+    html = doc(f"<p>The harvest grew.{note(1, 'A note.')}</p>{svg}{picture}")
+    meta = pdf.PdfMeta("T", ["A"], "en")
+
+    def tagged() -> list[tuple[str, str]]:
+        reader = pypdf.PdfReader(io.BytesIO(pdf.write_pdf(pdf.render(html, tmp_path, [tmp_path]), meta)))
+        return [(str(e["/S"]), str(e.get("/Alt", e.get("/ID", "")))) for e in struct_elems(reader)
+                if e["/S"] in ("/Figure", "/Note", "/Span")]
+
+    with tagging.weasyprint_own():
+        theirs = tagged()
+    ours = tagged()
+    assert ("/Note", "fn-1") not in theirs and ("/Figure", "Harvest") in theirs
+    assert ("/Figure", "") in theirs  # the picture: no alternative text at all
+    assert ("/Note", "fn-1") in ours
+    assert ("/Figure", "Harvest. Bar chart: 1960 5.9, 1970 8.5 million tonnes.") in ours
+    assert ("/Figure", "A map of the island") in ours

@@ -148,8 +148,11 @@ def unit_style(unit: str, lang: str = "en") -> UnitStyle:
 
 def format_value(value: float, unit: str = "", lang: str = "en",
                  decimals: int | None = None) -> str:
-    """A value with its unit, as on a bar label: '27%', '$2.5bn', '1 234 km'."""
+    """A value with its unit, as on a bar label: '27%', '$2.5bn', '1 234 km'. A whole number
+    is written whole ('79', not '79.0') even where the chart's other values need decimals."""
     u = unit_style(unit, lang)
+    if decimals and float(value).is_integer():
+        decimals = 0
     number = format_number(value, lang, decimals)
     if number.startswith("\u2212") and u.prefix:
         return "\u2212" + u.prefix + number[1:] + u.suffix

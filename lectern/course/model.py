@@ -157,6 +157,7 @@ class GlossaryEntry:
     definition: Md
     pos: Pos
     lecture: str | None = None
+    sort: str = ""  # `sort:` how the term is alphabetised ("Batista" for Fulgencio Batista), or ""
 
 
 @dataclass
@@ -178,6 +179,7 @@ class Course:
     outputs: list[str] = field(default_factory=lambda: list(DEFAULT_OUTPUTS))
     templates: Path | None = None  # the course's own templates/ folder, if any
     csl_pos: Pos | None = None  # where `csl` was given, for messages about the style
+    names: list[str] = field(default_factory=list)  # `names:` people and places print never hyphenates
 
     @property
     def author(self) -> str:

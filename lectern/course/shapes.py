@@ -65,6 +65,7 @@ COURSE = Shape("course", {
     "lectures": {"type": "array", "items": PATH, "minItems": 1},
     "timeline": PATH, "glossary": PATH,
     "outputs": {"type": "array", "items": {"enum": list(OUTPUT_KINDS)}, "uniqueItems": True},
+    "names": {"type": "array", "items": TEXT},
 }, ("title", "author", "lectures"))
 
 LECTURE = Shape("lecture", {
@@ -94,6 +95,7 @@ CHART = Shape("chart", {
 TABLE = Shape("table", {"columns": TEXTS, "rows": {"type": "array", "items": {"type": "array"}}}, ("columns", "rows"))
 SPAN = Shape("span", {"from": YEAR, "to": YEAR}, ("from", "to"))
 EVENT = Shape("event", {"date": PARTIAL_DATE, "event": MARKDOWN, "lecture": TEXT}, ("date", "event"))
-GLOSSARY_ENTRY = Shape("term", {"term": TEXT, "definition": MARKDOWN, "lecture": TEXT}, ("term", "definition"))
+GLOSSARY_ENTRY = Shape("term", {"term": TEXT, "definition": MARKDOWN, "lecture": TEXT, "sort": TEXT},
+                       ("term", "definition"))
 
 SHAPES = (COURSE, LECTURE, SECTION, SLIDE, POINT, QUOTE, IMAGE, CHART, TABLE, SPAN, EVENT, GLOSSARY_ENTRY)

@@ -13,6 +13,7 @@ SLIDE_W_PX = 1280  # the deck's canvas (deck.css --slide-w, --slide-h)
 SLIDE_H_PX = 720
 PX_MM = 25.4 / 96  # one CSS pixel in millimetres
 LABEL_H = 6.0  # the "Slide 7 · section" line above each slide on a handout
+LINE_GAP = 8.0  # about this far apart, the ruled lines beside a slide on a handout
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Geometry:
     slide_w: float  # the slide as printed
     row_h: float  # the band each slide takes on the page (handouts); notes: the slide's band
     line_gap: float  # ruled lines: distance between two lines
-    lines: int  # ruled lines beside each slide
+    lines: int  # ruled lines beside each slide (the first level with its top edge, the last with its bottom)
     gutter: float = 8.0  # between the slide and its ruled lines
 
     @property
@@ -85,10 +86,10 @@ def handout_geometry(paper_name: str) -> Geometry:
     row_h = (paper.height - top - bottom) / 3
     slide_w = 110.0
     slide_h = slide_w * SLIDE_H_PX / SLIDE_W_PX
-    line_gap = 8.0
-    lines = int((row_h - 10) // line_gap)
+    # the ruled lines run from the slide's top edge to its bottom edge, about 8 mm apart
+    gaps = max(1, round(slide_h / LINE_GAP))
     assert slide_h + LABEL_H < row_h - 4, "three slides must fit a page"
-    return Geometry(paper, top, bottom, side, 3, slide_w, row_h, line_gap, lines)
+    return Geometry(paper, top, bottom, side, 3, slide_w, row_h, slide_h / gaps, gaps + 1)
 
 
 def notes_geometry(paper_name: str) -> Geometry:

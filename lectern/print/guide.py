@@ -32,13 +32,18 @@ from ..text.view import Chapter, Footnote, GuideView
 from .. import pdf
 from ..theme.fonts import font_files
 from ..text.labels import labels_for
+from .floats import number_floats, pushed_floats
+from .hyphenate import Hyphenator, hyphenated_chapter
+from .repairs import Repairs, score
 from .guidehtml import (Appendix, appendices_of, extra_questions, font_url_of, fonts_url, keep_ranges,
-                        link_note_calls, number_blocks, plain_text, theme_roots, with_nudges, without_notes)
+                        link_note_calls, number_blocks, plain_text, point_count, theme_roots, with_nudges,
+                        without_notes)
 # the names callers import from here, wherever they now live
 from .guidehtml import BLOCK_RE, NOTE_RE, NUDGE, PUSH, RANGE_RE, SPAN_RE, fonts_dir  # noqa: F401
 
 TEMPLATE = "guide/guide.html.j2"
-MAX_ATTEMPTS = 5  # layouts of one part while footnotes are misplaced
+SHORT_BOX = 10  # key points (titles and points) in a box that is never split across pages
+MAX_ATTEMPTS = 6  # layouts of one part while footnotes are misplaced, ladders or short pages remain
 # parts laid out with no folio (their HTML is the same wherever they land): the book draws
 # their folios, laid out at assembly (`GuideRenderer.folios`)
 FOLIO_FREE_KINDS = ("chapter", "appendix")
@@ -62,6 +67,9 @@ class PartLayout:
     anchors: list[list[str]] = field(default_factory=list)  # each page's anchors (element ids)
     refused: list[str] = field(default_factory=list)  # URLs the part may not load
     pdf: pdf.PartPdf | None = None  # its pages painted, for the book (every part but the front)
+    ladders: int = 0  # runs of more than two hyphenated lines left (print.hyphenate)
+    short_pages: int = 0  # pages left short by a float that did not fit (print.floats)
+    deferred: list[str] = field(default_factory=list)  # data-f numbers of the floats moved down
 
     def described(self) -> PartLayout:
         """Itself, with pages, anchors and refused URLs read from its document."""
@@ -95,12 +103,14 @@ class GuideRenderer:
         self.env.filters["keep_ranges"] = keep_ranges
         self.env.filters["without_notes"] = without_notes
         self.env.filters["plain_text"] = plain_text
+        self.env.filters["point_count"] = point_count
         self.template = self.env.get_template(TEMPLATE)
         self.fonts = fonts_url(env)
         self.font_url = font_url_of(env)
         self.programs = pdf.font_programs(list(font_files(theme_roots(env)).values()))  # embedded once for the whole book
         self.chapter_numbers = {c.id: c.number for c in guide.chapters}
         self.folio_pages: list = []  # for tests: the margin boxes of these pages are the body's folios
+        self.hyphenator = Hyphenator(guide.lang, guide.names)
 
     def html(self, part: str, first_page: int | None = None, chapter: Chapter | None = None,
              appendix: Appendix | None = None, folios: dict[str, int] | None = None,
@@ -109,14 +119,14 @@ class GuideRenderer:
             guide=self.guide, part=part, chapter=chapter, appendix=appendix,
             labels=self.labels, appendices=self.appendices, pages=folios or {},
             chapter_numbers=self.chapter_numbers, first_page=first_page,
-            folio_free=folio_free, folio_pages=folio_pages or [],
+            folio_free=folio_free, folio_pages=folio_pages or [], short_box=SHORT_BOX,
             extra_questions=extra_questions(chapter) if chapter else [],
             fonts=Markup(self.fonts), font_url=self.font_url, paper=Markup("letter" if self.guide.paper.lower() == "letter" else "A4"),
         ))
 
     def chapter_html(self, chapter: Chapter) -> str:
         """A chapter's HTML: the same wherever it lands (no folio: see `folios`)."""
-        return self.html("chapter", chapter=chapter, folio_free=True)
+        return self.html("chapter", chapter=hyphenated_chapter(chapter, self.hyphenator), folio_free=True)
 
     def appendix_html(self, appendix: Appendix) -> str:
         return self.html("appendix", appendix=appendix, folio_free=True)
@@ -199,40 +209,36 @@ class GuideRenderer:
 
     def lay_out(self, kind: str, key: str, html: str, notes: list[Footnote],
                 first_folio: int = 1) -> PartLayout:
-        """Lay out one part; while notes are lost or moved, nudge the blocks around their page
-        ends and lay it out again (at most MAX_ATTEMPTS times), keeping the best layout."""
+        """Lay out one part; while notes are lost or moved, three lines in a row end in a hyphen
+        or a float leaves a page short, repair the HTML (print.repairs) and lay it out again (at
+        most MAX_ATTEMPTS times), keeping the best layout."""
         ids = [n.id for n in notes]
-        if ids:
-            html = number_blocks(link_note_calls(html))
-        nudged: list[str] = []
-        pushed: list[str] = []
+        html = number_floats(number_blocks(link_note_calls(html) if ids else html))
+        repairs = Repairs()
         best: PartLayout | None = None
         for attempt in range(1, MAX_ATTEMPTS + 1):
             log: list[str] = []
-            document = pdf.render(with_nudges(html, nudged, pushed), self.base, self.roots, log=log)
+            document = pdf.render(repairs.html(html), self.base, self.roots, log=log)
             check = pdf.check_footnotes(document, ids)
+            ladders = self.hyphenator.ladders(document)
+            floats = pushed_floats(document)
             part = PartLayout(kind, key, document, first_folio, check=check, log=log,
-                              nudged=sorted(set(nudged), key=int), pushed=sorted(set(pushed), key=int))
-            if best is None or _score(check) < _score(best.check):
+                              nudged=sorted(set(repairs.nudged), key=int),
+                              pushed=sorted(set(repairs.pushed), key=int),
+                              ladders=len(ladders), short_pages=len(floats), deferred=list(repairs.deferred))
+            if best is None or _score(part) < _score(best):
                 best = part
-            bad = check.lost + check.moved
-            if not bad:
+            if not (check.lost or check.moved or ladders or floats):
                 break
-            tried = (len(set(nudged)), len(set(pushed)))
-            for place in bad:
-                target = place.page_end_block or place.call_block
-                if target and target not in nudged:
-                    nudged.append(target)
-                elif place.call_block and place.call_block not in pushed:
-                    pushed.append(place.call_block)  # nudged already: start the call's block anew
-            if (len(set(nudged)), len(set(pushed))) == tried:
+            html, tried = repairs.apply(html, check, ladders, floats, self.hyphenator)
+            if not tried:
                 break  # nothing new to try
         best.attempts = attempt
         return best
 
 
-def _score(check: pdf.FootnoteCheck) -> tuple[int, int, int]:
-    return (len(check.lost), len(check.overlapping), len(check.moved))
+def _score(part: PartLayout) -> tuple[int, ...]:
+    return score(part.check, part.ladders, part.short_pages)
 
 
 def render_guide(guide: GuideView, env: jinja2.Environment, roots: list[Path],

@@ -92,6 +92,11 @@ def keep_ranges(html: object) -> Markup:
                           RANGE_RE.sub(r'<span class="nobr">\g<0></span>', part) for part in parts))
 
 
+def point_count(points: list) -> int:
+    """Key points and the points under them, all levels."""
+    return sum(1 + point_count(p.children) for p in points)
+
+
 NOTE_RE = re.compile(r'<span class="footnote" id="([^"]+)"[^>]*>')
 SPAN_RE = re.compile(r"<span\b|</span>")
 

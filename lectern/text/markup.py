@@ -6,6 +6,7 @@ output through a RenderContext), and the parse of a whole course (`parse_course`
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -36,6 +37,20 @@ QUOTES = {
 
 def quotes_for(lang: str) -> str | list[str]:
     return QUOTES.get(lang.split("-")[0].lower(), QUOTES["en"])
+
+
+BARE_RE = re.compile(r'^(?:<p>)?<span class="cite">\((.*)\)</span>(?:</p>)?$', re.S)
+
+
+def bare_citation(html):
+    """A source that is one parenthetical citation, without its parentheses: "Gonzalez 2016"
+    after "Source:" or a quotation's dash, not "(Gonzalez 2016)". Anything else as it is."""
+    if html is None:
+        return None
+    match = BARE_RE.match(str(html).strip())
+    if not match or match.group(1).count("(") != match.group(1).count(")"):
+        return html
+    return type(html)(f'<span class="cite">{match.group(1)}</span>')
 
 
 def make_parser(lang: str = "en") -> MarkdownIt:

@@ -17,9 +17,11 @@ from markupsafe import Markup, escape
 
 from ..charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
 from .cite import CitationResult, format_citations, style_path
-from .markup import CourseMarks, Markup as MarkupParser, RenderContext
+from .cite.people import names_in
+from .markup import CourseMarks, Markup as MarkupParser, RenderContext, bare_citation, quotes_for
 from ..course.model import Course, Image, Lecture, Md, Point, Pos, Section, Slide
 from .references import split_references
+from .keypoints import in_brief
 from .labels import labels
 from .svgsafe import sanitize_svg
 from .view import (BibEntry, Chapter, DeckView, Figure, Footnote, GlossaryView, GuideSection, GuideView,
@@ -139,7 +141,7 @@ class Resolver:
             if id(chart) not in self.summaries:
                 self.summaries[id(chart)] = chart_summary(chart, self.course.lang)
             return Figure("chart", number, f"fig-{number.replace('.', '-')}", svg, self.summaries[id(chart)],
-                          caption=self.html(chart.caption, ctx), source=self.html(chart.source, ctx),
+                          caption=self.html(chart.caption, ctx), source=bare_citation(self.html(chart.source, ctx)),
                           title=chart.title)
         return None
 
@@ -147,7 +149,7 @@ class Resolver:
         if slide.timeline is None:
             return []
         span = slide.timeline
-        return [self.timeline_entry(e, ctx) for e in sorted(self.course.timeline, key=lambda e: e.date)
+        return [self.timeline_entry(e, ctx) for e in _chronological(self.course.timeline)
                 if span.start <= e.year <= span.end]
 
     def timeline_entry(self, event, ctx) -> TimelineEntry:
@@ -209,7 +211,7 @@ class Resolver:
                 figure = self.figure(slide, f"{made.number}.{made.figures}", ctx, on_slide=True)
             quote = None
             if slide.quote is not None:
-                quote = QuoteView(self.html(slide.quote.text, ctx), self.html(slide.quote.source, ctx))
+                quote = QuoteView(self.html(slide.quote.text, ctx), bare_citation(self.html(slide.quote.source, ctx)))
             view = made.new("content", self.html(slide.title, ctx), section=section_title,
                             points=self.points(slide.points, ctx, slide.build),
                             steps=len(slide.points) if slide.build else 0, quote=quote, figure=figure,
@@ -246,12 +248,16 @@ class Resolver:
             reading = self.html(section.reading, ctx) if section.reading else None
             key_points, figures = [], []
             for slide in section.slides:
-                key_points.append(PointView(self.html(slide.title, ctx), self.points(slide.points, ctx)))
+                point = PointView(self.html(slide.title, ctx), self.points(slide.points, ctx))
+                key_points.append(point)
+                fig = None
                 if slide.image is not None or slide.chart is not None:
                     figure_no += 1
                     fig = self.figure(slide, f"{number}.{figure_no}", ctx)
                     if fig is not None:
                         figures.append(fig)
+                if not point.children:
+                    point.children = in_brief(slide, fig, lambda md: self.html(md, ctx), self.course.lang)
             chapter.sections.append(GuideSection(
                 number=f"{number}.{s_index}", id=f"sec-{number}-{s_index}", title=s_title,
                 plain_title=self.text(section.title), reading=reading, key_points=key_points, figures=figures,
@@ -263,14 +269,20 @@ class Resolver:
         title = self.html(self.course.title, ctx)
         lecture_titles = {lec.id: self.text(lec.title) for lec in self.course.lectures}
         chapters = [self.chapter(lecture, i) for i, lecture in enumerate(self.course.lectures, 1)]
-        chronology = [self.timeline_entry(e, ctx) for e in sorted(self.course.timeline, key=lambda e: e.date)]
+        chronology = [self.timeline_entry(e, ctx) for e in _chronological(self.course.timeline)]
         glossary = [GlossaryView(g.term, self.html(g.definition, ctx), g.lecture, lecture_titles.get(g.lecture, ""))
-                    for g in sorted(self.course.glossary, key=lambda g: g.term.casefold())]
+                    for g in sorted(self.course.glossary, key=lambda g: (g.sort or g.term).casefold())]
         return GuideView(title=title, plain_title=self.text(self.course.title), subtitle=self.html(self.course.subtitle, ctx),
                          author=self.course.author, institution=self.course.institution, date=self.course.date,
                          date_label=date_label(self.course.date, self.course.lang), lang=self.course.lang,
                          paper=self.course.paper, chapters=chapters, chronology=chronology, glossary=glossary,
-                         bibliography=list(self.citations.bibliography))
+                         bibliography=list(self.citations.bibliography), names=self.names())
+
+    def names(self) -> list[str]:
+        """What print never hyphenates: the people of the bibliography, the glossary's terms and
+        the course's own `names`."""
+        found = names_in(self.course.bibliography) + [g.term for g in self.course.glossary] + self.course.names
+        return sorted(set(found))
 
     def index(self, decks: dict[str, DeckView]) -> IndexView:
         ctx = self.ctx(None, _inline_notes)
@@ -291,6 +303,12 @@ class Resolver:
                          author=self.course.author, institution=self.course.institution,
                          date_label=date_label(self.course.date, self.course.lang), lang=self.course.lang,
                          lectures=links, guide="study-guide.pdf" if "guide" in outputs else None)
+
+
+def _chronological(events: list) -> list:
+    """Events by year; within a year in the order the timeline gives them (a year-only "2013"
+    may stand for the year's end, so it is not put before "March 2013")."""
+    return sorted(events, key=lambda e: e.year)
 
 
 def _references_slide(lecture: Lecture, questions: list[Md], chunks: list) -> int | None:
@@ -365,7 +383,8 @@ def cite_ahead(course: Course, marks: CourseMarks) -> Future:
 def _format(course: Course, marks: CourseMarks):
     extra = [key for lecture in course.lectures for key, _ in lecture.further_reading]
     style = style_path(course.csl, course.root)
-    return format_citations(course.bibliography, style, course.lang, marks.clusters, extra)
+    return format_citations(course.bibliography, style, course.lang, marks.clusters, extra,
+                            quotes=quotes_for(course.lang))
 
 
 def resolve(course: Course, markup: MarkupParser, marks: CourseMarks, resolver: Resolver | None = None) -> Resolved:

@@ -150,6 +150,8 @@ class GuideView:
     chronology: list[TimelineEntry]
     glossary: list[GlossaryView]
     bibliography: list[BibEntry]  # every cited work and no other, in the style's order
+    # names print never hyphenates: the bibliography's people, the glossary's terms, the course's `names`
+    names: list[str] = field(default_factory=list)
 
 
 @dataclass

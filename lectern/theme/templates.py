@@ -1,12 +1,13 @@
 """The Jinja environment: a course's own templates/ first, then the default theme."""
 from __future__ import annotations
 
-from pathlib import Path
-
+import re
 import traceback
+from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from . import DEFAULT_THEME
 
@@ -36,7 +37,30 @@ def make_env(course_templates: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["in_capitals"] = in_capitals
+    env.filters["balanced"] = balanced
     return env
+
+
+@jinja2.pass_environment
+def balanced(env: jinja2.Environment, html: object, size: float, measure: float) -> Markup:
+    """A heading broken into balanced lines, the same on screen and paper (theme.balance), set
+    in the theme's bold sans as found for this environment (a course's own font first)."""
+    from .balance import FONT, balanced_html
+    from .fonts import find_font
+
+    return balanced_html(html, size, measure, find_font(FONT, env_dirs(env)))
+
+
+_PLURAL_OF_NUMBER = re.compile(r"(?<=\d)s\b")
+
+
+def in_capitals(html: object) -> Markup:
+    """HTML set in capitals by its style (text-transform) with the s of "1950s" or "the 30s"
+    kept lower case: in a span of class keep-lower (not "1950S")."""
+    parts = re.split(r"(<[^>]*>)", str(html if html is not None else ""))
+    return Markup("".join(part if part.startswith("<") else
+                          _PLURAL_OF_NUMBER.sub('<span class="keep-lower">s</span>', part) for part in parts))
 
 
 _SHARED: dict[Path | None, jinja2.Environment] = {}

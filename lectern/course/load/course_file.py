@@ -32,6 +32,8 @@ def load(r: Reader) -> Course | None:
     course.bibliography = bibliography(r, keys.get("bibliography"))
     if "outputs" in keys:
         course.outputs = outputs(r, keys["outputs"])
+    if "names" in keys:
+        course.names = [n for n in (r.text(item, "each name", True) for item in r.list(keys["names"], "names")) if n]
     templates = r.root / "templates"
     course.templates = templates if templates.is_dir() else None
     lectures(r, keys.get("lectures"), course)

@@ -70,7 +70,8 @@ def glossary_entry(r: Reader, node: Node) -> GlossaryEntry | None:
     definition = r.md(keys["definition"], "the definition", required=True)
     if term is None or definition is None:
         return None
-    return GlossaryEntry(term, definition, node.pos, r.text(keys.get("lecture"), "the entry's lecture"))
+    return GlossaryEntry(term, definition, node.pos, r.text(keys.get("lecture"), "the entry's lecture"),
+                         r.text(keys.get("sort"), "the entry's sort key") or "")
 
 
 def _valid_partial_date(text: str) -> bool:

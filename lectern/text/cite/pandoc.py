@@ -57,7 +57,7 @@ def _run(args: list[str], stdin: str) -> tuple[str, str]:
     return proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8", "replace")
 
 
-_MEMO: dict[str, tuple[str, "CitationResult"]] = {}  # the last pandoc run of this process (warnings, result), by its inputs
+_MEMO: dict[tuple, tuple[str, "CitationResult"]] = {}  # the last pandoc run of this process (warnings, result), by its inputs
 
 
 KEPT_RUNS = 16  # pandoc outputs kept in the user's cache folder (the newest): what is read back
@@ -108,11 +108,14 @@ def format_citations(
     lang: str,
     clusters: list[Cluster],
     extra_keys: Iterable[str | tuple[str, Pos]] = (),
+    quotes=None,
 ) -> CitationResult:
     """Format every cluster and the bibliography (cited keys plus `extra_keys`) in one pandoc run.
 
     `extra_keys` are listed in the bibliography without being cited (pandoc's `nocite`); each is a
-    key or a `(key, Pos)` pair like `Lecture.further_reading`. Raises RenderError if pandoc fails.
+    key or a `(key, Pos)` pair like `Lecture.further_reading`. `quotes` (optional): the course
+    text's quotation marks (outer open, close, inner open, close), which titles in quotes take.
+    Raises RenderError if pandoc fails.
     """
     extras = [(k, None) if isinstance(k, str) else (k[0], k[1]) for k in extra_keys]
     if not clusters and not extras:
@@ -131,17 +134,19 @@ def format_citations(
     args = [pandoc, "--sandbox", "-f", "json", "-t", "json", "--citeproc", f"--csl={Path(style).resolve()}"]
     args += [f"--bibliography={Path(p).resolve()}" for p in bib_paths]
     stdin = json.dumps(doc, ensure_ascii=False)
+    quotes = tuple(quotes) if quotes else None
     memo_key = _memo_key(args, stdin + _stamp(pandoc), [Path(style), *map(Path, bib_paths)])
-    if memo_key in _MEMO:  # serve rebuilds after every save: skip pandoc when nothing it reads changed
-        stderr, formatted = _MEMO[memo_key]
+    memo = (memo_key, quotes)
+    if memo in _MEMO:  # serve rebuilds after every save: skip pandoc when nothing it reads changed
+        stderr, formatted = _MEMO[memo]
     else:
         kept = _kept_run(memo_key)  # a build after an edit that changed no citation: pandoc ran before
         stdout, stderr = kept if kept is not None else _run(args, stdin)
-        formatted = _parse_output(stdout, seen_ids)
+        formatted = _parse_output(stdout, seen_ids, quotes)
         if kept is None:
             _keep_run(memo_key, stdout, stderr)
         _MEMO.clear()
-        _MEMO[memo_key] = (stderr, formatted)
+        _MEMO[memo] = (stderr, formatted)
     result = CitationResult(dict(formatted.clusters), list(formatted.bibliography), set(formatted.notes))
     result.problems = _missing_key_problems(stderr, clusters, extras)
     return result

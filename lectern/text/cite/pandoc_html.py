@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from contextvars import ContextVar
 
 from markupsafe import Markup
 
@@ -12,8 +13,23 @@ from ..view import BibEntry
 from .clusters import CitationResult
 
 
-def _parse_output(stdout: str, cluster_ids: set[str]) -> CitationResult:
-    """Pandoc's JSON back into HTML: each cluster's citation, and the bibliography's entries."""
+_QUOTES: ContextVar[tuple[tuple[str, ...] | None, int]] = ContextVar("quotes", default=(None, 0))
+
+
+def _parse_output(stdout: str, cluster_ids: set[str], quotes=None) -> CitationResult:
+    """Pandoc's JSON back into HTML: each cluster's citation, and the bibliography's entries.
+
+    Given `quotes` (the course text's marks: outer open and close, inner open and close), a
+    quotation (a title in quotation marks) takes them, however the style's locale marks it:
+    an en-GB style's 'single' outer quotes would stand beside the text's "double" ones."""
+    token = _QUOTES.set((tuple(quotes) if quotes else None, 0))
+    try:
+        return _parse(stdout, cluster_ids)
+    finally:
+        _QUOTES.reset(token)
+
+
+def _parse(stdout: str, cluster_ids: set[str]) -> CitationResult:
     try:
         out = json.loads(stdout)
     except json.JSONDecodeError as err:
@@ -89,6 +105,18 @@ def _attr(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+# the quotation marks CSL locales put around a quotation, open → close
+LOCALE_QUOTES = {"“": "”", "‘": "’", "«": "»", "„": "“", "‚": "‘", "»": "«", "›": "‹", "«\u00a0": "\u00a0»",
+                 "«\u202f": "\u202f»"}
+
+
+def _quoted(content: list[dict]) -> bool:
+    """A span that is a quotation: its first text an opening mark, its last the closing one."""
+    if len(content) < 3 or content[0].get("t") != "Str" or content[-1].get("t") != "Str":
+        return False
+    return LOCALE_QUOTES.get(content[0]["c"]) == content[-1]["c"]
+
+
 def _inlines_html(inlines: list[dict], emph: bool = False) -> str:
     """Pandoc inlines as HTML: every text escaped, raw HTML shown as text, no wrapper elements.
 
@@ -111,8 +139,15 @@ def _inlines_html(inlines: list[dict], emph: bool = False) -> str:
         elif t == "SmallCaps":
             parts.append(f'<span style="font-variant: small-caps">{_inlines_html(c, emph)}</span>')
         elif t == "Quoted":
-            open_q, close_q = ("\u2018", "\u2019") if c[0]["t"] == "SingleQuote" else ("\u201c", "\u201d")
-            parts.append(open_q + _inlines_html(c[1], emph) + close_q)
+            quotes, depth = _QUOTES.get()
+            if quotes is None:
+                quotes, depth = ("“", "”", "‘", "’"), (1 if c[0]["t"] == "SingleQuote" else 0)
+            open_q, close_q = quotes[2 * (depth % 2)], quotes[2 * (depth % 2) + 1]
+            token = _QUOTES.set((quotes, depth + 1))  # a quotation inside it: the inner marks
+            try:
+                parts.append(open_q + _inlines_html(c[1], emph) + close_q)
+            finally:
+                _QUOTES.reset(token)
         elif t == "Cite":
             parts.append(_inlines_html(c[1], emph))
         elif t == "Code":
@@ -133,6 +168,8 @@ def _inlines_html(inlines: list[dict], emph: bool = False) -> str:
             parts.append(_inlines_html(c[1]))
         elif t == "Note":
             parts.append(" (" + _inlines_html(_block_inlines(c)).strip() + ")")
+        elif t == "Span" and _QUOTES.get()[0] and _quoted(c[1]):  # citeproc's quotation marks, as text
+            parts.append(_inlines_html([{"t": "Quoted", "c": [{"t": "DoubleQuote"}, c[1][1:-1]]}], emph))
         elif t == "Span":
             (_id, classes, _kv), content = c
             inner = _inlines_html(content, emph)

@@ -1,8 +1,8 @@
 // Miniature: a copy of a slide to show small, for the overview and the speaker view. The copy
 // has no ids and no notes, is marked current and sits in an aria-hidden .mini box that the
 // asker scales with --mini-scale. Its steps up to `shown` are in place (every step when
-// `shown` is not given); with `dim` the later ones are drawn faint instead of hidden. Its links
-// and buttons leave the tab order unless `tabbable`.
+// `shown` is not given); with `dim` the later ones are drawn faint instead of hidden. Unless
+// `tabbable`, its links and buttons stop being controls (no href, disabled).
 // Listens to: lectern:miniature {slide, shown, dim, tabbable}, and answers in its detail.box
 // (an event runs its listeners at once, so the asker reads box when dispatchEvent returns).
 
@@ -21,7 +21,11 @@ function miniature(slide, shown, dim, tabbable) {
     el.classList.toggle('pending', !on && dim);
   }
   if (!tabbable) {
-    for (const el of copy.querySelectorAll('a, button')) el.setAttribute('tabindex', '-1');
+    // a picture of the slide, not controls nested in the control that shows it (an overview
+    // thumbnail is a button): links lose their href (they look the same), buttons are disabled
+    for (const el of copy.querySelectorAll('a[href]')) el.removeAttribute('href');
+    for (const el of copy.querySelectorAll('button')) el.disabled = true;
+    for (const el of copy.querySelectorAll('[tabindex]')) el.removeAttribute('tabindex');
   }
   const box = document.createElement('div');
   box.className = 'mini';

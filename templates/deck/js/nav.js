@@ -35,6 +35,16 @@ function writeAddress() {
   }
 }
 
+// The slide left stays opaque under the new one while it fades in (deck.css: .leaving), until
+// that fade ends or is cut short (a next move), or at once when there is none (reduced motion).
+function leave(slide, incoming) {
+  slide.classList.add('leaving');
+  const done = () => slide.classList.remove('leaving');
+  const fades = incoming.getAnimations().filter((a) => a.transitionProperty === 'opacity');
+  if (!fades.length) { done(); return; }
+  Promise.all(fades.map((a) => a.finished.catch(() => null))).then(done);
+}
+
 function show(n, direction, step) {
   n = clamp(n);
   if (!count || n === current) return false;
@@ -47,6 +57,7 @@ function show(n, direction, step) {
   }
   slides[n - 1].classList.add('current');
   slides[n - 1].removeAttribute('aria-hidden');
+  if (previous) leave(slides[previous - 1], slides[n - 1]);
   current = n;
   writeAddress();
   emit('slidechange', { current: n, previous: previous || null, direction: direction || 'jump', step });

@@ -47,13 +47,16 @@ function build() {
     b.className = 'thumb';
     b.dataset.n = String(i + 1);
     const t = titleOf(slide);
-    b.setAttribute('aria-label', (L.slide || 'Slide') + ' ' + (i + 1) + (t ? ': ' + t : ''));
     const frame = document.createElement('span');
     frame.className = 'thumb-frame';
     frame.appendChild(miniature(slide));
+    // the button's name is its label as shown ("3 · Why 1953?"), read "Slide 3 · Why 1953?"
     const label = document.createElement('span');
     label.className = 'thumb-label';
-    label.textContent = (i + 1) + ' · ' + t;
+    const word = document.createElement('span');
+    word.className = 'visually-hidden';
+    word.textContent = (L.slide || 'Slide') + ' ';
+    label.append(word, (i + 1) + ' · ' + t);
     b.append(frame, label);
     b.addEventListener('click', () => {
       close();

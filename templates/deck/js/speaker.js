@@ -160,6 +160,7 @@ function render() {
   const [now, next] = view.querySelectorAll('.speaker-frame');
   fill(now, slide, at.step, true);
   if (at.step < at.steps) fill(next, slide, at.step + 1, false);
+  else if (slides[at.n] && Number(slides[at.n].dataset.steps)) fill(next, slides[at.n], 1, true);  // a build slide: its first step, the rest faint
   else fill(next, slides[at.n], 0, false);
   view.querySelector('.speaker-next .speaker-label').textContent = at.step < at.steps ? word('next_step', 'Next step') : word('next_slide', 'Next slide');
   view.querySelector('.speaker-current .position').textContent =

@@ -1,0 +1,152 @@
+"""Figures and short key-point boxes float: a page they leave short is filled with the text after them.
+
+    html = number_floats(html)                 # <figure data-f="1">, <aside class="key-points" data-f="2">
+    for f in pushed_floats(document):          # after layout: floats that left a page short
+        html = defer(html, f)                  # ... moved after the next paragraph, laid out again
+
+A figure or a short key-points box is never split (guide.css), so when it does not fit at the
+foot of a page it starts the next one, and the page it left ends early: a quarter page blank
+above a chart. A book lets such a block float to the next page and fills the page with the text
+that follows it. WeasyPrint 70 has no page floats, so the guide does it in the HTML: after a
+layout, a float that starts a page after a page with more than SHORT_LINES blank lines is
+moved after the next paragraph (or closing block) that follows it, and the part is laid out again.
+"""
+from __future__ import annotations
+
+import re
+
+LINE = 21  # px: the reading's line height (guide.css)
+SHORT_LINES = 3  # blank lines at most at the foot of a page that a float left
+FLOAT_RE = re.compile(r'<(figure|aside)(?=[\s>])(?![^>]*data-f=)')
+TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^>]*?)(/?)>")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# what a float may be moved after: a block of a reading, or a block closing a section or chapter
+CLOSERS = ("questions", "chapter-questions", "further-reading")
+
+
+def number_floats(html: str) -> str:
+    """Give every figure and key-points box a data-f number (the boxes the template marks)."""
+    count = 0
+
+    def number(match: re.Match) -> str:
+        nonlocal count
+        tag = match.group(1)
+        if tag == "aside" and not re.match(r'<aside[^>]*class="[^"]*key-points', html[match.start():match.start() + 200]):
+            return match.group()
+        count += 1
+        return f'<{tag} data-f="{count}"'
+
+    return FLOAT_RE.sub(number, html)
+
+
+def _walk(box):
+    yield box
+    for child in getattr(box, "children", ()) or ():
+        yield from _walk(child)
+
+
+def pushed_floats(document, short_lines: int = SHORT_LINES) -> list[str]:
+    """The data-f numbers of floats that start a page after a page left with more than
+    `short_lines` blank lines above its notes (or its foot)."""
+    from weasyprint.formatting_structure import boxes
+
+    found = []
+    pages = document.pages
+    for page, following in zip(pages, pages[1:]):
+        if _blank_lines(page._page_box, boxes) <= short_lines:
+            continue
+        first = _first_float(following._page_box, boxes)
+        if first:
+            found.append(first)
+    return found
+
+
+def _blank_lines(page_box, boxes) -> float:
+    """Whole lines of blank space between a page's last line of body and its notes (or its foot)."""
+    limit = page_box.content_box_y() + page_box.height
+    bottom = None
+    for child in page_box.children:
+        if isinstance(child, boxes.FootnoteAreaBox):
+            if child.children:
+                limit = child.position_y + child.margin_top  # the notes' rule
+        elif not isinstance(child, boxes.MarginBox):
+            for box in _walk(child):
+                if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)):
+                    end = box.position_y + box.margin_height()
+                elif _painted(box):  # a key-points box: its padding and background end it
+                    end = box.position_y + box.margin_height() - box.margin_bottom
+                else:
+                    continue
+                bottom = end if bottom is None else max(bottom, end)
+    return 0 if bottom is None else (limit - bottom) // LINE
+
+
+def _painted(box) -> bool:
+    """A block with a background or a border, whose edge the reader sees."""
+    style = getattr(box, "style", None)
+    if style is None or not hasattr(box, "border_top_width"):
+        return False
+    return style["background_color"].alpha > 0 or box.border_left_width > 0 or box.border_bottom_width > 0
+
+
+def _first_float(page_box, boxes) -> str | None:
+    """The data-f of the float the page's body starts with (None when it starts with text)."""
+    for child in page_box.children:
+        if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            continue
+        for box in _walk(child):
+            element = getattr(box, "element", None)
+            if element is None or isinstance(box, boxes.LineBox):
+                continue
+            if element.get("data-f"):
+                return element.get("data-f")
+            if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) or element.get("data-b"):
+                return None  # text (or a block of text) comes first
+    return None
+
+
+def defer(html: str, number: str) -> str:
+    """`html` with float `number` moved after the next block of a reading (or the next block
+    closing its section or chapter) that follows it; unchanged when none follows."""
+    start = html.find(f'data-f="{number}"')
+    if start < 0:
+        return html
+    start = html.rfind("<", 0, start)
+    end = _element_end(html, start)
+    target = _next_block_end(html, end) if end else None
+    if target is None:
+        return html
+    return html[:start] + html[end:target] + html[start:end] + html[target:]
+
+
+def _element_end(html: str, start: int) -> int | None:
+    """The index just after the element starting at `start` (its matching end tag)."""
+    depth = 0
+    for tag in TAG_RE.finditer(html, start):
+        closing, name, self_closing = tag.group(1), tag.group(2).lower(), tag.group(4)
+        if name in VOID or self_closing:
+            continue
+        depth += -1 if closing else 1
+        if depth == 0:
+            return tag.end()
+    return None
+
+
+def _next_block_end(html: str, pos: int) -> int | None:
+    """The end of the first element after `pos` that is a child of a reading or a closing block."""
+    stack: list[str] = []  # the elements opened after pos and still open ("reading" for a reading)
+    for tag in TAG_RE.finditer(html, pos):
+        closing, name, attrs, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3), tag.group(4)
+        if name in VOID or self_closing:
+            continue
+        if closing:
+            if stack:
+                stack.pop()
+            continue
+        classes = re.search(r'class="([^"]*)"', attrs)
+        classes = classes.group(1).split() if classes else []
+        parent = stack[-1] if stack else ""
+        if "data-f=" not in attrs and (parent == "reading" or set(classes) & set(CLOSERS)):
+            return _element_end(html, tag.start())
+        stack.append("reading" if "reading" in classes else name)
+    return None
