@@ -207,7 +207,7 @@ def _take_stock(course_dir: Path, out_dir: Path, options: BuildOptions, reporter
     started = time.perf_counter()
     state = BuildState.from_manifest(outputs.read_manifest(out_dir.resolve()))
     reporter.phase("plan")
-    snapshot = Snapshot.take(course_dir, out_dir, state.snapshot)
+    snapshot = Snapshot.take(course_dir, out_dir, state.snapshot, state.named_inputs())
     return _Run(course_dir, out_dir, options, reporter, state, snapshot, started)
 
 
