@@ -36,6 +36,8 @@ def make_env(course_templates: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    from ..text.labels import text_direction
+    env.filters["text_dir"] = text_direction  # `dir="rtl"` for Arabic, Hebrew, Persian, Urdu, ...
     return env
 
 
