@@ -94,3 +94,26 @@ def test_a_long_word_does_not_run_out_of_the_deck_title(tmp_path, browser):
     finally:
         page.close()
     assert over == []
+
+
+@pytest.mark.parametrize("text,char", [("서울 Seoul", "서"), ("नमस्ते", "न"), ("สวัสดี", "ส"), ("Good 🙂", "🙂")])
+def test_a_character_no_course_font_has_warns_with_its_line(tmp_path, text, char):
+    from lectern.pipeline import check
+    course = _course(tmp_path)
+    lecture = course / "lectures" / "second.yaml"
+    lecture.write_text(lecture.read_text("utf-8").replace("notes: Compare the bars", f"notes: {text} Compare", 1),
+                       "utf-8")
+    line = next(i for i, l in enumerate(lecture.read_text("utf-8").splitlines(), 1) if text in l)
+    checked = check(course, reporter=BufferReporter())
+    found = [w for w in checked.warnings if "has no glyph" in w.message]
+    assert found and found[0].pos.line == line and found[0].pos.path.endswith("second.yaml")
+    assert f"'{char}'" in found[0].message
+
+
+def test_text_the_fonts_cover_gives_no_glyph_warning(tmp_path):
+    from lectern.pipeline import check
+    course = _course(tmp_path)
+    lecture = course / "lectures" / "second.yaml"
+    lecture.write_text(lecture.read_text("utf-8").replace("notes: Compare the bars", "notes: Ça coûte 5 € — «bien»", 1),
+                       "utf-8")
+    assert not [w for w in check(course, reporter=BufferReporter()).warnings if "glyph" in w.message]
