@@ -93,8 +93,16 @@ def check(course_dir: Path, strict: bool = False, reporter: Reporter | None = No
         reporter.phase("validate")
         marks = parse_course(course, markup)
         problems += validate(course, marks, read_bibliography(course.bibliography))
+        problems += _glyphs(course)
         keep_parsed(course)  # for the next build's process: lectures it need not read or parse again
     return _gate(course, markup, marks, problems, strict, reporter)
+
+
+def _glyphs(course) -> list:
+    """A warning (file:line) for each character no font of the course's theme can draw."""
+    from .theme.coverage import course_texts, missing_glyphs
+    from .theme.templates import theme_dirs
+    return missing_glyphs(course_texts(course), theme_dirs(course.templates))
 
 
 def warm(course_dir: Path) -> None:
@@ -207,7 +215,7 @@ def _take_stock(course_dir: Path, out_dir: Path, options: BuildOptions, reporter
     started = time.perf_counter()
     state = BuildState.from_manifest(outputs.read_manifest(out_dir.resolve()))
     reporter.phase("plan")
-    snapshot = Snapshot.take(course_dir, out_dir, state.snapshot)
+    snapshot = Snapshot.take(course_dir, out_dir, state.snapshot, state.named_inputs())
     return _Run(course_dir, out_dir, options, reporter, state, snapshot, started)
 
 

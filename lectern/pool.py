@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .lifeline import bind_to_parent
 from .state import gcpolicy
 from .problems import LecternError, Problem
 
@@ -50,6 +51,7 @@ class JobResult:
 
 
 def _init_worker() -> None:
+    bind_to_parent()  # a killed build or server takes its workers with it
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     try:  # WeasyPrint's 0.75 s import, while the parent loads the course
         importlib.import_module("lectern.pdf.engine")
@@ -121,7 +123,7 @@ class PdfPool:
         method = start_method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self._context = multiprocessing.get_context(method)
         if method == "forkserver":  # the server imports WeasyPrint once; each worker forks from it
-            self._context.set_forkserver_preload(["lectern.pool", "lectern.pdf.engine"])
+            self._context.set_forkserver_preload(["lectern.forkserver_preload", "lectern.pool", "lectern.pdf.engine"])
         self._executor: ProcessPoolExecutor | None = None
         self._closed = False
         self._lock = threading.Lock()

@@ -345,3 +345,26 @@ def test_a_save_during_pdf_layout_restarts_the_build_and_ends_consistent(tmp_pat
     result = build(course, out, BuildOptions(), BufferReporter())
     assert result.built == []
     assert (out / "handouts" / "intro.pdf").stat().st_size > 1000
+
+
+def test_only_loopback_host_names_are_answered(served):
+    """DNS rebinding: a page whose name now points at 127.0.0.1 must not read the outputs."""
+    running, course, out, reporter = served
+    parts = urlsplit(running.url)
+
+    def with_host(host: str | None) -> int:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=WAIT)
+        try:
+            conn.putrequest("GET", "/slides/intro.html", skip_host=True)
+            if host is not None:
+                conn.putheader("Host", host)
+            conn.endheaders()
+            return conn.getresponse().status
+        finally:
+            conn.close()
+
+    for host in ("evil.example", "evil.example:%d" % parts.port, "localhost.evil.example", "127.0.0.1.evil.example"):
+        assert with_host(host) == 421, host
+    for host in ("localhost", f"localhost:{parts.port}", f"127.0.0.1:{parts.port}", f"[::1]:{parts.port}",
+                 "LOCALHOST."):
+        assert with_host(host) == 200, host

@@ -68,8 +68,14 @@ def _citations(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Proble
     return problems
 
 
+def local_link(href: str, pos) -> Problem:
+    return Problem(pos, f"the link '{href}' leads to a file beside the source, which readers of the deck, "
+                        "guide and handouts do not have (in a PDF it would show your own folder's path): "
+                        "link to a full address (https://...) or to a heading (#...)")
+
+
 def _footnotes(course: Course, marks: CourseMarks) -> list[Problem]:
-    problems = []
+    problems = [local_link(href, pos) for href, pos in marks.other_links]
     for lecture in course.lectures:
         lm = marks.lectures[lecture.id]
         used = set()
@@ -80,6 +86,8 @@ def _footnotes(course: Course, marks: CourseMarks) -> list[Problem]:
                 hint = f"; did you mean '[^{close[0]}]'?" if close else \
                     f"; define it under `footnotes:` in {display_path(lecture.path)}"
                 problems.append(Problem(pos, f"the footnote [^{label}] is not defined{hint}"))
+        for href, pos in lm.local_links:
+            problems.append(local_link(href, pos))
         for pos in lm.nested:
             problems.append(Problem(pos, "a footnote cannot hold another footnote: "
                                          "write the second note's text into the first"))

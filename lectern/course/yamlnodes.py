@@ -65,6 +65,13 @@ class Node:
             return "number"
         return "text"
 
+    def __repr__(self) -> str:
+        """As the author wrote it, in YAML's flow style (`[1, 2]`, `{a: b}`): a message that formats a
+        node, or a list or mapping of nodes, shows the course's text, never Lectern's internals."""
+        return shown(self.plain())
+
+    __str__ = __repr__
+
     def plain(self) -> object:
         """The value with positions stripped (for data such as inline chart tables)."""
         if isinstance(self.value, dict):
@@ -72,6 +79,35 @@ class Node:
         if isinstance(self.value, list):
             return [v.plain() for v in self.value]
         return self.value
+
+
+def shown(value: object) -> str:
+    """A plain value in YAML's flow style, short enough for a message."""
+    if isinstance(value, dict):
+        text = "{" + ", ".join(f"{k}: {shown(v)}" for k, v in value.items()) + "}"
+    elif isinstance(value, list):
+        text = "[" + ", ".join(shown(v) for v in value) + "]"
+    elif value is None:
+        text = "null"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def yaml_problem(exc: Exception, text: str, display: str, lead: str = "YAML error") -> Problem:
+    """A YAML failure as file:line:col and a sentence: never PyYAML's `in "<unicode string>", position N`."""
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow (a control character)
+        before = text[:exc.position]
+        pos = Pos(display, before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        return Problem(pos, f"{lead}: the character U+{char:04X} is not allowed in YAML "
+                            "(a control character): delete it or write it as an escape in double quotes")
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    pos = _pos(display, mark) if mark else Pos(display, 1, 1)
+    reason = getattr(exc, "problem", None) or getattr(exc, "context", None) or type(exc).__name__
+    return Problem(pos, f"{lead}: {reason}")
 
 
 def _pos(display: str, mark) -> Pos:
@@ -226,7 +262,7 @@ def read_yaml(path: Path, display: str, raw: bytes | None = None) -> YamlFile:
                     f"column {exc.context_mark.column + 1})")
         return YamlFile(None, [Problem(pos, f"YAML syntax error: {what}")])
     except yaml.YAMLError as exc:
-        return YamlFile(None, [Problem(Pos(display, 1, 1), f"YAML error: {exc}")])
+        return YamlFile(None, [yaml_problem(exc, text, display)])
     except RecursionError:
         return YamlFile(None, [Problem(Pos(display, 1, 1), "the YAML is nested too deeply")])
     if node is None:

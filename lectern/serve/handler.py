@@ -1,6 +1,7 @@
 """The HTTP server and its handler: output files only, the build status, the event stream of reloads and problems."""
 from __future__ import annotations
 
+import ipaddress
 import json
 import mimetypes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -44,6 +45,32 @@ def resolve_request(root: Path, url_path: str) -> Path | None:
     return real
 
 
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+
+
+def host_allowed(header: str | None, listening: str = "127.0.0.1") -> bool:
+    """A request's Host names this machine: a loopback name or an address, never another DNS name.
+
+    A web page whose DNS name is re-pointed at 127.0.0.1 (DNS rebinding) sends its own name as
+    Host; refusing every name but loopback ones keeps such a page from reading the outputs.
+    """
+    if not header:  # an HTTP/1.0 client (curl -0, scripts): browsers always send Host
+        return True
+    host = header.strip().lower()
+    if host.startswith("["):  # [::1]:8000
+        name = host[1:host.find("]")] if "]" in host else ""
+    else:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    name = name.rstrip(".")
+    if name in LOOPBACK_NAMES or name == listening.lower():
+        return True
+    try:  # an address typed by someone who reaches a server started with --host 0.0.0.0
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        return False
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_version = "Lectern"
     server: _Server
@@ -63,6 +90,9 @@ class _Handler(BaseHTTPRequestHandler):
         return path, parse_qs(query)
 
     def _serve(self, head: bool) -> None:
+        if not host_allowed(self.headers.get("Host"), self.server.listening):
+            return self._send(421, b"Misdirected request: open the page as http://localhost:PORT/\n",
+                              "text/plain; charset=utf-8", head)
         path, query = self._split()
         if path == EVENTS_PATH and not head:
             return self._events(query)
@@ -167,3 +197,4 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256  # the default 5 reset 80 of 200 simultaneous connections
     root: Path
     live: LiveState
+    listening: str = "127.0.0.1"  # the --host given, also accepted as a Host header

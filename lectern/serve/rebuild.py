@@ -39,6 +39,7 @@ class Builder:
         self.stopping = threading.Event()
         self.idle = threading.Event()
         self.builds = 0
+        self.named: set[Path] = set()  # files the last build read, for the watcher
         self.thread = threading.Thread(target=self._loop, name="lectern-builder", daemon=True)
 
     def request(self) -> None:
@@ -83,12 +84,24 @@ class Builder:
         else:
             self.live.built()
         finally:
+            self.named = named_inputs(self.course, self.out)
             self.builds += 1
 
 
-def _watch_filter(out: Path):
+def named_inputs(course: Path, out: Path) -> set[Path]:
+    """The course files the last build read (from its manifest): inputs whatever their names."""
+    from ..state.cache import BuildState
+    from ..state.outputs import read_manifest
+    root = course.resolve()
+    return {root / rel for rel in BuildState.from_manifest(read_manifest(out.resolve())).named_inputs()}
+
+
+def _watch_filter(out: Path, named=lambda: set()):
+    """Scratch files and the output folder are ignored; a file the course names never is."""
     def keep(_change, path: str) -> bool:
         p = Path(path)
+        if p in named():
+            return True
         if is_scratch(p.name) or p == out or out in p.parents:
             return False
         return not any(part.startswith(".") or part == "__pycache__" for part in p.parts[1:])
@@ -100,7 +113,7 @@ def _watch(course: Path, out: Path, builder: Builder, stop_event: threading.Even
     paths = [course.resolve()]
     if DEFAULT_THEME.is_dir():
         paths.append(DEFAULT_THEME)
-    keep = _watch_filter(out.resolve())
+    keep = _watch_filter(out.resolve(), lambda: builder.named)
     try:
         for _changes in watchfiles.watch(*paths, watch_filter=keep, step=step_ms, debounce=800,
                                          stop_event=stop_event, raise_interrupt=False, rust_timeout=500):

@@ -58,6 +58,7 @@ def start(course: Path, out: Path, port: int = 8000, host: str = "127.0.0.1", st
     server = _Server((host, port), _Handler)
     server.root = out.resolve()
     server.live = live
+    server.listening = host
     builder = Builder(course, out, strict, reporter, live, session)
     stop_event = threading.Event()
     threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},

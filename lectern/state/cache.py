@@ -16,6 +16,7 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from .. import __version__
 from ..course.model import Pos
@@ -51,11 +52,32 @@ def _walk(root: Path, prefix: str, skip: list[Path], out: dict[str, tuple[int, i
                 if entry.name in SKIP_DIRS or any(path == s for s in skip):
                     continue
                 _walk(path, f"{prefix}{entry.name}/", skip, out)
-            elif entry.is_file():
-                st = entry.stat()
+            elif entry.is_file():  # a regular file, or a link to one: lstat tells them apart
+                st = entry.stat(follow_symlinks=False)
                 out[f"{prefix}{entry.name}"] = (st.st_size, st.st_mtime_ns, path)
         except OSError:
             continue
+
+
+def _add_named(root: Path, named: Iterable[str], out: dict[str, tuple[int, int, Path]]) -> None:
+    """Files the last build read that the walk passes over (hidden names, `.drafts/`, `node_modules/`)."""
+    for rel in named:
+        if rel.startswith(("/", "../")) or f"course:{rel}" in out:
+            continue
+        path = root / rel
+        try:
+            st = path.lstat()
+        except OSError:
+            continue  # gone: its key disappears, and the build notices
+        out[f"course:{rel}"] = (st.st_size, st.st_mtime_ns, path)
+
+
+def _file_digest(path: Path) -> str:
+    """The content's digest; a symbolic link's also says where it leads, so turning into one is a change."""
+    if path.is_symlink():
+        target = os.readlink(path)
+        return "link:" + digest(os.fsencode(target) + b"\0" + path.read_bytes())
+    return digest(path.read_bytes())
 
 
 @dataclass
@@ -65,12 +87,15 @@ class Snapshot:
     files: dict[str, list] = field(default_factory=dict)
 
     @classmethod
-    def take(cls, course_dir: Path, out_dir: Path, previous: dict | None = None) -> Snapshot:
-        """Stat every input file; hash only those whose size or time differ from `previous`."""
+    def take(cls, course_dir: Path, out_dir: Path, previous: dict | None = None,
+             named: Iterable[str] = ()) -> Snapshot:
+        """Stat every input file, and every course file in `named` (what the last build read, whatever
+        its name or folder); hash only those whose size or time differ from `previous`."""
         previous = previous or {}
         found: dict[str, tuple[int, int, Path]] = {}
         out = out_dir.resolve()
         _walk(course_dir.resolve(), "course:", [out], found)
+        _add_named(course_dir.resolve(), named, found)
         _walk(DEFAULT_THEME, "theme:", [out], found)
         _walk(PACKAGE_DIR, "code:", [DEFAULT_THEME], found)  # an installed theme is the theme's, not code
         files = {}
@@ -81,7 +106,7 @@ class Snapshot:
                 files[key] = old
                 continue
             try:
-                files[key] = [size, mtime, digest(path.read_bytes())]
+                files[key] = [size, mtime, _file_digest(path)]
             except OSError:
                 continue
         return cls(files)
@@ -183,6 +208,10 @@ class BuildState:
             "snapshot": self.snapshot,
             "extra": self.extra,
         }}
+
+    def named_inputs(self) -> set[str]:
+        """Every course file the outputs on record were made from (relative to the course folder)."""
+        return {i for record in self.outputs.values() for i in record.inputs}
 
     def intact(self, out_dir: Path, name: str) -> bool:
         """The output is on disk as this build state last wrote it."""

@@ -137,12 +137,15 @@ def _remove_leftovers(folders: set[Path]) -> None:
 
 
 def check_out_dir(course_root: Path, out_dir: Path) -> None:
-    """Refuse an output folder that is, or contains, the course (a build must never touch sources)."""
+    """Refuse an output folder that is, contains or lies inside the course (a build never touches sources)."""
     course = course_root.resolve()
     out = out_dir.resolve()
     if out == course or out in course.parents:
         raise OutputError(f"--out {out_dir} is or contains the course folder {course_root}: "
                           "choose a separate folder such as output/")
+    if course in out.parents:  # Lectern never writes into a course: its outputs are no sources
+        raise OutputError(f"--out {out_dir} is inside the course folder {course_root}, and Lectern never "
+                          f"writes there: choose a folder beside it, such as {course.parent / 'output'}")
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out_dir} is a file, not a folder: choose another path")
 

@@ -168,3 +168,16 @@ def labels(lang: str) -> dict[str, str]:
 def labels_for(lang: str) -> dict[str, str]:
     """Print's words (the study guide) for a BCP 47 tag ("de-CH" → German)."""
     return words(lang, PRINT)
+
+
+RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "ps", "sd", "syr", "ug", "ur", "yi"}
+
+
+def text_direction(lang: str) -> str:
+    """"rtl" for a language written right to left (`ar`, `he-IL`, `fa`, `ur`, ...), else "ltr"."""
+    tag = (lang or "").lower().replace("_", "-")
+    if "-arab" in tag or "-hebr" in tag or "-thaa" in tag or "-syrc" in tag:  # a script subtag decides
+        return "rtl"
+    if "-latn" in tag or "-cyrl" in tag:
+        return "ltr"
+    return "rtl" if tag.split("-")[0] in RTL_LANGUAGES else "ltr"

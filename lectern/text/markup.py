@@ -69,6 +69,11 @@ def make_parser(lang: str = "en") -> MarkdownIt:
     return md
 
 
+def is_local_link(href: str) -> bool:
+    """A link to a file beside the source (`notes.pdf`, `../x`, `//host/x`): no place in published outputs."""
+    return bool(href) and not href.startswith("#") and not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", href)
+
+
 # ---- parsing ---------------------------------------------------------------------------------
 @dataclass
 class Parsed:
@@ -78,6 +83,7 @@ class Parsed:
     labels: list[tuple[str, Pos]] = field(default_factory=list)
     inline_notes: int = 0
     nested: list[Pos] = field(default_factory=list)  # footnotes called inside a footnote
+    local_links: list[tuple[str, Pos]] = field(default_factory=list)  # links to the author's own files
 
 
 class Markup:
@@ -106,7 +112,11 @@ class Markup:
                 item.pos = text.locate(at if at >= 0 else 0)
                 cursor = at + 1 if at >= 0 else cursor
         for tok in _walk(tokens):
-            if tok.type == "lectern_fnref":
+            if tok.type == "link_open" and is_local_link(tok.attrGet("href") or ""):
+                href = str(tok.attrGet("href"))
+                at = text.src.find(f"]({href}")
+                parsed.local_links.append((href, text.locate(at + 2 if at >= 0 else 0)))
+            elif tok.type == "lectern_fnref":
                 at = text.src.find(f"[^{tok.meta['label']}]")
                 parsed.labels.append((tok.meta["label"], text.locate(max(at, 0))))
             elif tok.type == "lectern_fn":
@@ -149,12 +159,14 @@ class LectureMarks:
     labels: list[tuple[str, Pos]] = field(default_factory=list)
     notes_per_section: list[int] = field(default_factory=list)  # footnotes called in each section
     nested: list[Pos] = field(default_factory=list)  # footnotes called inside footnotes (an error)
+    local_links: list[tuple[str, Pos]] = field(default_factory=list)  # relative links (an error)
 
 
 @dataclass
 class CourseMarks:
     lectures: dict[str, LectureMarks] = field(default_factory=dict)
     other_clusters: list[Cluster] = field(default_factory=list)  # timeline and glossary
+    other_links: list[tuple[str, Pos]] = field(default_factory=list)  # their relative links
 
     @property
     def clusters(self) -> list[Cluster]:
@@ -175,11 +187,13 @@ def parse_lecture(lecture, markup: Markup) -> LectureMarks:
         lm.clusters += parsed.clusters
         lm.labels += parsed.labels
         lm.nested += parsed.nested
+        lm.local_links += parsed.local_links
         if section is not None and text is lecture.sections[section].reading:
             lm.notes_per_section[section] += parsed.inline_notes + len(parsed.labels)
     for definition in lecture.footnotes.values():
         parsed = markup.parse(definition, inline=True)
         lm.clusters += parsed.clusters
+        lm.local_links += parsed.local_links
         lm.nested += parsed.nested + [pos for _label, pos in parsed.labels]
         if parsed.inline_notes:
             lm.nested.append(definition.pos)
@@ -237,11 +251,10 @@ def parse_course(course, markup: Markup) -> CourseMarks:
         marks.lectures[lecture.id] = lm = parse_lecture(lecture, markup)
         lecture.parsed = ((markup.lang, scope), lm)
     markup.begin("")
-    for event in course.timeline:
-        marks.other_clusters += markup.parse(event.event, inline=True).clusters
-    for entry in course.glossary:
-        marks.other_clusters += markup.parse(entry.definition, inline=True).clusters
-    for text in (course.title, course.subtitle):
+    others = [e.event for e in course.timeline] + [e.definition for e in course.glossary]
+    for text in [*others, course.title, course.subtitle]:
         if text is not None:
-            marks.other_clusters += markup.parse(text, inline=True).clusters
+            parsed = markup.parse(text, inline=True)
+            marks.other_clusters += parsed.clusters
+            marks.other_links += parsed.local_links
     return marks

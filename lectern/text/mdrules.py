@@ -251,6 +251,9 @@ def _render_cite(self, tokens, idx, options, env):
 def _render_link_open(self, tokens, idx, options, env):
     token = tokens[idx]
     href = token.attrGet("href") or ""
+    from .markup import is_local_link
+    if is_local_link(href):  # refused by check; never a file:// path with the author's folder in it
+        token.attrs.pop("href", None)
     if href.startswith(("http://", "https://")):
         token.attrSet("rel", "noopener")
     return self.renderToken(tokens, idx, options, env)

@@ -39,6 +39,8 @@ def make_env(course_templates: Path | None = None) -> jinja2.Environment:
     )
     env.filters["in_capitals"] = in_capitals
     env.filters["balanced"] = balanced
+    from ..text.labels import text_direction
+    env.filters["text_dir"] = text_direction  # `dir="rtl"` for Arabic, Hebrew, Persian, Urdu, ...
     return env
 
 

@@ -143,6 +143,9 @@ def outputs(r: Reader, node: Node) -> list[str]:
     return kinds
 
 
+MAX_ID_BYTES = 200  # a lecture id is part of output file names; most file systems allow 255 bytes
+
+
 def lectures(r: Reader, node: Node | None, course: Course) -> None:
     """Each lecture file listed, loaded; a lecture id (its file name) used twice is an error."""
     seen: dict[str, Pos] = {}
@@ -158,6 +161,11 @@ def lectures(r: Reader, node: Node | None, course: Course) -> None:
                               f"{seen[lecture_id].line}): each lecture file needs its own name")
             continue
         seen[lecture_id] = item.pos
+        if len(lecture_id.encode("utf-8")) > MAX_ID_BYTES:
+            r.error(item.pos, f"the lecture file name '{path.name[:40]}…' is {len(lecture_id.encode('utf-8'))} "
+                              f"bytes long: its name becomes the outputs' names (slides/NAME.html, "
+                              f"NAME-handout.pdf), which may be at most {MAX_ID_BYTES} bytes: rename the file")
+            continue
         one = lecture(r, path, lecture_id)
         if one is not None:
             course.lectures.append(one)

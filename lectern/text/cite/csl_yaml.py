@@ -16,10 +16,8 @@ def _scan_yaml(text: str, name: str) -> tuple[list[tuple[str, Pos]], list[Proble
     try:
         root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: 7× faster
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = getattr(err, "problem", None) or str(err)
-        return [], [Problem(Pos(name, line, col), f"invalid YAML: {reason}")]
+        from ...course.yamlnodes import yaml_problem
+        return [], [yaml_problem(err, text, name, "invalid YAML")]
     if root is None:
         return [], []
 

@@ -1,0 +1,69 @@
+"""Which characters the course's fonts can draw, and a warning (file:line) for each one they cannot."""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from ..problems import Problem
+from . import fonts
+
+MAX_WARNINGS = 20  # one per character; a course in an uncovered script gets a sample, then a summary
+
+
+@lru_cache(maxsize=8)
+def _cmap(path: str, seen: tuple[int, int] | None) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+    try:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            return frozenset(font.getBestCmap() or {})
+    except Exception:  # an unreadable font is reported where it is used; it covers nothing here
+        return frozenset()
+
+
+def covered(template_dirs: list[Path]) -> frozenset[int]:
+    """Every code point some font of the theme (a course's templates/fonts/ included) has a glyph for."""
+    out: set[int] = set()
+    for path in fonts.font_files(template_dirs).values():
+        if path is not None:
+            out |= _cmap(str(path), fonts.stamp(path))
+    return frozenset(out)
+
+
+def _drawn(ch: str) -> bool:
+    """A character that needs a glyph (not a space, a control or a joiner that no font draws)."""
+    return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+
+def missing_glyphs(texts, template_dirs: list[Path]) -> list[Problem]:
+    """A warning at the first place of each character no font covers; `texts` are Md values."""
+    have = covered(template_dirs)
+    if not have:  # no fonts found at all: fonts_available() reports that elsewhere
+        return []
+    first: dict[str, tuple[object, int]] = {}
+    for md in texts:
+        for i, ch in enumerate(md.src):
+            if ord(ch) > 0x7E and ch not in first and ord(ch) not in have and _drawn(ch):
+                first[ch] = (md, i)
+    problems = []
+    for ch, (md, i) in list(first.items())[:MAX_WARNINGS]:
+        name = unicodedata.name(ch, "unnamed")
+        problems.append(Problem(md.locate(i), f"the character '{ch}' (U+{ord(ch):04X} {name}) has no glyph in the "
+                                              "course's fonts: it prints as an empty box, or in whatever font "
+                                              "each machine has; write it another way or use fonts that have it",
+                                "warning"))
+    if len(first) > MAX_WARNINGS:
+        md, i = list(first.values())[MAX_WARNINGS]
+        problems.append(Problem(md.locate(i), f"{len(first) - MAX_WARNINGS} more characters have no glyph in the "
+                                              "course's fonts", "warning"))
+    return problems
+
+
+def course_texts(course) -> list:
+    """Every Markdown text of the course (each Md once)."""
+    from ..text.markup import lecture_texts
+    texts = [t for t in (course.title, course.subtitle) if t is not None]
+    texts += [e.event for e in course.timeline] + [e.definition for e in course.glossary]
+    for lecture in course.lectures:
+        texts += [t for t, _inline, _section in lecture_texts(lecture)] + list(lecture.footnotes.values())
+    return texts
