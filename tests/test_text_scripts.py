@@ -117,3 +117,11 @@ def test_text_the_fonts_cover_gives_no_glyph_warning(tmp_path):
     lecture.write_text(lecture.read_text("utf-8").replace("notes: Compare the bars", "notes: Ça coûte 5 € — «bien»", 1),
                        "utf-8")
     assert not [w for w in check(course, reporter=BufferReporter()).warnings if "glyph" in w.message]
+
+
+def test_the_theme_faces_draw_every_character_the_glyph_check_takes_on_trust():
+    """coverage skips opening fonts when a course uses only fonts.ALWAYS with the theme's own faces:
+    that shortcut holds only because every bundled face really has those glyphs."""
+    from lectern.theme import DEFAULT_THEME, coverage, fonts
+    have = coverage.covered([DEFAULT_THEME])  # what the check counts: a glyph in some face
+    assert have and [c for c in fonts.ALWAYS if ord(c) not in have] == []

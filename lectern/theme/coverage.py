@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..problems import Problem
-from . import fonts
+from . import DEFAULT_THEME, fonts
 
 MAX_WARNINGS = 20  # one per character; a course in an uncovered script gets a sample, then a summary
 
@@ -35,16 +35,31 @@ def _drawn(ch: str) -> bool:
     return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf", "Zs", "Zl", "Zp")
 
 
+def _surely_covered(chars: set[str], template_dirs: list[Path]) -> bool:
+    """Whether the theme's own faces, made to cover `fonts.ALWAYS` (a test checks it), draw them all
+    and no course font stands in: then no font file is opened (a build's main process never
+    imports fontTools for a course in a Western European language)."""
+    own = any(p is not None and not p.resolve().is_relative_to(DEFAULT_THEME)
+              for p in fonts.font_files(template_dirs).values())
+    return not own and chars <= _ALWAYS
+
+
+_ALWAYS = set(fonts.ALWAYS)
+
+
 def missing_glyphs(texts, template_dirs: list[Path]) -> list[Problem]:
     """A warning at the first place of each character no font covers; `texts` are Md values."""
-    have = covered(template_dirs)
-    if not have:  # no fonts found at all: fonts_available() reports that elsewhere
-        return []
     first: dict[str, tuple[object, int]] = {}
     for md in texts:
         for i, ch in enumerate(md.src):
-            if ord(ch) > 0x7E and ch not in first and ord(ch) not in have and _drawn(ch):
+            if ord(ch) > 0x7E and ch not in first and _drawn(ch):
                 first[ch] = (md, i)
+    if not first or _surely_covered(set(first), template_dirs):
+        return []
+    have = covered(template_dirs)
+    if not have:  # no fonts found at all: fonts_available() reports that elsewhere
+        return []
+    first = {ch: place for ch, place in first.items() if ord(ch) not in have}
     problems = []
     for ch, (md, i) in list(first.items())[:MAX_WARNINGS]:
         name = unicodedata.name(ch, "unnamed")
