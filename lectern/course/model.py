@@ -29,6 +29,7 @@ class Md:
     html: str = ""
     block: bool = False  # a `|` or `>` block scalar: the text starts on the line after pos
     indent: int = 0  # block scalars: the column (0-based) where each text line starts
+    lead: int = 1  # characters between pos and the text on its first line: the quote, or 0 when plain
     tokens: list | None = field(default=None, repr=False, compare=False)  # parsed once by markup
 
     def locate(self, offset: int) -> Pos:
@@ -39,7 +40,7 @@ class Md:
         if self.block:
             return Pos(self.pos.path, self.pos.line + 1 + line_no, self.indent + col + 1)
         if line_no == 0:
-            return Pos(self.pos.path, self.pos.line, self.pos.column + col + 1)
+            return Pos(self.pos.path, self.pos.line, self.pos.column + col + self.lead)
         return Pos(self.pos.path, self.pos.line + line_no, col + 1)
 
     def __html__(self) -> str:

@@ -21,6 +21,7 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
     problems += _bibtex(course, bib)
     problems += _citations(course, marks, bib)
     problems += _footnotes(course, marks)
+    problems += _math(course, marks)
     problems += _charts(course)
     problems += _pictures(course)
     problems += _lecture_links(course)
@@ -66,6 +67,12 @@ def _citations(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Proble
             if key not in bib.keys:
                 problems.append(unknown(key, pos))
     return problems
+
+
+def _math(course: Course, marks: CourseMarks) -> list[Problem]:
+    """Formulas the engine could not typeset (found while parsing), at their file:line:column."""
+    found = [m for lecture in course.lectures for m in marks.lectures[lecture.id].math] + marks.other_math
+    return [Problem(pos, message) for pos, message in found]
 
 
 def _footnotes(course: Course, marks: CourseMarks) -> list[Problem]:

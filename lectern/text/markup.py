@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from .cite import Cluster
 from .mdrules import (  # KEY and MAX_NOTE_DEPTH: still importable from here
@@ -18,7 +19,10 @@ from .mdrules import (  # KEY and MAX_NOTE_DEPTH: still importable from here
     _citation,
     _footnote_inline,
     _footnote_ref,
+    MATH_TOKENS,
     _in_text_citations,
+    _render_math,
+    math_needle,
     _render_cite,
     _render_fn,
     _render_fnref,
@@ -43,6 +47,11 @@ def make_parser(lang: str = "en") -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes_for(lang)})
     md.enable(["replacements", "smartquotes"])
     md.disable(["image", "html_inline", "html_block"])
+    # $...$ and $$...$$ by the usual rule: no space inside the dollars, no digit after the closing
+    # one, \$ a literal dollar ("$2.5 billion" stays text); $$...$$ inside a line is display math
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False, double_inline=True)
+    for kind in MATH_TOKENS:
+        md.add_render_rule(kind, _render_math)
     md.inline.ruler.before("link", "lectern_fn", _footnote_inline)
     md.inline.ruler.before("link", "lectern_fnref", _footnote_ref)
     md.inline.ruler.before("link", "lectern_cite", _citation)
@@ -63,6 +72,7 @@ class Parsed:
     labels: list[tuple[str, Pos]] = field(default_factory=list)
     inline_notes: int = 0
     nested: list[Pos] = field(default_factory=list)  # footnotes called inside a footnote
+    math: list[tuple[Pos, str]] = field(default_factory=list)  # formulas that cannot be typeset
 
 
 class Markup:
@@ -91,7 +101,9 @@ class Markup:
                 item.pos = text.locate(at if at >= 0 else 0)
                 cursor = at + 1 if at >= 0 else cursor
         for tok in _walk(tokens):
-            if tok.type == "lectern_fnref":
+            if tok.type in MATH_TOKENS:
+                parsed.math += _typeset_check(text, tok)
+            elif tok.type == "lectern_fnref":
                 at = text.src.find(f"[^{tok.meta['label']}]")
                 parsed.labels.append((tok.meta["label"], text.locate(max(at, 0))))
             elif tok.type == "lectern_fn":
@@ -111,6 +123,19 @@ class Markup:
         return self.md.renderer.render(text.tokens, self.md.options, env)
 
 
+def _typeset_check(text: Md, tok) -> list[tuple[Pos, str]]:
+    """Typeset a formula now (so rendering finds it cached); its problem, at its position, if any."""
+    from .mathsvg import MathError, typeset
+    try:
+        typeset(tok.content.strip(), display=tok.type != "math_inline")
+        return []
+    except MathError as exc:
+        at = text.src.find(math_needle(tok))
+        if at < 0 and tok.type == "math_block":
+            at = text.src.find("$$")
+        return [(text.locate(max(at, 0)), str(exc))]
+
+
 # ---- rendering -------------------------------------------------------------------------------
 @dataclass
 class RenderContext:
@@ -123,6 +148,7 @@ class RenderContext:
     markup: Markup | None = None
     active: set[str] = field(default_factory=set)  # labelled notes being rendered (no endless loops)
     note_clusters: set[str] = field(default_factory=set)  # a note style's citations become footnotes
+    print_math: bool = False  # formulas as <img alt> (WeasyPrint tags its /Alt), not inline <svg>
 
 
 # ---- the whole course ------------------------------------------------------------------------
@@ -134,12 +160,14 @@ class LectureMarks:
     labels: list[tuple[str, Pos]] = field(default_factory=list)
     notes_per_section: list[int] = field(default_factory=list)  # footnotes called in each section
     nested: list[Pos] = field(default_factory=list)  # footnotes called inside footnotes (an error)
+    math: list[tuple[Pos, str]] = field(default_factory=list)  # formulas that cannot be typeset
 
 
 @dataclass
 class CourseMarks:
     lectures: dict[str, LectureMarks] = field(default_factory=dict)
     other_clusters: list[Cluster] = field(default_factory=list)  # timeline and glossary
+    other_math: list[tuple[Pos, str]] = field(default_factory=list)  # their formulas that cannot be typeset
 
     @property
     def clusters(self) -> list[Cluster]:
@@ -160,11 +188,13 @@ def parse_lecture(lecture, markup: Markup) -> LectureMarks:
         lm.clusters += parsed.clusters
         lm.labels += parsed.labels
         lm.nested += parsed.nested
+        lm.math += parsed.math
         if section is not None and text is lecture.sections[section].reading:
             lm.notes_per_section[section] += parsed.inline_notes + len(parsed.labels)
     for definition in lecture.footnotes.values():
         parsed = markup.parse(definition, inline=True)
         lm.clusters += parsed.clusters
+        lm.math += parsed.math
         lm.nested += parsed.nested + [pos for _label, pos in parsed.labels]
         if parsed.inline_notes:
             lm.nested.append(definition.pos)
@@ -222,11 +252,9 @@ def parse_course(course, markup: Markup) -> CourseMarks:
         marks.lectures[lecture.id] = lm = parse_lecture(lecture, markup)
         lecture.parsed = ((markup.lang, scope), lm)
     markup.begin("")
-    for event in course.timeline:
-        marks.other_clusters += markup.parse(event.event, inline=True).clusters
-    for entry in course.glossary:
-        marks.other_clusters += markup.parse(entry.definition, inline=True).clusters
-    for text in (course.title, course.subtitle):
-        if text is not None:
-            marks.other_clusters += markup.parse(text, inline=True).clusters
+    others = [event.event for event in course.timeline] + [entry.definition for entry in course.glossary]
+    for text in others + [t for t in (course.title, course.subtitle) if t is not None]:
+        parsed = markup.parse(text, inline=True)
+        marks.other_clusters += parsed.clusters
+        marks.other_math += parsed.math
     return marks

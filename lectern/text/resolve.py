@@ -95,10 +95,10 @@ class Resolver:
         self.bib_index = {entry.key: entry for entry in self.citations.bibliography}
 
     # ---- rendering helpers ---------------------------------------------------------------
-    def ctx(self, lecture: Lecture | None, on_footnote, link_rewrite=None) -> RenderContext:
+    def ctx(self, lecture: Lecture | None, on_footnote, link_rewrite=None, print_math=False) -> RenderContext:
         return RenderContext(cite_html=self.citations.clusters, on_footnote=on_footnote,
                              definitions=lecture.footnotes if lecture else {}, link_rewrite=link_rewrite,
-                             markup=self.markup, note_clusters=self.citations.notes)
+                             markup=self.markup, note_clusters=self.citations.notes, print_math=print_math)
 
     def html(self, text: Md | None, ctx: RenderContext) -> Markup | None:
         if text is None:
@@ -233,7 +233,7 @@ class Resolver:
     # ---- the guide -----------------------------------------------------------------------
     def chapter(self, lecture: Lecture, number: int) -> Chapter:
         notes = Notes(str(number), "guide")
-        ctx = self.ctx(lecture, notes.add)
+        ctx = self.ctx(lecture, notes.add, print_math=True)
         title = self.html(lecture.title, ctx)
         chapter = Chapter(number=number, id=lecture.id, title=title, plain_title=self.text(lecture.title),
                           subtitle=self.html(lecture.subtitle, ctx), summary=self.html(lecture.summary, ctx),
@@ -259,7 +259,7 @@ class Resolver:
         return chapter
 
     def guide(self) -> GuideView:
-        ctx = self.ctx(None, Notes("0", "guide").add)
+        ctx = self.ctx(None, Notes("0", "guide").add, print_math=True)
         title = self.html(self.course.title, ctx)
         lecture_titles = {lec.id: self.text(lec.title) for lec in self.course.lectures}
         chapters = [self.chapter(lecture, i) for i, lecture in enumerate(self.course.lectures, 1)]
