@@ -132,3 +132,97 @@ def test_unsupported_command_fails_the_check_at_file_line_column(tmp_path):
     col = (course / "lectures" / "intro.yaml").read_text().splitlines()[line - 1].index("$") + 1
     assert re.search(rf"intro\.yaml:{line}:{col}\b.*\\nosuchthing", result.output), result.output
     assert "Traceback" not in result.output
+
+
+# ---- code ----------------------------------------------------------------------------------
+def test_fenced_code_is_highlighted_and_unknown_languages_warn_with_close_names():
+    html, _, parsed = render("Text\n\n```python\ndef f(x):\n    return x  # done\n```\n", inline=False)
+    assert '<pre class="code" data-lang="python">' in html
+    assert '<span class="k">def</span>' in html and '<span class="c1"># done</span>' in html
+    assert parsed.code == []
+    _, _, parsed = parse("Text\n\n```pyhton\nx = 1\n```\n", inline=False)
+    (pos, message), = parsed.code
+    assert "'pyhton'" in message and "python" in message.split("did you mean")[1]
+    assert pos.line == 3 + 2
+
+
+def _code_course(tmp_path, slide_yaml: str):
+    course = copy_fixture("mini", tmp_path)
+    second = course / "lectures" / "second.yaml"
+    second.write_text(second.read_text("utf-8") + slide_yaml, "utf-8")
+    return course
+
+
+BODY_SLIDE = """      - title: Fitting a line
+        body: |
+          The estimate is $\\hat{\\beta} = (X^\\top X)^{-1}X^\\top y$:
+
+          ```python
+          import numpy as np
+          beta = np.linalg.solve(X.T @ X, X.T @ y)  # the normal equations
+          ```
+
+          | model | $R^2$ |
+          |-------|------:|
+          | linear | 0.81 |
+        notes: Stress the normal equations.
+"""
+
+
+@pytest.mark.pdf
+def test_slide_body_holds_math_code_and_a_table_in_the_deck(tmp_path):
+    course = _code_course(tmp_path, BODY_SLIDE)
+    out = tmp_path / "out"
+    result = run_cli("build", str(course), "--out", str(out), "--strict")
+    assert result.exit_code == 0, result.output
+    deck = (out / "slides" / "second.html").read_text("utf-8")
+    assert '<div class="body">' in deck
+    assert '<span class="kn">import</span>' in deck
+    assert r'aria-label="\hat{\beta} = (X^\top X)^{-1}X^\top y"' in deck
+    assert re.search(r"<th[^>]*>model</th>", deck) and re.search(r'<td style="text-align:right">0.81</td>', deck)
+
+
+def test_a_fenced_block_in_a_point_is_an_error_with_advice(tmp_path):
+    course = _code_course(tmp_path, """      - title: Bad
+        points:
+          - |
+            Look:
+            ```python
+            x = 1
+            ```
+""")
+    result = run_cli("check", str(course))
+    assert result.exit_code != 0
+    assert re.search(r"second\.yaml:\d+:\d+: a point cannot hold a fenced code block.*`body`.*`code`", result.output), \
+        result.output
+
+
+def test_code_too_wide_for_any_type_size_warns_with_the_slide_position(tmp_path):
+    long_line = "x = [" + ", ".join(str(i) for i in range(60)) + "]"
+    course = _code_course(tmp_path, f"""      - title: Too wide
+        body: |
+          ```python
+          {long_line}
+          ```
+""")
+    result = run_cli("check", str(course), "--strict")
+    assert result.exit_code != 0
+    assert re.search(r"second\.yaml:\d+:\d+: (warning: )?the slide 'Too wide' has a line of code \d+ characters long", result.output), \
+        result.output
+
+
+@pytest.mark.pdf
+def test_a_long_code_line_scales_the_slide_type_down_instead(tmp_path):
+    line = "result = model.fit(data, weights=weights, penalty=0.5, tolerance=1e-8, max_iter=500)  # 100 chars"
+    course = _code_course(tmp_path, f"""      - title: Long but fits
+        body: |
+          ```python
+          {line}
+          ```
+""")
+    out = tmp_path / "out"
+    result = run_cli("build", str(course), "--out", str(out), "--strict", "--only", "deck")
+    assert result.exit_code == 0, result.output
+    deck = (out / "slides" / "second.html").read_text("utf-8")
+    m = re.search(r'<section[^>]*data-density="(\d)"[^>]*>(?:(?!</section>).)*Long but fits', deck, re.S)
+    assert m and int(m.group(1)) >= 4, m and m.group(0)[:300]

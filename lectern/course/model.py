@@ -112,6 +112,7 @@ class Slide:
     chart: Chart | None = None
     timeline: TimelineSpan | None = None
     notes: Md | None = None
+    body: Md | None = None  # block Markdown (paragraphs, math, code, tables) with or instead of points
 
 
 @dataclass

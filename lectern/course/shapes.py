@@ -81,6 +81,7 @@ SECTION = Shape("section", {
 SLIDE = Shape("slide", {
     "title": MARKDOWN, "points": {"type": "array", "items": POINT_ITEM}, "build": FLAG, "quote": ref("quote"),
     "image": ref("image"), "chart": ref("chart"), "notes": MARKDOWN, "timeline": ref("span"),
+    "body": MARKDOWN,  # block Markdown: paragraphs, lists, math, fenced code, pipe tables
 }, ("title",))
 
 POINT = Shape("point", {"text": MARKDOWN, "points": {"type": "array", "items": POINT_ITEM}}, ("text",))

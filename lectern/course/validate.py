@@ -22,6 +22,7 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
     problems += _citations(course, marks, bib)
     problems += _footnotes(course, marks)
     problems += _math(course, marks)
+    problems += _code_width(course)
     problems += _charts(course)
     problems += _pictures(course)
     problems += _lecture_links(course)
@@ -70,9 +71,26 @@ def _citations(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Proble
 
 
 def _math(course: Course, marks: CourseMarks) -> list[Problem]:
-    """Formulas the engine could not typeset (found while parsing), at their file:line:column."""
+    """Formulas the engine could not typeset (errors) and code in unknown languages (warnings), as parsing found them."""
     found = [m for lecture in course.lectures for m in marks.lectures[lecture.id].math] + marks.other_math
-    return [Problem(pos, message) for pos, message in found]
+    code = [m for lecture in course.lectures for m in marks.lectures[lecture.id].code] + marks.other_code
+    return [Problem(pos, message) for pos, message in found] + [Problem(pos, m, "warning") for pos, m in code]
+
+
+def _code_width(course: Course) -> list[Problem]:
+    """A slide whose code has a line too long to fit even at the smallest type (deck.CODE_CHARS)."""
+    from ..deck.deck import CODE_CHARS
+    problems = []
+    for lecture in course.lectures:
+        for section in lecture.sections:
+            for slide in section.slides:
+                blocks = [t.content for t in (slide.body.tokens or []) if t.type == "fence"] if slide.body else []
+                longest = max((len(line.expandtabs(4)) for b in blocks for line in b.split("\n")), default=0)
+                if longest > CODE_CHARS[-1]:
+                    problems.append(Problem(slide.pos, f"the slide '{slide.title.src}' has a line of code {longest} "
+                                                       f"characters long; at the smallest type a slide holds "
+                                                       f"{CODE_CHARS[-1]}: break the line or show less", "warning"))
+    return problems
 
 
 def _footnotes(course: Course, marks: CourseMarks) -> list[Problem]:

@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from .cite import Cluster
+from .codehl import highlight, unknown_language
 from .mdrules import (  # KEY and MAX_NOTE_DEPTH: still importable from here
     KEY,
     MAX_NOTE_DEPTH,
@@ -44,8 +45,9 @@ def quotes_for(lang: str) -> str | list[str]:
 
 def make_parser(lang: str = "en") -> MarkdownIt:
     """CommonMark without raw HTML or images, with typographic quotes and dashes for `lang`."""
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes_for(lang)})
-    md.enable(["replacements", "smartquotes"])
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes_for(lang),
+                                   "highlight": _highlight_fence})
+    md.enable(["replacements", "smartquotes", "table"])  # table: GitHub pipe tables
     md.disable(["image", "html_inline", "html_block"])
     # $...$ and $$...$$ by the usual rule: no space inside the dollars, no digit after the closing
     # one, \$ a literal dollar ("$2.5 billion" stays text); $$...$$ inside a line is display math
@@ -73,6 +75,7 @@ class Parsed:
     inline_notes: int = 0
     nested: list[Pos] = field(default_factory=list)  # footnotes called inside a footnote
     math: list[tuple[Pos, str]] = field(default_factory=list)  # formulas that cannot be typeset
+    code: list[tuple[Pos, str]] = field(default_factory=list)  # code blocks in languages no one highlights
 
 
 class Markup:
@@ -103,6 +106,8 @@ class Markup:
         for tok in _walk(tokens):
             if tok.type in MATH_TOKENS:
                 parsed.math += _typeset_check(text, tok)
+            elif tok.type == "fence":
+                parsed.code += _fence_check(text, tok)
             elif tok.type == "lectern_fnref":
                 at = text.src.find(f"[^{tok.meta['label']}]")
                 parsed.labels.append((tok.meta["label"], text.locate(max(at, 0))))
@@ -121,6 +126,21 @@ class Markup:
             self.parse(text, inline=True)
         env = {"ctx": ctx, "md": text}
         return self.md.renderer.render(text.tokens, self.md.options, env)
+
+
+def _highlight_fence(code: str, lang: str, _attrs: str) -> str:
+    """A fenced block with a language, highlighted by Pygments (codehl); without one, plain."""
+    return highlight(code, lang.strip())
+
+
+def _fence_check(text: Md, tok) -> list[tuple[Pos, str]]:
+    """A warning for a fenced block whose language no highlighter knows, at the fence's line."""
+    message = unknown_language(tok.info.strip().split(" ")[0])
+    if message is None or tok.map is None:
+        return []
+    lines = text.src.split("\n")
+    offset = sum(len(line) + 1 for line in lines[:tok.map[0]])
+    return [(text.locate(offset + len(lines[tok.map[0]]) - len(lines[tok.map[0]].lstrip())), message)]
 
 
 def _typeset_check(text: Md, tok) -> list[tuple[Pos, str]]:
@@ -161,6 +181,7 @@ class LectureMarks:
     notes_per_section: list[int] = field(default_factory=list)  # footnotes called in each section
     nested: list[Pos] = field(default_factory=list)  # footnotes called inside footnotes (an error)
     math: list[tuple[Pos, str]] = field(default_factory=list)  # formulas that cannot be typeset
+    code: list[tuple[Pos, str]] = field(default_factory=list)  # code blocks in languages no one highlights
 
 
 @dataclass
@@ -168,6 +189,7 @@ class CourseMarks:
     lectures: dict[str, LectureMarks] = field(default_factory=dict)
     other_clusters: list[Cluster] = field(default_factory=list)  # timeline and glossary
     other_math: list[tuple[Pos, str]] = field(default_factory=list)  # their formulas that cannot be typeset
+    other_code: list[tuple[Pos, str]] = field(default_factory=list)
 
     @property
     def clusters(self) -> list[Cluster]:
@@ -189,12 +211,14 @@ def parse_lecture(lecture, markup: Markup) -> LectureMarks:
         lm.labels += parsed.labels
         lm.nested += parsed.nested
         lm.math += parsed.math
+        lm.code += parsed.code
         if section is not None and text is lecture.sections[section].reading:
             lm.notes_per_section[section] += parsed.inline_notes + len(parsed.labels)
     for definition in lecture.footnotes.values():
         parsed = markup.parse(definition, inline=True)
         lm.clusters += parsed.clusters
         lm.math += parsed.math
+        lm.code += parsed.code
         lm.nested += parsed.nested + [pos for _label, pos in parsed.labels]
         if parsed.inline_notes:
             lm.nested.append(definition.pos)
@@ -229,6 +253,8 @@ def lecture_texts(lecture) -> list[tuple[Md, bool, int | None]]:
                     out.append((thing.caption, True, i))
             if slide.chart is not None and slide.chart.source:
                 out.append((slide.chart.source, True, i))
+            if slide.body:
+                out.append((slide.body, False, i))
             if slide.notes:
                 out.append((slide.notes, False, i))
         out += [(q, True, i) for q in section.questions]
@@ -257,4 +283,5 @@ def parse_course(course, markup: Markup) -> CourseMarks:
         parsed = markup.parse(text, inline=True)
         marks.other_clusters += parsed.clusters
         marks.other_math += parsed.math
+        marks.other_code += parsed.code
     return marks

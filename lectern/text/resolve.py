@@ -213,7 +213,8 @@ class Resolver:
             view = made.new("content", self.html(slide.title, ctx), section=section_title,
                             points=self.points(slide.points, ctx, slide.build),
                             steps=len(slide.points) if slide.build else 0, quote=quote, figure=figure,
-                            timeline=self.timeline_span(slide, ctx), notes=self.html(slide.notes, made.notes_ctx))
+                            timeline=self.timeline_span(slide, ctx), notes=self.html(slide.notes, made.notes_ctx),
+                            body=self.html(slide.body, ctx))
             view.footnotes = notes.items
 
     def questions_slide(self, made: DeckSlides, questions: list[Md]) -> None:
