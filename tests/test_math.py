@@ -226,3 +226,37 @@ def test_a_long_code_line_scales_the_slide_type_down_instead(tmp_path):
     deck = (out / "slides" / "second.html").read_text("utf-8")
     m = re.search(r'<section[^>]*data-density="(\d)"[^>]*>(?:(?!</section>).)*Long but fits', deck, re.S)
     assert m and int(m.group(1)) >= 4, m and m.group(0)[:300]
+
+
+@pytest.mark.pdf
+def test_code_key_shows_a_file_excerpt_with_marked_lines_and_caption(tmp_path):
+    course = _code_course(tmp_path, """      - title: The fit
+        code: {lang: r, file: code/fit.R, lines: "2-4", highlight: "2", caption: "The fit in *R*"}
+""")
+    (course / "code").mkdir()
+    (course / "code" / "fit.R").write_text("# header\nlibrary(stats)\nfit <- lm(y ~ x, data = d)\nsummary(fit)\n# tail\n")
+    out = tmp_path / "out"
+    result = run_cli("build", str(course), "--out", str(out), "--strict", "--only", "deck")
+    assert result.exit_code == 0, result.output
+    deck = (out / "slides" / "second.html").read_text("utf-8")
+    pre = re.search(r'<pre class="code" data-lang="r">.*?</pre>', deck, re.S).group(0)
+    assert "# header" not in pre and "# tail" not in pre and "summary" in pre
+    marked = re.findall(r'<span class="line hl">(.*?)</span>\n', pre)
+    assert len(marked) == 1 and "lm" in re.sub(r"<[^>]+>", "", marked[0])
+    assert '<p class="code-caption">The fit in <em>R</em></p>' in deck
+
+
+@pytest.mark.parametrize("yaml, needle", [
+    ('{lang: python, text: "x = 1", file: code/a.py}', "`text` (the code itself) or `file`"),
+    ('{lang: python, file: ../outside.py}', "leads outside the course folder"),
+    ('{lang: pyhton, text: "x = 1"}', "did you mean python"),
+    ('{lang: python, text: "x = 1", highlight: "3-1"}', 'highlight must list lines like "3,7-9"'),
+])
+def test_code_key_mistakes_are_reported_at_their_line(tmp_path, yaml, needle):
+    course = _code_course(tmp_path, f"""      - title: Code
+        code: {yaml}
+""")
+    (tmp_path / "outside.py").write_text("x = 1\n")
+    result = run_cli("check", str(course), "--strict")
+    assert result.exit_code != 0
+    assert re.search(r"second\.yaml:1[0-9]:\d+: (warning: )?.*" + re.escape(needle), result.output), result.output

@@ -95,6 +95,19 @@ class Chart:
 
 
 @dataclass
+class Code:
+    """A slide's `code:` block: its text (written, or read from `file` by validate), lines to show and mark."""
+
+    lang: str
+    pos: Pos
+    text: str | None = None
+    path: str | None = None  # inside the course; read by validate, so an edit to it shows at once
+    lines: tuple[int, int] | None = None  # the file's lines to show, 1-based and inclusive
+    highlight: frozenset[int] = frozenset()  # lines of the shown code to mark, 1 = the first shown
+    caption: Md | None = None
+
+
+@dataclass
 class TimelineSpan:
     start: int  # year
     end: int  # year
@@ -112,6 +125,7 @@ class Slide:
     chart: Chart | None = None
     timeline: TimelineSpan | None = None
     notes: Md | None = None
+    code: Code | None = None
     body: Md | None = None  # block Markdown (paragraphs, math, code, tables) with or instead of points
 
 

@@ -22,6 +22,7 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
     problems += _citations(course, marks, bib)
     problems += _footnotes(course, marks)
     problems += _math(course, marks)
+    problems += _code_files(course)
     problems += _code_width(course)
     problems += _charts(course)
     problems += _pictures(course)
@@ -77,6 +78,28 @@ def _math(course: Course, marks: CourseMarks) -> list[Problem]:
     return [Problem(pos, message) for pos, message in found] + [Problem(pos, m, "warning") for pos, m in code]
 
 
+def _code_files(course: Course) -> list[Problem]:
+    """Read each `code: {file: ...}` now (like a chart's CSV), so an edit to the file shows at once."""
+    problems = []
+    for slide in (s for lecture in course.lectures for section in lecture.sections for s in section.slides):
+        code = slide.code
+        if code is None or code.path is None:
+            continue
+        try:
+            lines = Path(code.path).read_text("utf-8").split("\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(code.pos, f"the code file {display_path(Path(code.path))} cannot be read "
+                                              f"as UTF-8 text ({exc.__class__.__name__})"))
+            continue
+        first, last = code.lines or (1, len(lines))
+        if last > len(lines):
+            problems.append(Problem(code.pos, f"lines {first}-{last} run past the end of "
+                                              f"{display_path(Path(code.path))} ({len(lines)} lines)"))
+            last = len(lines)
+        code.text = "\n".join(lines[first - 1:last])
+    return problems
+
+
 def _code_width(course: Course) -> list[Problem]:
     """A slide whose code has a line too long to fit even at the smallest type (deck.CODE_CHARS)."""
     from ..deck.deck import CODE_CHARS
@@ -85,6 +108,7 @@ def _code_width(course: Course) -> list[Problem]:
         for section in lecture.sections:
             for slide in section.slides:
                 blocks = [t.content for t in (slide.body.tokens or []) if t.type == "fence"] if slide.body else []
+                blocks += [slide.code.text] if slide.code is not None and slide.code.text else []
                 longest = max((len(line.expandtabs(4)) for b in blocks for line in b.split("\n")), default=0)
                 if longest > CODE_CHARS[-1]:
                     problems.append(Problem(slide.pos, f"the slide '{slide.title.src}' has a line of code {longest} "

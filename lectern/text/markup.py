@@ -255,6 +255,8 @@ def lecture_texts(lecture) -> list[tuple[Md, bool, int | None]]:
                 out.append((slide.chart.source, True, i))
             if slide.body:
                 out.append((slide.body, False, i))
+            if slide.code is not None and slide.code.caption:
+                out.append((slide.code.caption, True, i))
             if slide.notes:
                 out.append((slide.notes, False, i))
         out += [(q, True, i) for q in section.questions]

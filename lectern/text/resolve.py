@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from ..charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
 from .cite import CitationResult, format_citations, style_path
 from .markup import CourseMarks, Markup as MarkupParser, RenderContext
+from .codehl import highlight
 from ..course.model import Course, Image, Lecture, Md, Point, Pos, Section, Slide
 from .references import split_references
 from .labels import labels
@@ -115,6 +116,17 @@ class Resolver:
     def points(self, points: list[Point], ctx: RenderContext, build: bool = False) -> list[PointView]:
         return [PointView(self.html(p.text, ctx), self.points(p.points, ctx), step=(i + 1) if build else None)
                 for i, p in enumerate(points)]
+
+    def slide_body(self, slide: Slide, ctx: RenderContext) -> Markup | None:
+        """The slide's block Markdown, then its `code:` block (highlighted, marked lines, caption)."""
+        parts = [self.html(slide.body, ctx) or ""]
+        code = slide.code
+        if code is not None and code.text is not None:
+            parts.append(highlight(code.text, code.lang, code.highlight))
+            if code.caption:
+                parts.append(f'<p class="code-caption">{self.html(code.caption, ctx)}</p>')
+        out = "".join(parts)
+        return Markup(out) if out else None
 
     def entries(self, keys: list[str]) -> list[BibEntry]:
         """Bibliography entries for these keys, in the style's order."""
@@ -214,7 +226,7 @@ class Resolver:
                             points=self.points(slide.points, ctx, slide.build),
                             steps=len(slide.points) if slide.build else 0, quote=quote, figure=figure,
                             timeline=self.timeline_span(slide, ctx), notes=self.html(slide.notes, made.notes_ctx),
-                            body=self.html(slide.body, ctx))
+                            body=self.slide_body(slide, ctx))
             view.footnotes = notes.items
 
     def questions_slide(self, made: DeckSlides, questions: list[Md]) -> None:

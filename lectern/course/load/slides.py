@@ -6,6 +6,7 @@ import re
 from ..model import Chart, Image, Md, Point, Quote, Slide, Table, TimelineSpan
 from ..shapes import CHART, CHART_TYPES, IMAGE, POINT, QUOTE, SLIDE, SPAN, TABLE
 from ..yamlnodes import Node
+from .code import code
 from .reader import Reader
 
 SLIDE_KEYS = SLIDE.keys  # the keys, their kinds and the required ones are in course/shapes.py
@@ -38,6 +39,8 @@ def slide(r: Reader, node: Node) -> Slide | None:
         out.timeline = span(r, keys["timeline"])
     out.notes = r.md(keys.get("notes"), "notes")
     out.body = r.md(keys.get("body"), "the slide body")
+    if "code" in keys:
+        out.code = code(r, keys["code"])
     shown = sorted(SLIDE_KEYS - NOT_SHOWN)
     if not any(keys.get(k) is not None and keys[k].value not in (None, [], {}) for k in shown):
         r.warn(node.pos, f"the slide '{title.src}' shows only its title: give it {', '.join(shown[:-1])} or "
