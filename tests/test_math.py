@@ -260,3 +260,50 @@ def test_code_key_mistakes_are_reported_at_their_line(tmp_path, yaml, needle):
     result = run_cli("check", str(course), "--strict")
     assert result.exit_code != 0
     assert re.search(r"second\.yaml:1[0-9]:\d+: (warning: )?.*" + re.escape(needle), result.output), result.output
+
+
+# ---- tables --------------------------------------------------------------------------------
+def _table_course(tmp_path, rows: int, extra_cols: int = 0):
+    cols = ["country", "share"] + [f"extra column {i}" for i in range(extra_cols)]
+    course = _code_course(tmp_path, """      - title: Results
+        table: {data: data/results.csv, caption: "Shares by country.", source: "[@gonzalez2016]"}
+""")
+    lines = [",".join(cols)] + [",".join([f"Country {i}", f"{i * 1.5:.1f}"] + ["x" * 20] * extra_cols)
+                                for i in range(1, rows + 1)]
+    (course / "data" / "results.csv").write_text("\n".join(lines) + "\n")
+    return course
+
+
+@pytest.mark.pdf
+def test_a_table_on_the_slide_and_numbered_in_the_guide_with_its_header_on_every_page(tmp_path):
+    course = _table_course(tmp_path, rows=90)
+    with open(course / "course.yaml", "a", encoding="utf-8") as fh:
+        fh.write("outputs: [deck, guide]\n")
+    out = tmp_path / "out"
+    result = run_cli("build", str(course), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    deck = (out / "slides" / "second.html").read_text("utf-8")
+    assert '<th style="text-align:left">country</th><th style="text-align:right">share</th>' in deck
+    assert '<td style="text-align:right">1.5</td>' in deck
+    guide = out / "study-guide.pdf"
+    pages = []
+    n = 1
+    while True:
+        r = subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(guide), "-"], capture_output=True, text=True)
+        if r.returncode != 0:
+            break
+        pages.append(r.stdout)
+        n += 1
+    with_rows = [p for p in pages if "Country 4" in p or "Country 8" in p]
+    assert len(with_rows) >= 2, "the 90-row table should run over two pages"
+    assert "Table 2.1 Shares by country." in "".join(pages).replace("\n", " ")
+    for page in with_rows:
+        assert re.search(r"country\s+share", page), page[:400]
+
+
+def test_a_table_too_wide_for_a_slide_warns_at_its_line(tmp_path):
+    course = _table_course(tmp_path, rows=3, extra_cols=6)
+    result = run_cli("check", str(course), "--strict")
+    assert result.exit_code != 0
+    assert re.search(r"second\.yaml:1[0-9]:\d+: (warning: )?the table on the slide 'Results' is about \d+ characters",
+                     result.output), result.output

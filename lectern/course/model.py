@@ -95,6 +95,18 @@ class Chart:
 
 
 @dataclass
+class DataTable:
+    """A slide's `table:`: data inline or from a CSV (read by validate), with caption, source and alignment."""
+
+    pos: Pos
+    data_path: str | None = None
+    table: Table | None = None
+    caption: Md | None = None
+    source: Md | None = None
+    align: dict[str, str] = field(default_factory=dict)  # column -> left | right | center
+
+
+@dataclass
 class Code:
     """A slide's `code:` block: its text (written, or read from `file` by validate), lines to show and mark."""
 
@@ -126,6 +138,7 @@ class Slide:
     timeline: TimelineSpan | None = None
     notes: Md | None = None
     code: Code | None = None
+    table: DataTable | None = None
     body: Md | None = None  # block Markdown (paragraphs, math, code, tables) with or instead of points
 
 

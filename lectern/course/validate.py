@@ -24,6 +24,7 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
     problems += _math(course, marks)
     problems += _code_files(course)
     problems += _code_width(course)
+    problems += _tables(course)
     problems += _charts(course)
     problems += _pictures(course)
     problems += _lecture_links(course)
@@ -98,6 +99,33 @@ def _code_files(course: Course) -> list[Problem]:
             last = len(lines)
         code.text = "\n".join(lines[first - 1:last])
     return problems
+
+
+def _tables(course: Course) -> list[Problem]:
+    """Read each slide table's CSV (as charts do) and warn when a table is too wide for a slide."""
+    from ..text.tablehtml import table_chars
+    problems = []
+    for slide in (s for lecture in course.lectures for section in lecture.sections for s in section.slides):
+        t = slide.table
+        if t is None:
+            continue
+        if t.data_path is not None:
+            t.table, found = read_csv(Path(t.data_path), display_path(Path(t.data_path)))
+            problems += found
+        if t.table is not None:
+            for name in t.align:
+                if name not in t.table.columns:
+                    problems.append(Problem(t.pos, f"align names the column '{name}', which the table does not have "
+                                                   f"(its columns: {', '.join(t.table.columns)})"))
+            if table_chars(t.table) > TABLE_CHARS:
+                problems.append(Problem(t.pos, f"the table on the slide '{slide.title.src}' is about "
+                                               f"{table_chars(t.table)} characters wide; a slide holds about "
+                                               f"{TABLE_CHARS}: drop or shorten columns (the guide prints it whole)",
+                                        "warning"))
+    return problems
+
+
+TABLE_CHARS = 110  # characters across a slide at the smallest type, table cells at 0.8 em
 
 
 def _code_width(course: Course) -> list[Problem]:

@@ -257,6 +257,9 @@ def lecture_texts(lecture) -> list[tuple[Md, bool, int | None]]:
                 out.append((slide.body, False, i))
             if slide.code is not None and slide.code.caption:
                 out.append((slide.code.caption, True, i))
+            for md in (slide.table.caption, slide.table.source) if slide.table is not None else ():
+                if md:
+                    out.append((md, True, i))
             if slide.notes:
                 out.append((slide.notes, False, i))
         out += [(q, True, i) for q in section.questions]

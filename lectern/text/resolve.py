@@ -19,6 +19,7 @@ from ..charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
 from .cite import CitationResult, format_citations, style_path
 from .markup import CourseMarks, Markup as MarkupParser, RenderContext
 from .codehl import highlight
+from .tablehtml import table_html
 from ..course.model import Course, Image, Lecture, Md, Point, Pos, Section, Slide
 from .references import split_references
 from .labels import labels
@@ -125,6 +126,11 @@ class Resolver:
             parts.append(highlight(code.text, code.lang, code.highlight))
             if code.caption:
                 parts.append(f'<p class="code-caption">{self.html(code.caption, ctx)}</p>')
+        if slide.table is not None and slide.table.table is not None:
+            parts.append(table_html(slide.table.table, slide.table.align))
+            caption = " ".join(str(self.html(m, ctx)) for m in (slide.table.caption, slide.table.source) if m)
+            if caption:
+                parts.append(f'<p class="table-caption">{caption}</p>')
         out = "".join(parts)
         return Markup(out) if out else None
 
@@ -253,7 +259,7 @@ class Resolver:
                           objectives=[self.html(o, ctx) for o in lecture.objectives], sections=[], questions=[],
                           further_reading=self.entries([k for k, _ in lecture.further_reading]),
                           footnotes=notes.items)
-        figure_no = 0
+        figure_no = table_no = 0
         for s_index, section in enumerate(lecture.sections, 1):
             s_title = self.html(section.title, ctx)
             reading = self.html(section.reading, ctx) if section.reading else None
@@ -265,6 +271,12 @@ class Resolver:
                     fig = self.figure(slide, f"{number}.{figure_no}", ctx)
                     if fig is not None:
                         figures.append(fig)
+                if slide.table is not None and slide.table.table is not None:
+                    table_no += 1  # tables count apart from figures: "Table 2.1" beside "Figure 2.1"
+                    t = slide.table
+                    figures.append(Figure("table", f"{number}.{table_no}", f"tab-{number}-{table_no}",
+                                          Markup(table_html(t.table, t.align)), "", caption=self.html(t.caption, ctx),
+                                          source=self.html(t.source, ctx)))
             chapter.sections.append(GuideSection(
                 number=f"{number}.{s_index}", id=f"sec-{number}-{s_index}", title=s_title,
                 plain_title=self.text(section.title), reading=reading, key_points=key_points, figures=figures,

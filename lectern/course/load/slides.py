@@ -7,6 +7,7 @@ from ..model import Chart, Image, Md, Point, Quote, Slide, Table, TimelineSpan
 from ..shapes import CHART, CHART_TYPES, IMAGE, POINT, QUOTE, SLIDE, SPAN, TABLE
 from ..yamlnodes import Node
 from .code import code
+from .datatable import datatable
 from .reader import Reader
 
 SLIDE_KEYS = SLIDE.keys  # the keys, their kinds and the required ones are in course/shapes.py
@@ -41,6 +42,8 @@ def slide(r: Reader, node: Node) -> Slide | None:
     out.body = r.md(keys.get("body"), "the slide body")
     if "code" in keys:
         out.code = code(r, keys["code"])
+    if "table" in keys:
+        out.table = datatable(r, keys["table"])
     shown = sorted(SLIDE_KEYS - NOT_SHOWN)
     if not any(keys.get(k) is not None and keys[k].value not in (None, [], {}) for k in shown):
         r.warn(node.pos, f"the slide '{title.src}' shows only its title: give it {', '.join(shown[:-1])} or "
