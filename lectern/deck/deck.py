@@ -197,8 +197,15 @@ def runtime_js(env: jinja2.Environment) -> str:
     return "\n".join(parts).replace("</script", "<\\/script")
 
 
-def theme_css(env: jinja2.Environment) -> str:
+SCIENCE_CSS = "deck/science.css"  # math, code and tables: only in decks that show them
+_SCIENCE = re.compile(r'class="(?:math |code-caption|table-caption)|<pre class="code"|<table')
+CSS_MARK = "/*lectern-css*/"
+
+
+def theme_css(env: jinja2.Environment, science: bool = True) -> str:
     parts = [read_asset(env, name) for name in CSS_FILES]
+    if science:
+        parts.append(read_asset(env, SCIENCE_CSS))
     try:
         parts.append(read_asset(env, OPTIONAL_CSS))
     except jinja2.TemplateNotFound:
@@ -230,7 +237,8 @@ def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = 
     words_json = json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
     script = "\n" + runtime_js(env) + "\n"  # exactly the text between <script> and </script>
     page = template.render(deck=deck, slides=slides, slide_count=len(slides), L=words,
-                           labels_json=Markup(words_json), css=Markup(theme_css(env)),
+                           labels_json=Markup(words_json), css=Markup(CSS_MARK),
                            js=Markup(script), csp=Markup(content_policy(script, strict_scripts)), fonts=Markup(FONTS_MARK))
     fonts = font_face_css(text_of(page), italic_text_of(page), template_dirs=env_dirs(env)) if embed_fonts else ""
+    page = page.replace(CSS_MARK, theme_css(env, science=bool(_SCIENCE.search(page))), 1)
     return page.replace(FONTS_MARK, fonts, 1)
