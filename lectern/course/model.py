@@ -29,6 +29,7 @@ class Md:
     html: str = ""
     block: bool = False  # a `|` or `>` block scalar: the text starts on the line after pos
     indent: int = 0  # block scalars: the column (0-based) where each text line starts
+    lead: int = 1  # characters between pos and the text on its first line: the quote, or 0 when plain
     tokens: list | None = field(default=None, repr=False, compare=False)  # parsed once by markup
 
     def locate(self, offset: int) -> Pos:
@@ -39,7 +40,7 @@ class Md:
         if self.block:
             return Pos(self.pos.path, self.pos.line + 1 + line_no, self.indent + col + 1)
         if line_no == 0:
-            return Pos(self.pos.path, self.pos.line, self.pos.column + col + 1)
+            return Pos(self.pos.path, self.pos.line, self.pos.column + col + self.lead)
         return Pos(self.pos.path, self.pos.line + line_no, col + 1)
 
     def __html__(self) -> str:
@@ -94,6 +95,31 @@ class Chart:
 
 
 @dataclass
+class DataTable:
+    """A slide's `table:`: data inline or from a CSV (read by validate), with caption, source and alignment."""
+
+    pos: Pos
+    data_path: str | None = None
+    table: Table | None = None
+    caption: Md | None = None
+    source: Md | None = None
+    align: dict[str, str] = field(default_factory=dict)  # column -> left | right | center
+
+
+@dataclass
+class Code:
+    """A slide's `code:` block: its text (written, or read from `file` by validate), lines to show and mark."""
+
+    lang: str
+    pos: Pos
+    text: str | None = None
+    path: str | None = None  # inside the course; read by validate, so an edit to it shows at once
+    lines: tuple[int, int] | None = None  # the file's lines to show, 1-based and inclusive
+    highlight: frozenset[int] = frozenset()  # lines of the shown code to mark, 1 = the first shown
+    caption: Md | None = None
+
+
+@dataclass
 class TimelineSpan:
     start: int  # year
     end: int  # year
@@ -111,6 +137,9 @@ class Slide:
     chart: Chart | None = None
     timeline: TimelineSpan | None = None
     notes: Md | None = None
+    code: Code | None = None
+    table: DataTable | None = None
+    body: Md | None = None  # block Markdown (paragraphs, math, code, tables) with or instead of points
 
 
 @dataclass

@@ -82,6 +82,8 @@ SECTION = Shape("section", {
 SLIDE = Shape("slide", {
     "title": MARKDOWN, "points": {"type": "array", "items": POINT_ITEM}, "build": FLAG, "quote": ref("quote"),
     "image": ref("image"), "chart": ref("chart"), "notes": MARKDOWN, "timeline": ref("span"),
+    "body": MARKDOWN,  # block Markdown: paragraphs, lists, math, fenced code, pipe tables
+    "code": ref("code"), "table": ref("datatable"),
 }, ("title",))
 
 POINT = Shape("point", {"text": MARKDOWN, "points": {"type": "array", "items": POINT_ITEM}}, ("text",))
@@ -93,9 +95,19 @@ CHART = Shape("chart", {
     "x": TEXT, "y": one_or_list(TEXT), "unit": TEXT, "caption": MARKDOWN, "source": MARKDOWN,
 }, ("type", "data", "x", "y"))
 TABLE = Shape("table", {"columns": TEXTS, "rows": {"type": "array", "items": {"type": "array"}}}, ("columns", "rows"))
+LINE_RANGE = {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": r"^\s*\d+\s*(-\s*\d+\s*)?$"}]}
+LINE_LIST = {"anyOf": [{"type": "integer", "minimum": 1},
+                       {"type": "string", "pattern": r"^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$"}]}
+CODE = Shape("code", {"lang": TEXT, "text": TEXT, "file": PATH, "lines": LINE_RANGE, "highlight": LINE_LIST,
+                      "caption": MARKDOWN}, ("lang",))
+DATATABLE = Shape("datatable", {
+    "data": {"anyOf": [{"type": "string", "pattern": r"\." + _case_free(("csv",))[1:]}, ref("table")]},
+    "caption": MARKDOWN, "source": MARKDOWN,
+    "align": {"type": "object", "additionalProperties": {"enum": ["left", "right", "center"]}},
+}, ("data",))
 SPAN = Shape("span", {"from": YEAR, "to": YEAR}, ("from", "to"))
 EVENT = Shape("event", {"date": PARTIAL_DATE, "event": MARKDOWN, "lecture": TEXT}, ("date", "event"))
 GLOSSARY_ENTRY = Shape("term", {"term": TEXT, "definition": MARKDOWN, "lecture": TEXT, "sort": TEXT},
                        ("term", "definition"))
 
-SHAPES = (COURSE, LECTURE, SECTION, SLIDE, POINT, QUOTE, IMAGE, CHART, TABLE, SPAN, EVENT, GLOSSARY_ENTRY)
+SHAPES = (COURSE, LECTURE, SECTION, SLIDE, POINT, QUOTE, IMAGE, CHART, TABLE, CODE, DATATABLE, SPAN, EVENT, GLOSSARY_ENTRY)

@@ -21,6 +21,10 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
     problems += _bibtex(course, bib)
     problems += _citations(course, marks, bib)
     problems += _footnotes(course, marks)
+    problems += _math(course, marks)
+    problems += _code_files(course)
+    problems += _code_width(course)
+    problems += _tables(course)
     problems += _charts(course)
     problems += _pictures(course)
     problems += _lecture_links(course)
@@ -72,6 +76,77 @@ def local_link(href: str, pos) -> Problem:
     return Problem(pos, f"the link '{href}' leads to a file beside the source, which readers of the deck, "
                         "guide and handouts do not have (in a PDF it would show your own folder's path): "
                         "link to a full address (https://...) or to a heading (#...)")
+def _math(course: Course, marks: CourseMarks) -> list[Problem]:
+    """Formulas the engine could not typeset (errors) and code in unknown languages (warnings), as parsing found them."""
+    found = [m for lecture in course.lectures for m in marks.lectures[lecture.id].math] + marks.other_math
+    code = [m for lecture in course.lectures for m in marks.lectures[lecture.id].code] + marks.other_code
+    return [Problem(pos, message) for pos, message in found] + [Problem(pos, m, "warning") for pos, m in code]
+
+
+def _code_files(course: Course) -> list[Problem]:
+    """Read each `code: {file: ...}` now (like a chart's CSV), so an edit to the file shows at once."""
+    problems = []
+    for slide in (s for lecture in course.lectures for section in lecture.sections for s in section.slides):
+        code = slide.code
+        if code is None or code.path is None:
+            continue
+        try:
+            lines = Path(code.path).read_text("utf-8").split("\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(code.pos, f"the code file {display_path(Path(code.path))} cannot be read "
+                                              f"as UTF-8 text ({exc.__class__.__name__})"))
+            continue
+        first, last = code.lines or (1, len(lines))
+        if last > len(lines):
+            problems.append(Problem(code.pos, f"lines {first}-{last} run past the end of "
+                                              f"{display_path(Path(code.path))} ({len(lines)} lines)"))
+            last = len(lines)
+        code.text = "\n".join(lines[first - 1:last])
+    return problems
+
+
+def _tables(course: Course) -> list[Problem]:
+    """Read each slide table's CSV (as charts do) and warn when a table is too wide for a slide."""
+    from ..text.tablehtml import table_chars
+    problems = []
+    for slide in (s for lecture in course.lectures for section in lecture.sections for s in section.slides):
+        t = slide.table
+        if t is None:
+            continue
+        if t.data_path is not None:
+            t.table, found = read_csv(Path(t.data_path), display_path(Path(t.data_path)))
+            problems += found
+        if t.table is not None:
+            for name in t.align:
+                if name not in t.table.columns:
+                    problems.append(Problem(t.pos, f"align names the column '{name}', which the table does not have "
+                                                   f"(its columns: {', '.join(t.table.columns)})"))
+            if table_chars(t.table) > TABLE_CHARS:
+                problems.append(Problem(t.pos, f"the table on the slide '{slide.title.src}' is about "
+                                               f"{table_chars(t.table)} characters wide; a slide holds about "
+                                               f"{TABLE_CHARS}: drop or shorten columns (the guide prints it whole)",
+                                        "warning"))
+    return problems
+
+
+TABLE_CHARS = 110  # characters across a slide at the smallest type, table cells at 0.8 em
+
+
+def _code_width(course: Course) -> list[Problem]:
+    """A slide whose code has a line too long to fit even at the smallest type (deck.CODE_CHARS)."""
+    from ..deck.deck import CODE_CHARS
+    problems = []
+    for lecture in course.lectures:
+        for section in lecture.sections:
+            for slide in section.slides:
+                blocks = [t.content for t in (slide.body.tokens or []) if t.type == "fence"] if slide.body else []
+                blocks += [slide.code.text] if slide.code is not None and slide.code.text else []
+                longest = max((len(line.expandtabs(4)) for b in blocks for line in b.split("\n")), default=0)
+                if longest > CODE_CHARS[-1]:
+                    problems.append(Problem(slide.pos, f"the slide '{slide.title.src}' has a line of code {longest} "
+                                                       f"characters long; at the smallest type a slide holds "
+                                                       f"{CODE_CHARS[-1]}: break the line or show less", "warning"))
+    return problems
 
 
 def _footnotes(course: Course, marks: CourseMarks) -> list[Problem]:

@@ -40,7 +40,7 @@ def layout_of(slide: SlideView) -> str:
     """The arrangement of a content slide: text, split (text beside a figure), media, quote, timeline."""
     if slide.kind != "content":
         return slide.kind
-    text = bool(slide.points or slide.quote or slide.timeline)
+    text = bool(slide.points or slide.quote or slide.timeline or slide.body)
     if slide.figure is not None:
         return "split" if text else "media"
     if slide.timeline and not slide.points and not slide.quote:
@@ -62,6 +62,8 @@ def load_of(slide: SlideView, layout: str) -> float:
     """Lines of body text a slide holds at 32 px type (the body fits about 13 of them)."""
     width = LINE_CHARS // 2 if layout == "split" else LINE_CHARS
     n = _point_lines(slide.points, width)
+    if slide.body:
+        n += body_lines(slide.body, width)
     if slide.quote:
         quote_width = width if slide.points or layout == "split" else int(LINE_CHARS * 0.85)
         n += _lines(plain(slide.quote.html), quote_width) * 1.15 + (1 if slide.quote.source else 0) + 0.5
@@ -89,12 +91,38 @@ DENSITY_LIMITS = (9.2, 11.7, 15.3, 19.2, 24.7)
 
 
 def density_of(slide: SlideView, layout: str) -> int:
-    """0 (largest type) to 5 (smallest): how far the theme shrinks type so the slide never overflows."""
+    """0 (largest type) to 5 (smallest): how far the theme shrinks type so the slide never overflows
+    (and so its longest line of code fits across the slide, see CODE_CHARS)."""
     load = load_of(slide, layout)
+    longest = longest_code_line(slide.body) if slide.body else 0
     for level, limit in enumerate(DENSITY_LIMITS):
-        if load <= limit:
+        if load <= limit and longest <= CODE_CHARS[level]:
             return level
     return len(DENSITY_LIMITS)
+
+
+# Characters of code (0.8 em monospace, about 0.6 em a character) across the 1128 px body at each
+# type size (36 ... 19 px); the last is the floor beyond which course/validate.py warns.
+CODE_CHARS = (65, 73, 84, 94, 107, 123)
+_PRE = re.compile(r'<pre class="code"[^>]*><code>(.*?)</code></pre>', re.S)
+
+
+def code_lines(html: str) -> list[str]:
+    """The plain text of every line of the highlighted code blocks in this HTML."""
+    return [plain(line) for block in _PRE.findall(html) for line in block.split("\n")]
+
+
+def longest_code_line(html: str) -> int:
+    return max((len(line.expandtabs(4)) for line in code_lines(html)), default=0)
+
+
+def body_lines(html: str, width: int) -> float:
+    """Lines a slide body takes: its code lines (smaller type), table rows, display math, its prose."""
+    n = len(code_lines(html)) * 0.85 + (0.8 if _PRE.search(html) else 0)
+    n += html.count("<tr") * 1.2 + html.count("math-display") * 1.6
+    prose = _PRE.sub("", html)
+    n += sum(_lines(plain(p), width) + 0.4 for p in re.split(r"</p>|</li>", prose) if plain(p).strip())
+    return n
 
 
 def paginate(deck: DeckView) -> list[SlideView]:
@@ -169,8 +197,15 @@ def runtime_js(env: jinja2.Environment) -> str:
     return "\n".join(parts).replace("</script", "<\\/script")
 
 
-def theme_css(env: jinja2.Environment) -> str:
+SCIENCE_CSS = "deck/science.css"  # math, code and tables: only in decks that show them
+_SCIENCE = re.compile(r'class="(?:math |code-caption|table-caption)|<pre class="code"|<table')
+CSS_MARK = "/*lectern-css*/"
+
+
+def theme_css(env: jinja2.Environment, science: bool = True) -> str:
     parts = [read_asset(env, name) for name in CSS_FILES]
+    if science:
+        parts.append(read_asset(env, SCIENCE_CSS))
     try:
         parts.append(read_asset(env, OPTIONAL_CSS))
     except jinja2.TemplateNotFound:
@@ -202,7 +237,8 @@ def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = 
     words_json = json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
     script = "\n" + runtime_js(env) + "\n"  # exactly the text between <script> and </script>
     page = template.render(deck=deck, slides=slides, slide_count=len(slides), L=words,
-                           labels_json=Markup(words_json), css=Markup(theme_css(env)),
+                           labels_json=Markup(words_json), css=Markup(CSS_MARK),
                            js=Markup(script), csp=Markup(content_policy(script, strict_scripts)), fonts=Markup(FONTS_MARK))
     fonts = font_face_css(text_of(page), italic_text_of(page), template_dirs=env_dirs(env)) if embed_fonts else ""
+    page = page.replace(CSS_MARK, theme_css(env, science=bool(_SCIENCE.search(page))), 1)
     return page.replace(FONTS_MARK, fonts, 1)

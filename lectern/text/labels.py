@@ -31,7 +31,7 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
         PRINT: {
             "study_guide": "Study guide", "contents": "Contents", "chapter": "Chapter",
             "chapter_short": "ch.", "objectives": "Learning objectives", "key_points": "Key points",
-            "figure": "Figure", "source": "Source", "questions": "Discussion questions",
+            "figure": "Figure", "table": "Table", "source": "Source", "questions": "Discussion questions",
             "further_reading": "Further reading", "chronology": "Chronology",
             "glossary": "Glossary", "bibliography": "Bibliography",
             "colophon": "Set in Linux Libertine and Linux Biolinum with Lectern and WeasyPrint.",

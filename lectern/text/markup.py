@@ -11,15 +11,20 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from .cite import Cluster
+from .codehl import highlight, unknown_language
 from .mdrules import (  # KEY and MAX_NOTE_DEPTH: still importable from here
     KEY,
     MAX_NOTE_DEPTH,
     _citation,
     _footnote_inline,
     _footnote_ref,
+    MATH_TOKENS,
     _in_text_citations,
+    _render_math,
+    math_needle,
     _render_cite,
     _render_fn,
     _render_fnref,
@@ -55,9 +60,15 @@ def bare_citation(html):
 
 def make_parser(lang: str = "en") -> MarkdownIt:
     """CommonMark without raw HTML or images, with typographic quotes and dashes for `lang`."""
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes_for(lang)})
-    md.enable(["replacements", "smartquotes"])
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes_for(lang),
+                                   "highlight": _highlight_fence})
+    md.enable(["replacements", "smartquotes", "table"])  # table: GitHub pipe tables
     md.disable(["image", "html_inline", "html_block"])
+    # $...$ and $$...$$ by the usual rule: no space inside the dollars, no digit after the closing
+    # one, \$ a literal dollar ("$2.5 billion" stays text); $$...$$ inside a line is display math
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False, double_inline=True)
+    for kind in MATH_TOKENS:
+        md.add_render_rule(kind, _render_math)
     md.inline.ruler.before("link", "lectern_fn", _footnote_inline)
     md.inline.ruler.before("link", "lectern_fnref", _footnote_ref)
     md.inline.ruler.before("link", "lectern_cite", _citation)
@@ -84,6 +95,8 @@ class Parsed:
     inline_notes: int = 0
     nested: list[Pos] = field(default_factory=list)  # footnotes called inside a footnote
     local_links: list[tuple[str, Pos]] = field(default_factory=list)  # links to the author's own files
+    math: list[tuple[Pos, str]] = field(default_factory=list)  # formulas that cannot be typeset
+    code: list[tuple[Pos, str]] = field(default_factory=list)  # code blocks in languages no one highlights
 
 
 class Markup:
@@ -116,6 +129,10 @@ class Markup:
                 href = str(tok.attrGet("href"))
                 at = text.src.find(f"]({href}")
                 parsed.local_links.append((href, text.locate(at + 2 if at >= 0 else 0)))
+            if tok.type in MATH_TOKENS:
+                parsed.math += _typeset_check(text, tok)
+            elif tok.type == "fence":
+                parsed.code += _fence_check(text, tok)
             elif tok.type == "lectern_fnref":
                 at = text.src.find(f"[^{tok.meta['label']}]")
                 parsed.labels.append((tok.meta["label"], text.locate(max(at, 0))))
@@ -136,6 +153,34 @@ class Markup:
         return self.md.renderer.render(text.tokens, self.md.options, env)
 
 
+def _highlight_fence(code: str, lang: str, _attrs: str) -> str:
+    """A fenced block with a language, highlighted by Pygments (codehl); without one, plain."""
+    return highlight(code, lang.strip())
+
+
+def _fence_check(text: Md, tok) -> list[tuple[Pos, str]]:
+    """A warning for a fenced block whose language no highlighter knows, at the fence's line."""
+    message = unknown_language(tok.info.strip().split(" ")[0])
+    if message is None or tok.map is None:
+        return []
+    lines = text.src.split("\n")
+    offset = sum(len(line) + 1 for line in lines[:tok.map[0]])
+    return [(text.locate(offset + len(lines[tok.map[0]]) - len(lines[tok.map[0]].lstrip())), message)]
+
+
+def _typeset_check(text: Md, tok) -> list[tuple[Pos, str]]:
+    """Typeset a formula now (so rendering finds it cached); its problem, at its position, if any."""
+    from .mathsvg import MathError, typeset
+    try:
+        typeset(tok.content.strip(), display=tok.type != "math_inline")
+        return []
+    except MathError as exc:
+        at = text.src.find(math_needle(tok))
+        if at < 0 and tok.type == "math_block":
+            at = text.src.find("$$")
+        return [(text.locate(max(at, 0)), str(exc))]
+
+
 # ---- rendering -------------------------------------------------------------------------------
 @dataclass
 class RenderContext:
@@ -148,6 +193,7 @@ class RenderContext:
     markup: Markup | None = None
     active: set[str] = field(default_factory=set)  # labelled notes being rendered (no endless loops)
     note_clusters: set[str] = field(default_factory=set)  # a note style's citations become footnotes
+    print_math: bool = False  # formulas as <img alt> (WeasyPrint tags its /Alt), not inline <svg>
 
 
 # ---- the whole course ------------------------------------------------------------------------
@@ -160,6 +206,8 @@ class LectureMarks:
     notes_per_section: list[int] = field(default_factory=list)  # footnotes called in each section
     nested: list[Pos] = field(default_factory=list)  # footnotes called inside footnotes (an error)
     local_links: list[tuple[str, Pos]] = field(default_factory=list)  # relative links (an error)
+    math: list[tuple[Pos, str]] = field(default_factory=list)  # formulas that cannot be typeset
+    code: list[tuple[Pos, str]] = field(default_factory=list)  # code blocks in languages no one highlights
 
 
 @dataclass
@@ -167,6 +215,8 @@ class CourseMarks:
     lectures: dict[str, LectureMarks] = field(default_factory=dict)
     other_clusters: list[Cluster] = field(default_factory=list)  # timeline and glossary
     other_links: list[tuple[str, Pos]] = field(default_factory=list)  # their relative links
+    other_math: list[tuple[Pos, str]] = field(default_factory=list)  # their formulas that cannot be typeset
+    other_code: list[tuple[Pos, str]] = field(default_factory=list)
 
     @property
     def clusters(self) -> list[Cluster]:
@@ -188,12 +238,16 @@ def parse_lecture(lecture, markup: Markup) -> LectureMarks:
         lm.labels += parsed.labels
         lm.nested += parsed.nested
         lm.local_links += parsed.local_links
+        lm.math += parsed.math
+        lm.code += parsed.code
         if section is not None and text is lecture.sections[section].reading:
             lm.notes_per_section[section] += parsed.inline_notes + len(parsed.labels)
     for definition in lecture.footnotes.values():
         parsed = markup.parse(definition, inline=True)
         lm.clusters += parsed.clusters
         lm.local_links += parsed.local_links
+        lm.math += parsed.math
+        lm.code += parsed.code
         lm.nested += parsed.nested + [pos for _label, pos in parsed.labels]
         if parsed.inline_notes:
             lm.nested.append(definition.pos)
@@ -228,6 +282,13 @@ def lecture_texts(lecture) -> list[tuple[Md, bool, int | None]]:
                     out.append((thing.caption, True, i))
             if slide.chart is not None and slide.chart.source:
                 out.append((slide.chart.source, True, i))
+            if slide.body:
+                out.append((slide.body, False, i))
+            if slide.code is not None and slide.code.caption:
+                out.append((slide.code.caption, True, i))
+            for md in (slide.table.caption, slide.table.source) if slide.table is not None else ():
+                if md:
+                    out.append((md, True, i))
             if slide.notes:
                 out.append((slide.notes, False, i))
         out += [(q, True, i) for q in section.questions]
@@ -257,4 +318,6 @@ def parse_course(course, markup: Markup) -> CourseMarks:
             parsed = markup.parse(text, inline=True)
             marks.other_clusters += parsed.clusters
             marks.other_links += parsed.local_links
+            marks.other_math += parsed.math
+            marks.other_code += parsed.code
     return marks

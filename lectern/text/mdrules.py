@@ -257,3 +257,25 @@ def _render_link_open(self, tokens, idx, options, env):
     if href.startswith(("http://", "https://")):
         token.attrSet("rel", "noopener")
     return self.renderToken(tokens, idx, options, env)
+
+
+# ---- mathematics ($...$ and $$...$$, by mdit-py-plugins' dollarmath) -------------------------
+MATH_TOKENS = ("math_inline", "math_inline_double", "math_block")
+
+
+def math_needle(token: Token) -> str:
+    """The text that opens this formula in its source, for finding its file:line:column."""
+    return ("$" if token.type == "math_inline" else "$$") + (token.content if token.type != "math_block" else "")
+
+
+def _render_math(self, tokens, idx, options, env):
+    from .mathsvg import MathError, typeset
+    token = tokens[idx]
+    try:
+        formula = typeset(token.content.strip(), display=token.type != "math_inline")
+    except MathError:  # reported by validation with the formula's position; here it stays its source
+        from markupsafe import escape
+        return f'<code class="math-error">{escape(token.markup + token.content + token.markup)}</code>'
+    ctx: RenderContext | None = env.get("ctx")
+    html = formula.print_html() if ctx is not None and ctx.print_math else formula.deck_html()
+    return f"<p class=\"math-block\">{html}</p>\n" if token.type == "math_block" else html

@@ -19,6 +19,8 @@ from ..charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
 from .cite import CitationResult, format_citations, style_path
 from .cite.people import names_in
 from .markup import CourseMarks, Markup as MarkupParser, RenderContext, bare_citation, quotes_for
+from .codehl import highlight
+from .tablehtml import table_html
 from ..course.model import Course, Image, Lecture, Md, Point, Pos, Section, Slide
 from .references import split_references
 from .keypoints import in_brief
@@ -97,10 +99,10 @@ class Resolver:
         self.bib_index = {entry.key: entry for entry in self.citations.bibliography}
 
     # ---- rendering helpers ---------------------------------------------------------------
-    def ctx(self, lecture: Lecture | None, on_footnote, link_rewrite=None) -> RenderContext:
+    def ctx(self, lecture: Lecture | None, on_footnote, link_rewrite=None, print_math=False) -> RenderContext:
         return RenderContext(cite_html=self.citations.clusters, on_footnote=on_footnote,
                              definitions=lecture.footnotes if lecture else {}, link_rewrite=link_rewrite,
-                             markup=self.markup, note_clusters=self.citations.notes)
+                             markup=self.markup, note_clusters=self.citations.notes, print_math=print_math)
 
     def html(self, text: Md | None, ctx: RenderContext) -> Markup | None:
         if text is None:
@@ -117,6 +119,22 @@ class Resolver:
     def points(self, points: list[Point], ctx: RenderContext, build: bool = False) -> list[PointView]:
         return [PointView(self.html(p.text, ctx), self.points(p.points, ctx), step=(i + 1) if build else None)
                 for i, p in enumerate(points)]
+
+    def slide_body(self, slide: Slide, ctx: RenderContext) -> Markup | None:
+        """The slide's block Markdown, then its `code:` block (highlighted, marked lines, caption)."""
+        parts = [self.html(slide.body, ctx) or ""]
+        code = slide.code
+        if code is not None and code.text is not None:
+            parts.append(highlight(code.text, code.lang, code.highlight))
+            if code.caption:
+                parts.append(f'<p class="code-caption">{self.html(code.caption, ctx)}</p>')
+        if slide.table is not None and slide.table.table is not None:
+            parts.append(table_html(slide.table.table, slide.table.align))
+            caption = " ".join(str(self.html(m, ctx)) for m in (slide.table.caption, slide.table.source) if m)
+            if caption:
+                parts.append(f'<p class="table-caption">{caption}</p>')
+        out = "".join(parts)
+        return Markup(out) if out else None
 
     def entries(self, keys: list[str]) -> list[BibEntry]:
         """Bibliography entries for these keys, in the style's order."""
@@ -215,7 +233,8 @@ class Resolver:
             view = made.new("content", self.html(slide.title, ctx), section=section_title,
                             points=self.points(slide.points, ctx, slide.build),
                             steps=len(slide.points) if slide.build else 0, quote=quote, figure=figure,
-                            timeline=self.timeline_span(slide, ctx), notes=self.html(slide.notes, made.notes_ctx))
+                            timeline=self.timeline_span(slide, ctx), notes=self.html(slide.notes, made.notes_ctx),
+                            body=self.slide_body(slide, ctx))
             view.footnotes = notes.items
 
     def questions_slide(self, made: DeckSlides, questions: list[Md]) -> None:
@@ -235,14 +254,14 @@ class Resolver:
     # ---- the guide -----------------------------------------------------------------------
     def chapter(self, lecture: Lecture, number: int) -> Chapter:
         notes = Notes(str(number), "guide")
-        ctx = self.ctx(lecture, notes.add)
+        ctx = self.ctx(lecture, notes.add, print_math=True)
         title = self.html(lecture.title, ctx)
         chapter = Chapter(number=number, id=lecture.id, title=title, plain_title=self.text(lecture.title),
                           subtitle=self.html(lecture.subtitle, ctx), summary=self.html(lecture.summary, ctx),
                           objectives=[self.html(o, ctx) for o in lecture.objectives], sections=[], questions=[],
                           further_reading=self.entries([k for k, _ in lecture.further_reading]),
                           footnotes=notes.items)
-        figure_no = 0
+        figure_no = table_no = 0
         for s_index, section in enumerate(lecture.sections, 1):
             s_title = self.html(section.title, ctx)
             reading = self.html(section.reading, ctx) if section.reading else None
@@ -256,6 +275,13 @@ class Resolver:
                     fig = self.figure(slide, f"{number}.{figure_no}", ctx)
                     if fig is not None:
                         figures.append(fig)
+                if slide.table is not None and slide.table.table is not None:
+                    table_no += 1  # tables count apart from figures: "Table 2.1" beside "Figure 2.1"
+                    t = slide.table
+                    figures.append(Figure("table", f"{number}.{table_no}", f"tab-{number}-{table_no}",
+                                          Markup(table_html(t.table, t.align)), "", caption=self.html(t.caption, ctx),
+                                          source=self.html(t.source, ctx)))
+                    fig = figures[-1]  # a table-only slide's key point links to its table
                 if not point.children:
                     point.children = in_brief(slide, fig, lambda md: self.html(md, ctx), self.course.lang)
             chapter.sections.append(GuideSection(
@@ -265,7 +291,7 @@ class Resolver:
         return chapter
 
     def guide(self) -> GuideView:
-        ctx = self.ctx(None, Notes("0", "guide").add)
+        ctx = self.ctx(None, Notes("0", "guide").add, print_math=True)
         title = self.html(self.course.title, ctx)
         lecture_titles = {lec.id: self.text(lec.title) for lec in self.course.lectures}
         chapters = [self.chapter(lecture, i) for i, lecture in enumerate(self.course.lectures, 1)]

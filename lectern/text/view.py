@@ -87,6 +87,7 @@ class SlideView:
     figure: Figure | None = None
     timeline: list[TimelineEntry] = field(default_factory=list)
     notes: Markup | None = None
+    body: Markup | None = None  # the slide's block Markdown (math, code, tables), finished HTML
     footnotes: list[Footnote] = field(default_factory=list)
     questions: list[Markup] = field(default_factory=list)
     references: list[BibEntry] = field(default_factory=list)

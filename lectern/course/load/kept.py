@@ -49,7 +49,8 @@ KEPT_FORMAT = 1  # the layout of a kept file (its contents follow the code: see 
 _PACKAGE = Path(__file__).resolve().parent.parent.parent  # lectern/
 # the code that shapes a kept lecture, as globs under lectern/ (before and after markup and cite became packages)
 _SHAPING_CODE = ("course/load/**/*.py", "course/model.py", "course/yamlnodes.py",
-                 "text/markup*.py", "text/markup/**/*.py", "text/cite.py", "text/cite/**/*.py")
+                 "text/markup*.py", "text/markup/**/*.py", "text/cite.py", "text/cite/**/*.py",
+                 "text/mdrules.py", "text/mathsvg.py", "text/codehl.py")  # parse marks: math and code problems
 
 
 def found(key: tuple, digest: str | None) -> _Kept | None:

@@ -74,7 +74,8 @@ class Reader:
         value = self.text(node, what, required)
         if value is None:
             return None
-        return Md(value, node.pos, block=node.style in ("|", ">"), indent=node.indent)
+        return Md(value, node.pos, block=node.style in ("|", ">"), indent=node.indent,
+                  lead=1 if node.style in ('"', "'") else 0)
 
     def md_list(self, node: Node | None, what: str) -> list[Md]:
         items = self.list(node, what)

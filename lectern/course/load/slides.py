@@ -1,9 +1,13 @@
 """A slide's keys: its points, quote, picture, chart and timeline span."""
 from __future__ import annotations
 
+import re
+
 from ..model import Chart, Image, Md, Point, Quote, Slide, Table, TimelineSpan
 from ..shapes import CHART, CHART_TYPES, IMAGE, POINT, QUOTE, SLIDE, SPAN, TABLE
 from ..yamlnodes import Node
+from .code import code
+from .datatable import datatable
 from .reader import Reader
 
 SLIDE_KEYS = SLIDE.keys  # the keys, their kinds and the required ones are in course/shapes.py
@@ -35,6 +39,11 @@ def slide(r: Reader, node: Node) -> Slide | None:
     if "timeline" in keys:
         out.timeline = span(r, keys["timeline"])
     out.notes = r.md(keys.get("notes"), "notes")
+    out.body = r.md(keys.get("body"), "the slide body")
+    if "code" in keys:
+        out.code = code(r, keys["code"])
+    if "table" in keys:
+        out.table = datatable(r, keys["table"])
     shown = sorted(SLIDE_KEYS - NOT_SHOWN)
     if not any(keys.get(k) is not None and keys[k].value not in (None, [], {}) for k in shown):
         r.warn(node.pos, f"the slide '{title.src}' shows only its title: give it {', '.join(shown[:-1])} or "
@@ -106,12 +115,24 @@ def point(r: Reader, item: Node, depth: int) -> Point | None:
     if depth >= 2 and keys.get("points"):
         r.error(keys["points"].pos, "points may nest two levels deep at most: a slide cannot show more")
         return None
-    return Point(text, points(r, keys.get("points"), depth + 1))
+    return Point(no_fence(r, text), points(r, keys.get("points"), depth + 1))
 
 
 def plain_point(r: Reader, item: Node) -> Point | None:
     text = r.md(item, "a point", required=True)
-    return Point(text) if text is not None else None
+    return Point(no_fence(r, text)) if text is not None else None
+
+
+FENCE = re.compile(r"^[ \t]*(```|~~~)", re.M)
+
+
+def no_fence(r: Reader, text: Md) -> Md:
+    """A point is one line of text: a fenced code block in it is an error that says where code goes."""
+    m = FENCE.search(text.src)
+    if m:
+        r.error(text.locate(m.start(1)), "a point cannot hold a fenced code block: put the code in the slide's "
+                                         "`body` (block Markdown) or its `code` key")
+    return text
 
 
 def image(r: Reader, node: Node) -> Image | None:

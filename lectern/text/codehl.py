@@ -1,0 +1,62 @@
+"""Code highlighted by Pygments into `<pre class="code">` with short token classes, cached in memory.
+
+    highlight("print(1)", "python")            # -> '<pre class="code" data-lang="python"><code>...'
+    highlight(src, "python", marked={3, 7})    # lines 3 and 7 wrapped in <span class="hl">
+    unknown_language("pyhton")                 # -> "...; did you mean python, python3?" or None
+
+The colours live in CSS (deck.css: theme variables; guide.css: a black-and-white-safe style), so a
+course can restyle code without touching Pygments.
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+
+from markupsafe import escape
+
+
+@functools.lru_cache(maxsize=1)
+def _aliases() -> tuple[str, ...]:
+    from pygments.lexers import get_all_lexers
+    return tuple(sorted({alias for _name, aliases, _f, _m in get_all_lexers() for alias in aliases}))
+
+
+def unknown_language(lang: str) -> str | None:
+    """A warning's text when Pygments has no lexer called `lang`, naming the ones that come close."""
+    if not lang or lang.lower() in ("text", "plain", "plaintext", "none"):
+        return None
+    if lang.lower() in _aliases():
+        return None
+    close = difflib.get_close_matches(lang.lower(), _aliases(), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; it is shown as plain text"
+    return f"no highlighter knows the language '{lang}'{hint}"
+
+
+@functools.lru_cache(maxsize=4096)
+def highlight(code: str, lang: str, marked: frozenset[int] = frozenset(), first: int = 1) -> str:
+    """The code as highlighted HTML; `marked` line numbers (counted from `first`) are emphasised."""
+    from pygments import highlight as run
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    code = code.rstrip("\n")
+    try:
+        lexer = get_lexer_by_name(lang, stripnl=False, ensurenl=False) if lang else None
+    except ClassNotFound:
+        lexer = None
+    if lexer is None:
+        lines = [str(escape(line)) for line in code.split("\n")]
+    else:
+        html = run(code, lexer, HtmlFormatter(nowrap=True))
+        lines = html.rstrip("\n").split("\n")
+    out = []
+    for number, line in enumerate(lines, first):
+        cls = "line hl" if number in marked else "line"
+        out.append(f'<span class="{cls}">{line}</span>')
+    lang_attr = f' data-lang="{escape(lang)}"' if lang else ""
+    return f'<pre class="code"{lang_attr}><code>' + "\n".join(out) + "</code></pre>\n"
+
+
+def longest_line(code: str) -> int:
+    return max((len(line.expandtabs(4)) for line in code.split("\n")), default=0)

@@ -1,0 +1,309 @@
+"""Mathematics: `$...$` and `$$...$$` typeset to SVG on slides and in print, the "$2.5 billion" rule,
+and an unsupported command reported at the formula's file:line:column."""
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from helpers import copy_fixture, run_cli
+from test_markup import parse, render
+
+
+# ---- the dollar rule -----------------------------------------------------------------------
+@pytest.mark.parametrize("src", [
+    "Remittances reached $2.5 billion by 2013.",
+    "Between $5 and $10 a day.",
+    r"A literal \$x\$ stays text.",
+    "Prices rose from $3 to $4 million.",
+    "A $ sign alone and $x $ with a space.",
+    "It was $x$5 dollars.",  # a digit right after the closing dollar
+])
+def test_dollars_in_prose_stay_text(src):
+    html, _, parsed = render(src)
+    assert "<svg" not in html and 'role="math"' not in html
+    assert "$" in html
+    assert parsed.math == []
+
+
+def test_inline_and_display_math_become_svg_with_the_source_as_label():
+    html, _, _ = render(r"Mean $\bar{x}$ costs $2.5 billion.")
+    assert html.count("<svg") == 1
+    assert r'role="math" aria-label="\bar{x}"' in html
+    assert "$2.5 billion" in html
+    assert re.search(r'style="width:[\d.]+em;height:[\d.]+em;vertical-align:-?[\d.]+em"', html)
+    block, _, _ = render("Text\n\n$$\nx = \\frac{1}{n} \\tag{2.1}\n$$\n", inline=False)
+    assert '<span class="math math-display">' in block
+    assert '<span class="math-tag">(2.1)</span>' in block
+
+
+def test_unsupported_command_named_at_its_position():
+    src = r"Good $x^2$ then bad $\frobnicate{x}$ here"
+    _, md, parsed = parse(src)
+    assert len(parsed.math) == 1
+    pos, message = parsed.math[0]
+    assert r"\frobnicate" in message
+    assert (pos.line, pos.column) == (3, 5 + src.index(r"$\frob") + 1)
+
+
+# ---- a whole course ------------------------------------------------------------------------
+MATH_INTRO = {
+    "The story usually told begins in the mountains.":
+        r"The story usually told begins in the mountains, $\bar{x}_{r} = \frac{1}{n}\sum_i x_i$.",
+    "A first inline note, with a citation":
+        r"A first inline note with $\sigma^2_{fn}$, with a citation",
+    "          - The guerrilla story^[Told by the victors.]":
+        r"          - 'The guerrilla story $\alpha_{pt}$^[Told by the victors.]'",
+    "Ask the room which story they know.":
+        r"Ask the room which story they know, $\beta_{note}$.",
+    "      A second paragraph with":
+        "      $$\n      \\int_0^1 f(x)\\,dx \\tag{1}\n      $$\n\n      A second paragraph with",
+}
+
+
+def _math_course(tmp_path, extra: dict[str, str] | None = None):
+    course = copy_fixture("mini", tmp_path)
+    intro = course / "lectures" / "intro.yaml"
+    text = intro.read_text("utf-8")
+    for old, new in {**MATH_INTRO, **(extra or {})}.items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    intro.write_text(text, "utf-8")
+    return course
+
+
+@pytest.mark.pdf
+def test_math_in_reading_point_note_and_footnote_on_slides_and_in_print(tmp_path):
+    course = _math_course(tmp_path)
+    with open(course / "course.yaml", "a", encoding="utf-8") as fh:
+        fh.write("outputs: [deck, guide]\n")
+    out = tmp_path / "out"
+    result = run_cli("build", str(course), "--out", str(out), "--strict")
+    assert result.exit_code == 0, result.output
+    deck = (out / "slides" / "intro.html").read_text("utf-8")
+    for latex in [r"\alpha_{pt}", r"\beta_{note}"]:
+        assert f'role="math" aria-label="{latex}"' in deck, latex
+    assert "$" not in re.sub(r"<script.*?</script>|<style.*?</style>", "", deck, flags=re.S).replace("$2.5", "")
+    guide = out / "study-guide.pdf"
+    text = subprocess.run(["pdftotext", str(guide), "-"], capture_output=True, text=True, check=True).stdout
+    assert "mountains" in text and "A first inline note" in text
+    assert "$" not in text
+    raw = guide.read_bytes()
+    from pypdf import PdfReader
+    alts = _alt_texts(PdfReader(guide))
+    for latex in [r"\bar{x}_{r} = \frac{1}{n}\sum_i x_i", r"\sigma^2_{fn}"]:
+        assert latex in alts, (latex, alts[:10])
+    assert raw.startswith(b"%PDF-")
+
+
+def _alt_texts(reader) -> list[str]:
+    """Every /Alt of the PDF's structure tree (what a screen reader reads for a figure)."""
+    found: list[str] = []
+    root = reader.trailer["/Root"].get_object()
+    stack = [root.get("/StructTreeRoot")]
+    seen = set()
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        if hasattr(node, "idnum"):
+            if node.idnum in seen:
+                continue
+            seen.add(node.idnum)
+        node = node.get_object()
+        if isinstance(node, list):
+            stack += list(node)
+        elif hasattr(node, "get"):
+            if "/Alt" in node:
+                found.append(str(node["/Alt"]))
+            kids = node.get("/K")
+            if kids is not None:
+                stack.append(kids)
+    return found
+
+
+def test_unsupported_command_fails_the_check_at_file_line_column(tmp_path):
+    course = _math_course(tmp_path, {"Why does the myth persist?": r"Why does $\nosuchthing{x}$ persist?"})
+    result = run_cli("check", str(course))
+    assert result.exit_code != 0
+    line = next(i for i, l in enumerate((course / "lectures" / "intro.yaml").read_text().splitlines(), 1)
+                if "nosuchthing" in l)
+    col = (course / "lectures" / "intro.yaml").read_text().splitlines()[line - 1].index("$") + 1
+    assert re.search(rf"intro\.yaml:{line}:{col}\b.*\\nosuchthing", result.output), result.output
+    assert "Traceback" not in result.output
+
+
+# ---- code ----------------------------------------------------------------------------------
+def test_fenced_code_is_highlighted_and_unknown_languages_warn_with_close_names():
+    html, _, parsed = render("Text\n\n```python\ndef f(x):\n    return x  # done\n```\n", inline=False)
+    assert '<pre class="code" data-lang="python">' in html
+    assert '<span class="k">def</span>' in html and '<span class="c1"># done</span>' in html
+    assert parsed.code == []
+    _, _, parsed = parse("Text\n\n```pyhton\nx = 1\n```\n", inline=False)
+    (pos, message), = parsed.code
+    assert "'pyhton'" in message and "python" in message.split("did you mean")[1]
+    assert pos.line == 3 + 2
+
+
+def _code_course(tmp_path, slide_yaml: str):
+    course = copy_fixture("mini", tmp_path)
+    second = course / "lectures" / "second.yaml"
+    second.write_text(second.read_text("utf-8") + slide_yaml, "utf-8")
+    return course
+
+
+BODY_SLIDE = """      - title: Fitting a line
+        body: |
+          The estimate is $\\hat{\\beta} = (X^\\top X)^{-1}X^\\top y$:
+
+          ```python
+          import numpy as np
+          beta = np.linalg.solve(X.T @ X, X.T @ y)  # the normal equations
+          ```
+
+          | model | $R^2$ |
+          |-------|------:|
+          | linear | 0.81 |
+        notes: Stress the normal equations.
+"""
+
+
+@pytest.mark.pdf
+def test_slide_body_holds_math_code_and_a_table_in_the_deck(tmp_path):
+    course = _code_course(tmp_path, BODY_SLIDE)
+    out = tmp_path / "out"
+    result = run_cli("build", str(course), "--out", str(out), "--strict")
+    assert result.exit_code == 0, result.output
+    deck = (out / "slides" / "second.html").read_text("utf-8")
+    assert '<div class="body">' in deck
+    assert '<span class="kn">import</span>' in deck
+    assert r'aria-label="\hat{\beta} = (X^\top X)^{-1}X^\top y"' in deck
+    assert re.search(r"<th[^>]*>model</th>", deck) and re.search(r'<td style="text-align:right">0.81</td>', deck)
+
+
+def test_a_fenced_block_in_a_point_is_an_error_with_advice(tmp_path):
+    course = _code_course(tmp_path, """      - title: Bad
+        points:
+          - |
+            Look:
+            ```python
+            x = 1
+            ```
+""")
+    result = run_cli("check", str(course))
+    assert result.exit_code != 0
+    assert re.search(r"second\.yaml:\d+:\d+: a point cannot hold a fenced code block.*`body`.*`code`", result.output), \
+        result.output
+
+
+def test_code_too_wide_for_any_type_size_warns_with_the_slide_position(tmp_path):
+    long_line = "x = [" + ", ".join(str(i) for i in range(60)) + "]"
+    course = _code_course(tmp_path, f"""      - title: Too wide
+        body: |
+          ```python
+          {long_line}
+          ```
+""")
+    result = run_cli("check", str(course), "--strict")
+    assert result.exit_code != 0
+    assert re.search(r"second\.yaml:\d+:\d+: (warning: )?the slide 'Too wide' has a line of code \d+ characters long", result.output), \
+        result.output
+
+
+@pytest.mark.pdf
+def test_a_long_code_line_scales_the_slide_type_down_instead(tmp_path):
+    line = "result = model.fit(data, weights=weights, penalty=0.5, tolerance=1e-8, max_iter=500)  # 100 chars"
+    course = _code_course(tmp_path, f"""      - title: Long but fits
+        body: |
+          ```python
+          {line}
+          ```
+""")
+    out = tmp_path / "out"
+    result = run_cli("build", str(course), "--out", str(out), "--strict", "--only", "deck")
+    assert result.exit_code == 0, result.output
+    deck = (out / "slides" / "second.html").read_text("utf-8")
+    m = re.search(r'<section[^>]*data-density="(\d)"[^>]*>(?:(?!</section>).)*Long but fits', deck, re.S)
+    assert m and int(m.group(1)) >= 4, m and m.group(0)[:300]
+
+
+@pytest.mark.pdf
+def test_code_key_shows_a_file_excerpt_with_marked_lines_and_caption(tmp_path):
+    course = _code_course(tmp_path, """      - title: The fit
+        code: {lang: r, file: code/fit.R, lines: "2-4", highlight: "2", caption: "The fit in *R*"}
+""")
+    (course / "code").mkdir()
+    (course / "code" / "fit.R").write_text("# header\nlibrary(stats)\nfit <- lm(y ~ x, data = d)\nsummary(fit)\n# tail\n")
+    out = tmp_path / "out"
+    result = run_cli("build", str(course), "--out", str(out), "--strict", "--only", "deck")
+    assert result.exit_code == 0, result.output
+    deck = (out / "slides" / "second.html").read_text("utf-8")
+    pre = re.search(r'<pre class="code" data-lang="r">.*?</pre>', deck, re.S).group(0)
+    assert "# header" not in pre and "# tail" not in pre and "summary" in pre
+    marked = re.findall(r'<span class="line hl">(.*?)</span>\n', pre)
+    assert len(marked) == 1 and "lm" in re.sub(r"<[^>]+>", "", marked[0])
+    assert '<p class="code-caption">The fit in <em>R</em></p>' in deck
+
+
+@pytest.mark.parametrize("yaml, needle", [
+    ('{lang: python, text: "x = 1", file: code/a.py}', "`text` (the code itself) or `file`"),
+    ('{lang: python, file: ../outside.py}', "leads outside the course folder"),
+    ('{lang: pyhton, text: "x = 1"}', "did you mean python"),
+    ('{lang: python, text: "x = 1", highlight: "3-1"}', 'highlight must list lines like "3,7-9"'),
+])
+def test_code_key_mistakes_are_reported_at_their_line(tmp_path, yaml, needle):
+    course = _code_course(tmp_path, f"""      - title: Code
+        code: {yaml}
+""")
+    (tmp_path / "outside.py").write_text("x = 1\n")
+    result = run_cli("check", str(course), "--strict")
+    assert result.exit_code != 0
+    assert re.search(r"second\.yaml:1[0-9]:\d+: (warning: )?.*" + re.escape(needle), result.output), result.output
+
+
+# ---- tables --------------------------------------------------------------------------------
+def _table_course(tmp_path, rows: int, extra_cols: int = 0):
+    cols = ["country", "share"] + [f"extra column {i}" for i in range(extra_cols)]
+    course = _code_course(tmp_path, """      - title: Results
+        table: {data: data/results.csv, caption: "Shares by country.", source: "[@gonzalez2016]"}
+""")
+    lines = [",".join(cols)] + [",".join([f"Country {i}", f"{i * 1.5:.1f}"] + ["x" * 20] * extra_cols)
+                                for i in range(1, rows + 1)]
+    (course / "data" / "results.csv").write_text("\n".join(lines) + "\n")
+    return course
+
+
+@pytest.mark.pdf
+def test_a_table_on_the_slide_and_numbered_in_the_guide_with_its_header_on_every_page(tmp_path):
+    course = _table_course(tmp_path, rows=90)
+    with open(course / "course.yaml", "a", encoding="utf-8") as fh:
+        fh.write("outputs: [deck, guide]\n")
+    out = tmp_path / "out"
+    result = run_cli("build", str(course), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    deck = (out / "slides" / "second.html").read_text("utf-8")
+    assert '<th style="text-align:left">country</th><th style="text-align:right">share</th>' in deck
+    assert '<td style="text-align:right">1.5</td>' in deck
+    guide = out / "study-guide.pdf"
+    pages = []
+    n = 1
+    while True:
+        r = subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(guide), "-"], capture_output=True, text=True)
+        if r.returncode != 0:
+            break
+        pages.append(r.stdout)
+        n += 1
+    with_rows = [p for p in pages if "Country 4" in p or "Country 8" in p]
+    assert len(with_rows) >= 2, "the 90-row table should run over two pages"
+    assert "Table 2.1 Shares by country." in "".join(pages).replace("\n", " ")
+    for page in with_rows:
+        assert re.search(r"country\s+share", page), page[:400]
+
+
+def test_a_table_too_wide_for_a_slide_warns_at_its_line(tmp_path):
+    course = _table_course(tmp_path, rows=3, extra_cols=6)
+    result = run_cli("check", str(course), "--strict")
+    assert result.exit_code != 0
+    assert re.search(r"second\.yaml:1[0-9]:\d+: (warning: )?the table on the slide 'Results' is about \d+ characters",
+                     result.output), result.output
