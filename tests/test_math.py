@@ -307,3 +307,15 @@ def test_a_table_too_wide_for_a_slide_warns_at_its_line(tmp_path):
     assert result.exit_code != 0
     assert re.search(r"second\.yaml:1[0-9]:\d+: (warning: )?the table on the slide 'Results' is about \d+ characters",
                      result.output), result.output
+
+
+def test_highlighting_uses_pygments_own_lexers_only():
+    """An unknown language must not send Pygments through other packages' plugin lexers: one
+    (IPython's) imports jedi, which raises the interpreter's recursion limit for everyone."""
+    import subprocess
+    import sys
+    code = ("import sys; limit = sys.getrecursionlimit(); from lectern.text.codehl import highlight, unknown_language;"
+            "highlight('x = 1', 'nosuchlanguage'); unknown_language('pyhton'); highlight('x = 1', 'python');"
+            "print(sys.getrecursionlimit() == limit, 'IPython' in sys.modules, 'jedi' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False", "False"]

@@ -17,8 +17,11 @@ from markupsafe import escape
 
 @functools.lru_cache(maxsize=1)
 def _aliases() -> tuple[str, ...]:
+    """Pygments' own lexers only: a plugin lexer another package installs (IPython's, say) would
+    be imported with all it imports (jedi raises the recursion limit), and builds must not depend
+    on what else happens to be installed."""
     from pygments.lexers import get_all_lexers
-    return tuple(sorted({alias for _name, aliases, _f, _m in get_all_lexers() for alias in aliases}))
+    return tuple(sorted({alias for _name, aliases, _f, _m in get_all_lexers(plugins=False) for alias in aliases}))
 
 
 def unknown_language(lang: str) -> str | None:
@@ -42,7 +45,8 @@ def highlight(code: str, lang: str, marked: frozenset[int] = frozenset(), first:
 
     code = code.rstrip("\n")
     try:
-        lexer = get_lexer_by_name(lang, stripnl=False, ensurenl=False) if lang else None
+        known = lang and lang.lower() in _aliases()  # so that Pygments never goes looking among plugins
+        lexer = get_lexer_by_name(lang, stripnl=False, ensurenl=False) if known else None
     except ClassNotFound:
         lexer = None
     if lexer is None:
