@@ -115,6 +115,7 @@ class Hyphenator:
             text = tokens[i]
             tokens[i] = WORD_RE.sub(lambda m: m.group() if m.group().startswith("&") else self.word(m.group()),
                                     text[:end]) + text[end:]
+            tokens[i] = breakable(tokens[i])
 
     def ladders(self, document) -> list[tuple[str, str]]:
         """(block number, word) of the word to keep whole in each run of more than
@@ -273,3 +274,18 @@ def hyphenated_chapter(chapter, hy: Hyphenator):
                 for s in chapter.sections]
     return replace(chapter, summary=hy.html(chapter.summary), objectives=[hy.html(o) for o in chapter.objectives],
                    sections=sections, questions=[hy.html(q) for q in chapter.questions])
+
+
+LONG_RUN = re.compile(r"[^\s&;<>\u00ad\u200b]{25,}")  # a URL or an identifier no hyphenation breaks
+ZWSP = "\u200b"
+
+
+def breakable(text: str) -> str:
+    """Long unbroken runs (URLs, identifiers) given zero-width break points after their slashes,
+    dots and hyphens, and every 12 characters where they have none, so that they wrap at the
+    measure instead of running off the page (a wrap-anywhere rule on the paragraph would also
+    break the ties of its last words)."""
+    def cut(match: re.Match) -> str:
+        pieces = re.sub(r"([/.\-_?=])(?=.)", "\\1" + ZWSP, match.group())
+        return re.sub(r"[^\u200b]{12}(?=[^\u200b])", lambda m: m.group() + ZWSP, pieces)
+    return LONG_RUN.sub(cut, text)
