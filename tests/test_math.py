@@ -319,3 +319,11 @@ def test_highlighting_uses_pygments_own_lexers_only():
             "print(sys.getrecursionlimit() == limit, 'IPython' in sys.modules, 'jedi' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["True", "False", "False"]
+
+
+def test_a_formula_that_makes_no_valid_mathml_is_a_problem_not_a_crash():
+    """A control character (YAML's "\\b" in double quotes is a backspace) made latex2mathml write
+    broken XML, and the build died with a ParseError traceback (found by the Markdown fuzz)."""
+    from lectern.text.mathsvg import MathError, typeset
+    with pytest.raises(MathError):
+        typeset("\x08", display=False)

@@ -100,14 +100,22 @@ def _typeset(latex: str, display: bool) -> Formula:
     except Exception as exc:  # latex2mathml raises its own classes (and IndexError) on broken input
         raise MathError(f"the formula cannot be read ({type(exc).__name__}: {exc}); "
                         "check its braces and commands") from exc
-    unknown = _unknown_commands(mathml)
+    try:
+        unknown = _unknown_commands(mathml)
+    except ET.ParseError as exc:  # latex2mathml can emit broken XML (`\b` becomes a control character)
+        raise MathError("the formula cannot be read (it makes no valid MathML); check its commands") from exc
     if unknown:
         raise MathError(f"the math command {unknown[0]} is not supported; "
                         "write it with the commands listed in docs/format.md (Mathematics)")
-    with _lock:  # ziafont's config is global
-        ziafont.config.svg2 = False  # plain paths: no <symbol> ids to clash between formulas in one page
-        svg = ziamath.Math(mathml, size=SIZE, margin=0).svg()
-    return _measure(latex, display, svg, tag)
+    try:
+        with _lock:  # ziafont's config is global
+            ziafont.config.svg2 = False  # plain paths: no <symbol> ids to clash between formulas in one page
+            svg = ziamath.Math(mathml, size=SIZE, margin=0).svg()
+        return _measure(latex, display, svg, tag)
+    except MathError:
+        raise
+    except Exception as exc:  # the typesetter on input latex2mathml let through: the formula's problem, not a crash
+        raise MathError(f"the formula cannot be typeset ({type(exc).__name__}); check its commands") from exc
 
 
 def _unknown_commands(mathml: str) -> list[str]:
