@@ -211,7 +211,11 @@ def assert_clean(result: Result, allowed: tuple[int, ...] = (0, 1)) -> None:
 
 # ---------------------------------------------------------------------------------- valid courses
 SAFE_SNIPPETS = [s + " " if s.endswith(("@k1", "@k2")) else s for s in MD_SNIPPETS
-                 if "nokey" not in s and s not in ("[^b]", "^[^[nested]]", "[^", "[^a")]
+                 if "nokey" not in s and s not in ("[^b]", "^[^[nested]]", "[^", "[^a")
+                 # each of these is (alone or beside a neighbour) a reported mistake, not wild text:
+                 # a link to a file beside the source, a fence inside a point, "@" + word = unknown key,
+                 # "^[" + "^[a note]" = a note inside a note
+                 and s not in ("![i](x.png)", "```", "@", "[@", "^[")]
 safe_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="@"), max_size=12)
 safe_markdown = st.lists(st.one_of(st.sampled_from(SAFE_SNIPPETS), safe_text), max_size=8).map("".join)
 title_text = st.one_of(safe_text.filter(str.strip), safe_markdown.filter(str.strip))
