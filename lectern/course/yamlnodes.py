@@ -179,9 +179,20 @@ class _Converter:
         return 0
 
 
+class _Cycle(Exception):
+    """An alias that refers to a collection it sits inside (`&x [*x]`): expanding it never ends."""
+
+    def __init__(self, node: yaml.Node):
+        self.node = node
+
+
 def _expanded_size(root: yaml.Node) -> int:
-    """How many values the tree holds once every alias is expanded, counted without expanding."""
+    """How many values the tree holds once every alias is expanded, counted without expanding.
+
+    Raises _Cycle when an alias refers to a collection it sits inside.
+    """
     sizes: dict[int, int] = {}
+    open_: set[int] = set()  # collections whose children are still being counted
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
@@ -190,10 +201,18 @@ def _expanded_size(root: yaml.Node) -> int:
         children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
                     else node.value if isinstance(node, yaml.SequenceNode) else [])
         if done:
+            open_.discard(id(node))
             sizes[id(node)] = min(1 + sum(sizes.get(id(c), 1) for c in children), MAX_NODES + 1)
             continue
+        if id(node) in open_:
+            raise _Cycle(node)
+        open_.add(id(node))
         stack.append((node, True))
-        stack.extend((c, False) for c in children if id(c) not in sizes)
+        for child in children:
+            if id(child) in open_:
+                raise _Cycle(child)
+            if id(child) not in sizes:
+                stack.append((child, False))
     return sizes[id(root)]
 
 
@@ -267,7 +286,12 @@ def read_yaml(path: Path, display: str, raw: bytes | None = None) -> YamlFile:
         return YamlFile(None, [Problem(Pos(display, 1, 1), "the YAML is nested too deeply")])
     if node is None:
         return YamlFile(Node(None, Pos(display, 1, 1)), [])
-    if _expanded_size(node) > MAX_NODES:  # "billion laughs": refuse before expanding anything
+    try:
+        size = _expanded_size(node)
+    except _Cycle as cycle:
+        return YamlFile(None, [Problem(_pos(display, cycle.node.start_mark), "this anchor (&) is used (*) inside "
+                                       "itself, so the value would never end: write the inner value out plainly")])
+    if size > MAX_NODES:  # "billion laughs": refuse before expanding anything
         return YamlFile(None, [Problem(Pos(display, 1, 1), "the YAML expands (through aliases * and "
                                        f"anchors &) to more than {MAX_NODES:,} values: write it out plainly")])
     conv = _Converter(display, text)

@@ -23,7 +23,7 @@ import weasyprint
 from weasyprint.urls import URLFetcher
 
 from .weasy import colsearch, leaders, notekeep, svgtext, tagging
-from . import htmltree
+from . import htmltree, longruns
 from .fetcher import ConfinedFetcher
 from ..theme.fonts import stamp
 
@@ -60,7 +60,9 @@ def render(html: str, base_url: str | Path, roots: list[Path],
     handler = _Collect(sink)
     logger.addHandler(handler)
     try:
-        doc = _ParsedHTML(htmltree.parse(html), base_url, fetcher)
+        root = htmltree.parse(html)
+        longruns.break_long_runs(root)
+        doc = _ParsedHTML(root, base_url, fetcher)
         document = doc.render(stylesheets=sheets, pdf_tags=True, **settings)
     finally:
         logger.removeHandler(handler)

@@ -65,11 +65,18 @@ def _lecture(r: Reader, path: Path, lecture_id: str, display: str, raw: bytes | 
     return out
 
 
+MAX_SLIDES = 500  # in one lecture (docs/format.md): a lecture has dozens; 10,000 took a handout 10 minutes and 6.7 GB
+
+
 def sections(r: Reader, node: Node | None, out: Lecture) -> None:
     for item in r.list(node, "sections"):
         one = section(r, item)
         if one is not None:
             out.sections.append(one)
+    slides = [s for sec in out.sections for s in sec.slides]
+    if len(slides) > MAX_SLIDES:
+        r.error(slides[MAX_SLIDES].pos, f"the lecture has {len(slides):,} slides; a lecture may have at most "
+                f"{MAX_SLIDES} (this is slide {MAX_SLIDES + 1}): split it into several lectures")
     if node is not None and node.value is not None and not node.value:
         r.error(node.pos, "the lecture has no sections: add at least one")
 
