@@ -43,12 +43,14 @@ class LecternGroup(click.Group):
         try:
             return super().invoke(ctx)
         except Exception as exc:
-            jinja2 = sys.modules.get("jinja2")  # not imported: no template ran (a no-change build)
-            if jinja2 is None or not isinstance(exc, jinja2.TemplateError):
+            if "jinja2" not in sys.modules:  # not imported: no template ran (a no-change build)
                 raise
             from .problems import LecternError
-            from .theme.templates import describe_template_error
-            raise LecternError(describe_template_error(exc) + "\nFix the template (or remove the course's "
+            from .theme.templates import template_trouble
+            message = template_trouble(exc)
+            if message is None:
+                raise
+            raise LecternError(message + "\nFix the template (or remove the course's "
                                "override to use the default theme); nothing was written.") from None
 
 

@@ -94,6 +94,7 @@ def check(course_dir: Path, strict: bool = False, reporter: Reporter | None = No
         marks = parse_course(course, markup)
         problems += validate(course, marks, read_bibliography(course.bibliography))
         problems += _glyphs(course)
+        problems += _own_templates(course)
         keep_parsed(course)  # for the next build's process: lectures it need not read or parse again
     return _gate(course, markup, marks, problems, strict, reporter)
 
@@ -103,6 +104,12 @@ def _glyphs(course) -> list:
     from .theme.coverage import course_texts, missing_glyphs
     from .theme.templates import theme_dirs
     return missing_glyphs(course_texts(course), theme_dirs(course.templates))
+
+
+def _own_templates(course) -> list:
+    """The course's own templates/: links outside, undecodable files, syntax errors, cycles."""
+    from .theme.check import check_templates
+    return check_templates(course.templates, course.root)
 
 
 def warm(course_dir: Path) -> None:

@@ -107,7 +107,12 @@ def _run(job: PdfJob, result: JobResult) -> None:
             raise ValueError(f"unknown PDF kind {job.kind!r}")
     except LecternError as exc:
         result.error = exc.format_message()
-    except Exception as exc:  # a renderer bug: say which output; the trace only when asked for
+    except Exception as exc:  # a course template's mistake, or a renderer bug: say which output
+        from .theme.templates import template_trouble
+        trouble = template_trouble(exc)
+        if trouble is not None:
+            result.error = f"{trouble}\n{job.name} could not be rendered: fix the template (or remove the course's override)."
+            return
         result.error = (f"{job.name} could not be rendered: {type(exc).__name__}: {exc}. This is a bug in "
                         "Lectern: please report it (set LECTERN_DEBUG=1 to see where it happened).")
         if os.environ.get("LECTERN_DEBUG"):

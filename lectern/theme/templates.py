@@ -104,3 +104,19 @@ def describe_template_error(exc: jinja2.TemplateError) -> str:
     kind = "unsafe operation" if exc.__class__.__name__ == "SecurityError" else "error"
     message = f"template {kind}: {exc.message or exc}"
     return f"{where}: {message}" if where else message
+
+
+def template_trouble(exc: BaseException) -> str | None:
+    """The message for an exception a template caused (a Jinja error, or a macro or include calling
+    itself without end), or None when the exception did not come from a template."""
+    if isinstance(exc, jinja2.TemplateError):
+        return describe_template_error(exc)
+    if isinstance(exc, RecursionError):
+        spots = [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)
+                 if f.filename.endswith((".j2", ".html"))]
+        if spots:
+            file, line = max(set(spots), key=spots.count)  # the line the recursion passes through most
+            where = f"{file}:{line}"
+            return (f"{where}: template error: a macro, include or block here calls itself without end "
+                    "(give the recursion a condition that stops it)")
+    return None

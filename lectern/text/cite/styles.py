@@ -52,6 +52,13 @@ def _style(csl: str, root: Path) -> tuple[Path | None, str | None]:
         if bundled is not None:  # `csl: apa.csl` with no such file in the course: the bundled one
             return bundled, None
         return None, f"the citation style file `{csl}` does not exist"
+    try:
+        inside = path.resolve().is_relative_to(Path(root).resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:  # the same rule as for every file a course names (docs/format.md)
+        return None, (f"the citation style file `{csl}` leads outside the course folder: "
+                      "copy it into the course and name it by its path there")
     return _check_csl(path, csl)
 
 
