@@ -327,3 +327,24 @@ def test_a_formula_that_makes_no_valid_mathml_is_a_problem_not_a_crash():
     from lectern.text.mathsvg import MathError, typeset
     with pytest.raises(MathError):
         typeset("\x08", display=False)
+
+
+def test_math_in_titles_reaches_the_deck_title_and_pdf_bookmarks_as_latex(tmp_path):
+    """A formula in a lecture or section title is an SVG on the page; where only text can go (the
+    browser tab, the PDF outline) it is its LaTeX source, not nothing."""
+    from pypdf import PdfReader
+    from helpers import copy_fixture, run_cli
+    root = copy_fixture("mini", tmp_path)
+    lecture = root / "lectures" / "second.yaml"
+    text = lecture.read_text("utf-8").replace("title: The second lecture", "title: 'The law of $E = mc^2$'", 1)
+    lecture.write_text(text.replace("  - title: Afterwards", "  - title: 'Sums $\\sum_i x_i$ afterwards'", 1), "utf-8")
+    out = tmp_path / "out"
+    assert run_cli("build", str(root), "--out", str(out)).exit_code == 0
+    assert "<title>The law of E = mc^2 · " in (out / "slides" / "second.html").read_text("utf-8")
+
+    def titles(outline):
+        return [t for x in outline for t in (titles(x) if isinstance(x, list) else [x.title])]
+    guide = titles(PdfReader(out / "study-guide.pdf").outline)
+    assert "2. The law of E = mc^2" in guide and "2.1 Sums \\sum_i x_i afterwards" in guide, guide
+    handout = titles(PdfReader(out / "handouts" / "second.pdf").outline)
+    assert "The law of E = mc^2" in handout and "Sums \\sum_i x_i afterwards" in handout, handout

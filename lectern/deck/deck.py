@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 import jinja2
 from markupsafe import Markup
 
-from ..text.references import LINE_CHARS, _lines, _reference_cost, plain, split_references
+from ..text.plain import plain
+from ..text.references import LINE_CHARS, _lines, _reference_cost, split_references
 from ..text.view import DeckView, SlideView
 from ..theme.fonts import font_face_css, italic_text_of, text_of
 from ..text.labels import labels

@@ -6,7 +6,6 @@ names the numbered blocks (`number_blocks`) that a retry nudges (`with_nudges`).
 """
 from __future__ import annotations
 
-import html as htmllib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from ..text.plain import plain
 from ..text.view import Chapter, GuideView
 from ..theme.fonts import find_font
 from ..theme.templates import env_dirs
@@ -130,7 +130,7 @@ def without_notes(html: object) -> Markup:
 
 def plain_text(html: object) -> str:
     """The text of an HTML fragment, footnotes left out."""
-    return htmllib.unescape(re.sub(r"<[^>]+>", "", str(without_notes(html)))).strip()
+    return plain(without_notes(html))
 
 
 def link_note_calls(html: str) -> str:

@@ -7,7 +7,6 @@ course's `handout/custom.css`), so a slide on paper is the slide on screen, draw
 """
 from __future__ import annotations
 
-import html as htmlmod
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import charts
+from ..text.plain import plain
 from ..text.view import DeckView
 from .. import pdf
 from ..deck.deck import SlideRender, prepare, theme_css
@@ -46,11 +46,9 @@ class Entry:
     blank: bool = False  # an empty cell holding the slide's place (pages re-laid out for a splice)
 
 
-_TAGS = re.compile(r"<[^>]*>")
 
 
-def _plain(markup: object) -> str:
-    return htmlmod.unescape(_TAGS.sub("", str(markup or ""))).strip()
+_plain = plain
 
 
 def notes_size(notes: object) -> int:

@@ -6,19 +6,13 @@ references into slides) and the deck (which splits any list still too long) meas
 """
 from __future__ import annotations
 
-import html as htmlmod
 import re
 
+from .plain import plain
 from .view import BibEntry
 
 # Characters in a line across the slide at 32 px; a body holds about 13 such lines (see load_of).
 LINE_CHARS = 76
-_TAGS = re.compile(r"<[^>]*>")
-
-
-def plain(markup: object) -> str:
-    """Visible text of an HTML fragment."""
-    return htmlmod.unescape(_TAGS.sub("", str(markup or "")))
 
 
 def _lines(text: str, width: int) -> float:

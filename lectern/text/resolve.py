@@ -5,7 +5,6 @@ The result is the finished view objects (lectern/view.py) that renderers and tem
 from __future__ import annotations
 
 import base64
-import html as htmllib
 import re
 import threading
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from ..course.model import Course, Image, Lecture, Md, Point, Pos, Section, Slid
 from .references import split_references
 from .keypoints import in_brief
 from .labels import labels
+from .plain import plain
 from .svgsafe import sanitize_svg
 from .view import (BibEntry, Chapter, DeckView, Figure, Footnote, GlossaryView, GuideSection, GuideView,
     IndexView, LectureLink, PointView, QuoteView, SlideView, TimelineEntry)
@@ -38,11 +38,6 @@ class Resolved:
     decks: dict[str, DeckView]
     guide: GuideView
     index: IndexView
-
-
-def plain(html: str) -> str:
-    """Text of an HTML fragment, for <title>, metadata and bookmarks."""
-    return htmllib.unescape(re.sub(r"<[^>]+>", "", html)).strip()
 
 
 def date_label(iso: str, lang: str) -> str:
