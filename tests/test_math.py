@@ -348,3 +348,51 @@ def test_math_in_titles_reaches_the_deck_title_and_pdf_bookmarks_as_latex(tmp_pa
     assert "2. The law of E = mc^2" in guide and "2.1 Sums \\sum_i x_i afterwards" in guide, guide
     handout = titles(PdfReader(out / "handouts" / "second.pdf").outline)
     assert "The law of E = mc^2" in handout and "Sums \\sum_i x_i afterwards" in handout, handout
+
+
+def test_a_build_code_slide_emphasises_its_highlighted_groups_in_turn(tmp_path, browser):
+    """`build: true` on a code slide: the groups of `highlight` lines are steps (lines 1 and 3-4 are
+    two groups); the deck stays on the slide until both are shown; every printed form shows both."""
+    course = _code_course(tmp_path, """      - title: Stepped code
+        build: true
+        code:
+          lang: python
+          text: |
+            import numpy as np
+            x = np.arange(10)
+            y = 2 * x + 1
+            slope = np.polyfit(x, y, 1)[0]
+            print(slope)
+          highlight: "1,3-4"
+""")
+    out = tmp_path / "out"
+    assert run_cli("build", str(course), "--out", str(out), "--strict", "--only", "deck").exit_code == 0
+    deck = out / "slides" / "second.html"
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(deck.as_uri())
+    page.evaluate("lectern.go(lectern.slideCount)")
+    while "Stepped code" not in page.locator("#deck > .slide.current h2").inner_text():
+        page.evaluate("lectern.prev()")
+    here = page.evaluate("lectern.current")
+    plain = page.evaluate("""() => getComputedStyle(document.querySelector(
+        '#deck > .slide.current pre.code .line:not(.hl)')).backgroundColor""")
+
+    def emphasised():
+        return page.evaluate("""(plain) => Array.from(document.querySelectorAll(
+            '#deck > .slide.current pre.code .line')).map((l, i) => [i + 1, getComputedStyle(l).backgroundColor])
+            .filter(([i, bg]) => bg !== plain).map(([i]) => i)""", plain)
+    page.wait_for_timeout(300)
+    assert emphasised() == []
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    assert emphasised() == [1] and page.evaluate("lectern.current") == here
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    assert emphasised() == [1, 3, 4] and page.evaluate("lectern.current") == here
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(300)
+    assert emphasised() == [1]
+    page.emulate_media(media="print")
+    page.wait_for_timeout(300)
+    assert emphasised() == [1, 3, 4]  # printing the deck shows the slide's final state
+    page.close()

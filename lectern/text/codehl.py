@@ -36,8 +36,12 @@ def unknown_language(lang: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def highlight(code: str, lang: str, marked: frozenset[int] = frozenset(), first: int = 1) -> str:
-    """The code as highlighted HTML; `marked` line numbers (counted from `first`) are emphasised."""
+def highlight(code: str, lang: str, marked: frozenset[int] = frozenset(), first: int = 1, step_from: int = 0) -> str:
+    """The code as highlighted HTML; `marked` line numbers (counted from `first`) are emphasised.
+
+    With `step_from` > 0 (a `build: true` slide), each group of consecutive marked lines is a step
+    of its own, numbered from `step_from`: the deck emphasises the groups in turn.
+    """
     from pygments import highlight as run
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import get_lexer_by_name
@@ -55,11 +59,26 @@ def highlight(code: str, lang: str, marked: frozenset[int] = frozenset(), first:
         html = run(code, lexer, HtmlFormatter(nowrap=True))
         lines = html.rstrip("\n").split("\n")
     out = []
+    groups = step_groups(marked)
     for number, line in enumerate(lines, first):
-        cls = "line hl" if number in marked else "line"
-        out.append(f'<span class="{cls}">{line}</span>')
+        if number not in marked:
+            out.append(f'<span class="line">{line}</span>')
+        elif step_from:
+            out.append(f'<span class="line hl code-step" data-step="{step_from + groups[number] - 1}">{line}</span>')
+        else:
+            out.append(f'<span class="line hl">{line}</span>')
     lang_attr = f' data-lang="{escape(lang)}"' if lang else ""
     return f'<pre class="code"{lang_attr}><code>' + "\n".join(out) + "</code></pre>\n"
+
+
+def step_groups(marked: frozenset[int]) -> dict[int, int]:
+    """Each marked line's group: 1 for the first run of consecutive marked lines, 2 for the next..."""
+    groups, group, last = {}, 0, None
+    for number in sorted(marked):
+        if last is None or number != last + 1:
+            group += 1
+        groups[number], last = group, number
+    return groups
 
 
 def longest_line(code: str) -> int:

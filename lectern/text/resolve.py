@@ -18,7 +18,7 @@ from ..charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
 from .cite import CitationResult, format_citations, style_path
 from .cite.people import names_in
 from .markup import CourseMarks, Markup as MarkupParser, RenderContext, bare_citation, quotes_for
-from .codehl import highlight
+from .codehl import highlight, step_groups
 from .tablehtml import table_html
 from ..course.model import Course, Image, Lecture, Md, Point, Pos, Section, Slide
 from .references import split_references
@@ -38,6 +38,15 @@ class Resolved:
     decks: dict[str, DeckView]
     guide: GuideView
     index: IndexView
+
+
+def slide_steps(slide: Slide) -> int:
+    """How many steps a `build: true` slide takes: its points, then its code's highlighted groups."""
+    if not slide.build:
+        return 0
+    code = slide.code
+    groups = max(step_groups(code.highlight).values(), default=0) if code is not None and code.text is not None else 0
+    return len(slide.points) + groups
 
 
 def date_label(iso: str, lang: str) -> str:
@@ -120,7 +129,8 @@ class Resolver:
         parts = [self.html(slide.body, ctx) or ""]
         code = slide.code
         if code is not None and code.text is not None:
-            parts.append(highlight(code.text, code.lang, code.highlight))
+            parts.append(highlight(code.text, code.lang, code.highlight,
+                                   step_from=len(slide.points) + 1 if slide.build else 0))
             if code.caption:
                 parts.append(f'<p class="code-caption">{self.html(code.caption, ctx)}</p>')
         if slide.table is not None and slide.table.table is not None:
@@ -227,7 +237,7 @@ class Resolver:
                 quote = QuoteView(self.html(slide.quote.text, ctx), bare_citation(self.html(slide.quote.source, ctx)))
             view = made.new("content", self.html(slide.title, ctx), section=section_title,
                             points=self.points(slide.points, ctx, slide.build),
-                            steps=len(slide.points) if slide.build else 0, quote=quote, figure=figure,
+                            steps=slide_steps(slide), quote=quote, figure=figure,
                             timeline=self.timeline_span(slide, ctx), notes=self.html(slide.notes, made.notes_ctx),
                             body=self.slide_body(slide, ctx))
             view.footnotes = notes.items

@@ -48,9 +48,10 @@ def slide(r: Reader, node: Node) -> Slide | None:
     if not any(keys.get(k) is not None and keys[k].value not in (None, [], {}) for k in shown):
         r.warn(node.pos, f"the slide '{title.src}' shows only its title: give it {', '.join(shown[:-1])} or "
                          f"{shown[-1]} (notes are never shown on the slide)")
-    elif out.build and not out.points:
+    elif out.build and not out.points and not (out.code is not None and out.code.highlight):
         r.warn(getattr(keys["build"], "key_pos", keys["build"].pos), "`build: true` has nothing to step through: "
-               "the slide has no points (build shows points one at a time); remove `build`, or add points")
+               "the slide has no points and no highlighted code lines (build shows points one at a time, then "
+               "each group of `highlight` lines); remove `build`, or add points or `highlight`")
     return out
 
 
