@@ -122,8 +122,8 @@ class _Cleaner:
                     self.note(f"<{clocal}>")
                 el.remove(child)  # an editor's own data (Inkscape, Illustrator): silently
             elif clocal in _UNWRAP:
-                if any(_split(a)[1] == "href" for a in child.attrib) and not self._local_link(child):
-                    self.note(f"a link (<{clocal}>)")
+                for target in self._outside_links(child):
+                    self.note(f"a link to '{target[:60]}'")
                 child.tag, child.attrib = f"{{{SVG_NS}}}g", {k: v for k, v in child.attrib.items()
                                                               if _split(k)[1] != "href"}
                 self.element(child)
@@ -135,8 +135,8 @@ class _Cleaner:
                 el.remove(child)
 
     @staticmethod
-    def _local_link(el: ET.Element) -> bool:
-        return all(_LOCAL_FRAGMENT.match(v.strip()) for k, v in el.attrib.items() if _split(k)[1] == "href")
+    def _outside_links(el: ET.Element) -> list[str]:
+        return [v.strip() for k, v in el.attrib.items() if _split(k)[1] == "href" and not _LOCAL_FRAGMENT.match(v.strip())]
 
     def attributes(self, el: ET.Element, local: str) -> None:
         for name in list(el.attrib):
