@@ -146,7 +146,9 @@ def open_and_drive(browser, path: Path, pictures: int) -> tuple[list[str], Watch
     page.goto(path.as_uri() + "#/1")
     page.wait_for_function("window.lectern && window.lectern.current === 1")
     bad = []
-    for n in range(1, pictures + 2):
+    count = page.evaluate("lectern.slideCount")
+    assert count >= pictures + 2  # the title slide, the pictures, the last slide
+    for n in range(1, count + 1):
         page.wait_for_timeout(30)
         state = page.evaluate("""() => {
           const s = document.querySelector('#deck > .slide.current');
@@ -225,3 +227,23 @@ def test_fuzz_hostile_svg_combinations_in_chromium(browser, tmp_path, seed):
     path.write_text(deck_html(tmp_path / "c", hostile_svgs(seed, 30)), encoding="utf-8")
     bad, watch = open_and_drive(browser, path, 30)
     assert bad == [] and watch.foreign() == [] and watch.errors == [], (seed, bad, watch.foreign(), watch.errors)
+
+
+# ------------------------------------------------------------------------------- print
+HIDES_NOTES = HEAD + DRAWING + ('<style>*{float:none!important} [id^=fn], .footnote, .fn{display:none!important}'
+                                ' body{color:white}</style><g id="fn-1-1" class="footnote"><text>x</text></g></svg>')
+
+
+def test_the_guide_and_handout_build_around_a_hostile_picture(tmp_path):
+    """A picture's <style> and ids do not reach the guide's footnotes, or anything else on its pages."""
+    from fuzzlib import invoke
+    from pypdf import PdfReader
+    files = picture_course([HIDES_NOTES, NAVIGATES, RESTYLES, STOPS_SCRIPTS])
+    lecture = files.files["lectures/l1.yaml"].replace("sections:", "footnotes:\n  n: The note under the picture.\nsections:")
+    files.files["lectures/l1.yaml"] = lecture.replace("- title: S\n", "- title: S\n  reading: Read this.[^n]\n", 1)
+    root = files.write(tmp_path / "c")
+    out = tmp_path / "out"
+    result = invoke(["build", str(root), "--out", str(out)])
+    assert result.exit_code == 0, result.output + result.stderr
+    text = " ".join(page.extract_text() for page in PdfReader(out / "study-guide.pdf").pages)
+    assert "The note under the picture." in text, text  # the footnote, at the foot of its page

@@ -177,9 +177,24 @@ def clean_svg(text: str) -> CleanSvg:
         return CleanSvg(_EMPTY, error=f"its outermost element is <{local}>, not <svg>")
     cleaner = _Cleaner()
     cleaner.element(root)
+    _give_size(root)
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
     return CleanSvg(ET.tostring(root, encoding="unicode"), cleaner.dropped)
+
+
+def _give_size(root: ET.Element) -> None:
+    """An image needs a size of its own: a drawing with only a viewBox gets the viewBox's (as an
+    <img>, WeasyPrint would otherwise draw it nothing wide, and Chromium 300 by 150)."""
+    box = root.get("viewBox", "").replace(",", " ").split()
+    if len(box) == 4 and not (root.get("width") and root.get("height")):
+        try:
+            width, height = float(box[2]), float(box[3])
+        except ValueError:
+            return
+        if width > 0 and height > 0:
+            root.set("width", root.get("width") or f"{width:g}")
+            root.set("height", root.get("height") or f"{height:g}")
 
 
 _EMPTY = f'<svg xmlns="{SVG_NS}" viewBox="0 0 4 3"></svg>'
