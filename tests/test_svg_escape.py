@@ -247,3 +247,12 @@ def test_the_guide_and_handout_build_around_a_hostile_picture(tmp_path):
     assert result.exit_code == 0, result.output + result.stderr
     text = " ".join(page.extract_text() for page in PdfReader(out / "study-guide.pdf").pages)
     assert "The note under the picture." in text, text  # the footnote, at the foot of its page
+
+
+def test_the_deck_policy_allows_no_network_no_navigation_and_only_its_own_script(tmp_path):
+    html = deck_html(tmp_path / "c", [HEAD + DRAWING + "</svg>"])
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    rules = dict((r.split()[0], r.split()[1:]) for r in policy.split(";") if r.strip())
+    assert rules["default-src"] == ["'none'"] and rules["form-action"] == ["'none'"] and rules["base-uri"] == ["'none'"]
+    assert "'unsafe-inline'" not in rules["script-src"], rules["script-src"]  # the runtime's hash: no author script
+    assert rules["img-src"] == ["data:"] and rules["font-src"] == ["data:"]
