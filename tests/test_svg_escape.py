@@ -125,6 +125,11 @@ def test_entities_are_refused():
     assert "#369" in clean(public).svg  # an editor's ordinary doctype is no reason to lose the picture
 
 
+def test_a_picture_nested_thousands_deep_is_an_empty_box_not_a_traceback():
+    out = clean(HEAD + "<g>" * 5000 + "</g>" * 5000 + "</svg>")
+    assert out.error and "nested" in out.error and "<g" not in out.svg
+
+
 def test_check_warns_at_the_image_when_a_picture_loses_scripts_or_links(tmp_path):
     from fuzzlib import invoke
     root = picture_course([HEAD + DRAWING + '<script>alert(1)</script><a href="https://e.invalid/">'

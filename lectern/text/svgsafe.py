@@ -166,12 +166,27 @@ class _Cleaner:
         return element in _LOCAL_HREF and bool(_LOCAL_FRAGMENT.match(value))
 
 
+MAX_DEPTH = 200  # deeper nesting is no drawing (and would exhaust Python's recursion while cleaning)
+
+
+def _depth(root: ET.Element) -> int:
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_DEPTH:
+            stack.extend((child, depth + 1) for child in element)
+    return deepest
+
+
 def clean_svg(text: str) -> CleanSvg:
     """The SVG file's text with only the allowlisted elements and attributes (see docs/format.md)."""
     try:
         root = _parse(text)
     except ET.ParseError as exc:
         return CleanSvg(_EMPTY, error=f"it is not well-formed XML ({exc})")
+    if _depth(root) > MAX_DEPTH:
+        return CleanSvg(_EMPTY, error=f"its elements are nested more than {MAX_DEPTH} deep")
     ns, local = _split(root.tag)
     if local != "svg" or ns not in ("", SVG_NS):
         return CleanSvg(_EMPTY, error=f"its outermost element is <{local}>, not <svg>")
