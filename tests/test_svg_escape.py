@@ -93,7 +93,15 @@ def test_an_attribute_off_the_allowlist_or_reaching_out_is_dropped(attr):
     out = clean(HEAD + f'<rect width="4" height="4" {attr}/></svg>')
     assert "e.invalid" not in out.svg and "x()" not in out.svg and attr.split("=")[0] not in out.svg.lower()
     assert '<rect width="4" height="4"' in out.svg
-    assert out.dropped
+    warned = attr.lower().startswith(("on", "href", "fill", "style"))  # code and references; not autofocus & co.
+    assert bool(out.dropped) == warned, out.dropped
+
+
+def test_an_editors_own_attributes_and_elements_go_without_a_warning():
+    out = clean(HEAD.replace("<svg ", '<svg xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" ')
+                + '<metadata><x/></metadata><g data-name="Layer 1" enable-background="new" inkscape:label="L">'
+                + DRAWING + "</g></svg>")
+    assert out.dropped == [] and "#369" in out.svg and "Layer 1" not in out.svg
 
 
 def test_links_and_external_references_go_but_local_ones_stay():

@@ -99,7 +99,8 @@ def _svg_problems(path: Path, src: str) -> list[tuple[str, str]]:
     if cleaned.error:
         return [("warning", f"the image '{src}' shows as an empty box: {cleaned.error}; export it again as SVG")]
     if cleaned.dropped:
-        shown = ", ".join(cleaned.dropped[:6]) + (f" and {len(cleaned.dropped) - 6} more" if len(cleaned.dropped) > 6 else "")
+        more = len(cleaned.dropped) - 6
+        shown = ", ".join(cleaned.dropped[:6]) + (f" and {more} more" if more > 0 else "")
         return [("warning", f"the image '{src}' holds what a picture may not, and Lectern leaves it out: {shown} "
                             "(a picture is drawn, never run or linked: see 'SVG pictures' in docs/format.md)")]
     return []
