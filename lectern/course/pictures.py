@@ -81,12 +81,29 @@ def picture_problems(path: Path, src: str) -> list[tuple[str, str]]:
         return [("warning", f"the image '{src}' is a {NAMES[actual]} picture, not {name}: rename it to "
                             f"{path.stem}{KIND_SUFFIX[actual]} (and its src)")]
     if actual == "svg":
-        return []
+        return _svg_problems(path, src)
     try:
         width, height = pixel_size(path, actual)
     except ValueError as exc:
         return [("error", f"the image '{src}' is a damaged {name} file ({exc}): export it again")]
     return _size_problems(src, width, height)
+
+
+def _svg_problems(path: Path, src: str) -> list[tuple[str, str]]:
+    """A warning when cleaning the picture (text/svgsafe.py) takes out what the lecturer put in."""
+    from ..text.svgsafe import clean_svg
+    try:
+        cleaned = clean_svg(path.read_text("utf-8", errors="replace"))
+    except OSError as exc:
+        return [("error", f"the image '{src}' cannot be read: {exc.strerror or exc}")]
+    if cleaned.error:
+        return [("warning", f"the image '{src}' shows as an empty box: {cleaned.error}; export it again as SVG")]
+    if cleaned.dropped:
+        more = len(cleaned.dropped) - 6
+        shown = ", ".join(cleaned.dropped[:6]) + (f" and {more} more" if more > 0 else "")
+        return [("warning", f"the image '{src}' holds what a picture may not, and Lectern leaves it out: {shown} "
+                            "(a picture is drawn, never run or linked: see 'SVG pictures' in docs/format.md)")]
+    return []
 
 
 def _size_problems(src: str, width: int, height: int) -> list[tuple[str, str]]:

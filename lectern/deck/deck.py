@@ -215,16 +215,16 @@ def theme_css(env: jinja2.Environment, science: bool = True) -> str:
 
 
 def content_policy(script: str, strict: bool = False) -> str:
-    """The deck's Content-Security-Policy: nothing loads from the network, whatever the text holds.
+    """The deck's Content-Security-Policy: nothing loads from the network, nothing navigates the
+    page by itself (no <base>, no form), and no script runs but the deck's own.
 
-    Pictures, fonts and media come from data: URIs only; scripts only inline (the runtime, and
-    the live-reload script `serve` adds, which may also reach its own server). `strict` also
-    refuses every script but the runtime itself (by its hash): for decks never served live.
+    Pictures, fonts and media come from data: URIs only; scripts only the runtime, by its hash
+    (`serve` adds its live-reload script's hash when it injects it: serve/page.py), never an
+    inline script or event attribute of the course's. 'unsafe-eval' lets automation (Playwright,
+    clickers) evaluate expressions in the page; `strict` refuses that too.
     """
-    scripts = "'unsafe-inline' 'unsafe-eval'"  # eval: automation (Playwright, clickers) may need it
-    if strict:
-        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-        scripts = f"'sha256-{digest}'"
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    scripts = f"'sha256-{digest}'" + ("" if strict else " 'unsafe-eval'")
     return (f"default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; img-src data:; "
             "font-src data:; media-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'")
 

@@ -1,7 +1,10 @@
 """What the browser gets besides the outputs: the live-reload script added to each HTML page, the placeholder page."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 
 EVENTS_PATH = "/__lectern/events"
 
@@ -43,8 +46,15 @@ def live_script(page: str, generation: int, placeholder: bool = False) -> str:
                           "events": EVENTS_PATH, "generation": generation}
 
 
+_SCRIPT_SRC = re.compile(rb"(<meta http-equiv=\"Content-Security-Policy\" content=\"[^\"]*?script-src )")
+
+
 def inject(html: bytes, script: str) -> bytes:
-    """The page with the live script before its last </body> (or at its end)."""
+    """The page with the live script before its last </body> (or at its end); a page whose
+    content policy lists its scripts by hash (a deck) gets the live script's hash added."""
+    body = script.split(">", 1)[1].rsplit("</script>", 1)[0]
+    digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest())
+    html = _SCRIPT_SRC.sub(lambda m: m.group(1) + b"'sha256-" + digest + b"' ", html, count=1)
     lower = html.lower()
     at = lower.rfind(b"</body>")
     tag = script.encode("utf-8")

@@ -25,7 +25,7 @@ from .references import split_references
 from .keypoints import in_brief
 from .labels import labels
 from .plain import plain
-from .svgsafe import sanitize_svg
+from .svgsafe import svg_image
 from .view import (BibEntry, Chapter, DeckView, Figure, Footnote, GlossaryView, GuideSection, GuideView,
     IndexView, LectureLink, PointView, QuoteView, SlideView, TimelineEntry)
 
@@ -384,7 +384,7 @@ def _image_body(image: Image) -> Markup:
     path = image.path
     assert path is not None
     if path.suffix.lower() == ".svg":
-        return sanitize_svg(path.read_text("utf-8", errors="replace"), label=image.alt)
+        return svg_image(path.read_text("utf-8", errors="replace"), label=image.alt)
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     return Markup('<img src="data:{};base64,{}" alt="{}">').format(MIME[path.suffix.lower()], Markup(data), image.alt)
 
