@@ -430,3 +430,39 @@ def test_notes_are_tagged_note_and_an_svgs_alternative_text_is_its_title_and_des
     assert ("/Note", "fn-1") in ours
     assert ("/Figure", "Harvest. Bar chart: 1960 5.9, 1970 8.5 million tonnes.") in ours
     assert ("/Figure", "A map of the island") in ours
+
+
+def _structure(data: bytes) -> list[tuple[str, str]]:
+    """(type, alternate text) of every element of a PDF's structure tree that has alternate text."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    found, stack = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop().get_object()
+        if not isinstance(node, dict):
+            continue
+        if "/Alt" in node:
+            found.append((str(node.get("/S")), str(node["/Alt"])))
+        kids = node.get("/K")
+        kids = kids if isinstance(kids, list) else [kids] if kids is not None else []
+        stack += [k for k in kids if hasattr(k, "get_object")]
+    return sorted(found)
+
+
+def test_a_formula_is_tagged_as_a_formula_with_its_source_as_alternate_text(tmp_path: Path):
+    """A typeset formula is a /Formula in the tagged PDF (WeasyPrint's own tags it a /Figure),
+    with its LaTeX source as /Alt, for a screen reader; a picture stays a /Figure."""
+    from lectern.pdf.pdfwrite import PdfMeta, write_pdf
+    from lectern.pdf.weasy import tagging
+    from lectern.text import mathsvg
+
+    tex = r"\bar{x} = \frac{1}{n} \sum_{i=1}^{n} x_i"
+    square = ('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><title>A square</title>'
+              '<rect width="20" height="20"/></svg>')
+    html = doc(f"<p>The mean {mathsvg.typeset(tex, False).print_html()} of the sample.</p>"
+               f"<p>{mathsvg.typeset(tex, True).print_html()}</p><p>{square}</p>")
+    meta = PdfMeta("Formulas", ["A"], "en")
+    ours = _structure(write_pdf(pdf.render(html, tmp_path, [tmp_path]), meta))
+    with tagging.weasyprint_own():
+        theirs = _structure(write_pdf(pdf.render(html, tmp_path, [tmp_path]), meta))
+    assert ("/Figure", tex) in theirs and ("/Formula", tex) not in theirs
+    assert ours == [("/Figure", "A square"), ("/Formula", tex), ("/Formula", tex)]

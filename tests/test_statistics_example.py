@@ -32,3 +32,19 @@ def test_the_statistics_example_builds_strict_with_math_code_and_tables(tmp_path
     assert "$" not in guide.replace("$2.5", "")
     for name in ["handouts/01-estimation.pdf", "handouts/01-estimation-notes.pdf"]:
         assert (out / name).read_bytes().startswith(b"%PDF-")
+
+
+def test_formulas_in_every_pdf_are_tagged_formulas_with_their_latex(tmp_path):
+    """A screen reader reading the handouts or the guide meets each formula as a /Formula whose
+    alternate text is its LaTeX, on slides (drawn inline) as in the guide's prose (an image)."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_pdf import _structure
+    out = tmp_path / "out"
+    assert run_cli("build", str(ROOT / "examples" / "statistics"), "--out", str(out)).exit_code == 0
+    for name in ("handouts/01-estimation.pdf", "handouts/01-estimation-notes.pdf", "study-guide.pdf"):
+        tagged = _structure((out / name).read_bytes())
+        formulas = [alt for kind, alt in tagged if kind == "/Formula"]
+        assert r"\bar{x}" in formulas or any(r"\bar{x}" in f for f in formulas), (name, tagged)
+        assert not [alt for kind, alt in tagged if kind == "/Figure" and "\\" in alt], name  # none left a Figure

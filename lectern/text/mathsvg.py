@@ -48,7 +48,8 @@ class Formula:
         return f"width:{self.width:.3f}em;height:{self.height:.3f}em;vertical-align:{-self.depth:.3f}em"
 
     def deck_html(self) -> str:
-        svg = self.svg.replace("<svg ", f'<svg aria-hidden="true" focusable="false" style="{self._style()}" ', 1)
+        svg = self.svg.replace("<svg ", f'<svg aria-hidden="true" focusable="false" data-latex="{escape(self.latex)}" '
+                               f'style="{self._style()}" ', 1)  # data-latex: the /Alt of a printed slide's formula
         return self._wrap(f'<span class="math-body" role="math" aria-label="{escape(self.latex)}">{svg}</span>')
 
     def print_html(self) -> str:

@@ -1,4 +1,4 @@
-"""PDF tags WeasyPrint 70 leaves out: a footnote tagged Note, and an SVG's alternative text whole.
+"""PDF tags WeasyPrint 70 leaves out: a footnote tagged Note, a formula Formula, an SVG's alternative text whole.
 
 WeasyPrint 70 (`pdf.tags._build_box_tree`) tags a footnote as the element it is made from (a
 Span), and gives an inline SVG the text of its <title> alone as /Alt: a chart's title, without
@@ -6,6 +6,9 @@ the values its <desc> gives, and nothing for an SVG picture labelled only by `ar
 Here, once WeasyPrint has tagged a box:
 - a footnote (a box of the footnote area) becomes a Note, with its element's id as /ID
   (PDF/UA asks a Note for one);
+- a typeset formula (an <img class="math-img">, tagged /Figure with its LaTeX as /Alt) becomes
+  a Formula, keeping that /Alt; so does a slide's formula in a handout (an inline <svg> whose
+  `data-latex` gives its /Alt);
 - an SVG's /Alt is its title and its description ("Title. Description"), or its `aria-label`
   when it has neither.
 
@@ -23,6 +26,7 @@ from .rewrite import swapped
 INSTALLED = False
 ORIGINAL = getattr(tags, "_build_box_tree", None)  # for tests: WeasyPrint's own
 SVG = "{http://www.w3.org/2000/svg}"
+FORMULA = "math-img"  # the class text/mathsvg.py gives a formula's printed <img>
 
 
 def _build_box_tree(box, parent, pdf, page_number, nums, annotations, marked):
@@ -41,6 +45,11 @@ def _amend(box, element) -> None:
         element["S"] = "/Note"
         if box.element.get("id"):
             element["ID"] = pydyf.String(box.element.get("id"))
+    elif element.get("S") == "/Figure" and FORMULA in (box.element.get("class") or "").split():
+        element["S"] = "/Formula"  # a typeset formula (ISO 32000-1, 14.8.4.5); its /Alt, the LaTeX, stays
+    elif element.get("S") == "/Figure" and box.element.get("data-latex"):  # a slide's formula, drawn inline
+        element["S"] = "/Formula"
+        element["Alt"] = pydyf.String(box.element.get("data-latex"))
     elif element.get("S") == "/Figure" and box.element.tag == SVG + "svg":
         text = _svg_alt(box.element)
         if text:
