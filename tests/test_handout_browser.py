@@ -99,7 +99,8 @@ def weasy_boxes(document) -> dict[int, dict[str, list[float]]]:
             kind = type(box).__name__
             if element is None or id(element) not in paths or paths[id(element)] in out:
                 continue
-            if kind in ("BlockBox", "FlexBox", "GridBox", "BlockReplacedBox", "TableBox"):
+            if kind in ("BlockBox", "FlexBox", "GridBox", "BlockReplacedBox", "TableBox", "InlineBlockBox",
+                        "TableRowGroupBox", "TableRowBox", "TableCellBox"):
                 out[paths[id(element)]] = [box.border_box_x() - x0, box.border_box_y() - y0,
                                            box.border_width(), box.border_height()]
         result[int(section.element.get("data-n"))] = out
@@ -160,6 +161,20 @@ def test_bundled_course_prints_as_it_shows():
     need_chromium()
     content = Path(__file__).resolve().parent.parent / "content"
     checked = check(content)
+    resolved = resolve(checked.course, checked.markup, checked.marks)
+    env = make_env(checked.course.templates)
+    roots = [checked.course.root, *theme_dirs(checked.course.templates)]
+    for lecture_id, deck in resolved.decks.items():
+        assert mismatches(deck, env, roots) == [], lecture_id
+
+
+def test_math_code_and_tables_print_as_they_show():
+    """The statistics example's slides (formulas, highlighted code, long code lines that shrink
+    the type, tables, a chart): the printed boxes are the screen's, so the deck's refit and the
+    print slides chose the same type size."""
+    need_chromium()
+    example = Path(__file__).resolve().parent.parent / "examples" / "statistics"
+    checked = check(example)
     resolved = resolve(checked.course, checked.markup, checked.marks)
     env = make_env(checked.course.templates)
     roots = [checked.course.root, *theme_dirs(checked.course.templates)]
