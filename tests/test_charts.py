@@ -5,6 +5,7 @@ import logging
 import math
 import os
 import shutil
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -544,3 +545,29 @@ def test_a_chart_for_print_has_no_style_element_and_keeps_its_colours_as_attribu
                  and any(c.startswith(("lc-s", "lc-l")) for c in e.get("class", "").split())]
         assert marks and all(e.get("fill") or e.get("stroke") for e in marks)
         assert {SERIES_COLOURS[0], SERIES_COLOURS[1]} <= {e.get("fill") or e.get("stroke") for e in marks}
+
+
+@pytest.mark.parametrize("how, big, shown", [
+    ("csv", "1.7e308,-1.7e308", "1.7e+308"), ("inline", "1.7e+308,-1.7e+308", "1.7e+308"),
+    ("csv", "1e400,1", None), ("csv", "1" + "0" * 400 + ",1", "a number of 401 digits"), ("csv", "1e101,1", "1e+101")])
+def test_chart_values_too_large_to_draw_are_a_problem_at_the_chart(tmp_path, how, big, shown):
+    """1.7e308 is a number, but the axis' arithmetic overflowed on it: once an OverflowError
+    traceback after `check` had passed; now a problem at the chart, from check as from build."""
+    from helpers import copy_fixture, run_cli
+    root = copy_fixture("mini", tmp_path)
+    lecture = root / "lectures" / "intro.yaml"
+    a, b = big.split(",")
+    if how == "csv":
+        (root / "data" / "wages.csv").write_text(f"year,wages,pensions\n1989,{a},100\n1993,{b},16\n", "utf-8")
+    else:
+        lecture.write_text(lecture.read_text("utf-8").replace(
+            "data: data/wages.csv",
+            f"data: {{columns: [year, wages, pensions], rows: [[1989, {a}, 100], [1993, {b}, 16]]}}"), "utf-8")
+    want = (rf"the chart's column 'wages' holds a value too large to draw \({re.escape(shown)}\); a chart's values "
+            r"may be at most 1e\+100 either way" if shown else
+            r"the chart's y column 'wages' holds values that are not numbers")  # 1e400 is no float at all
+    for args in (["check", str(root)], ["build", str(root), "--out", str(tmp_path / "out")]):
+        result = run_cli(*args)
+        assert result.exit_code == 1, result.output
+        assert re.search(r"lectures/intro\.yaml:\d+:\d+: " + want, result.stderr), result.stderr
+    assert not (tmp_path / "out").exists()

@@ -200,6 +200,26 @@ def _charts(course: Course) -> list[Problem]:
                     if any(row[i] is not None and not is_number(row[i]) for row in chart.table.rows):
                         problems.append(Problem(chart.pos, f"the chart's y column '{column}' holds values that "
                                                            "are not numbers"))
+                problems += _too_large(chart)
+    return problems
+
+
+MAX_CHART_VALUE = 1e100  # beyond it a scale's ticks overflow a float (docs/format.md, Limits)
+
+
+def _too_large(chart) -> list[Problem]:
+    """A number too large to draw: 1.7e308 passed as a number but overflowed the axis' arithmetic."""
+    problems = []
+    for column in dict.fromkeys([chart.x, *chart.y]):
+        if column not in chart.table.columns:
+            continue
+        i = chart.table.columns.index(column)
+        big = next((row[i] for row in chart.table.rows if is_number(row[i]) and abs(row[i]) > MAX_CHART_VALUE), None)
+        if big is not None:
+            shown = f"a number of {len(str(abs(big)))} digits" if isinstance(big, int) else f"{big:.3g}"
+            problems.append(Problem(chart.pos, f"the chart's column '{column}' holds a value too large to draw "
+                                               f"({shown}); a chart's values may be at most {MAX_CHART_VALUE:.0e} "
+                                               "either way: give them in a larger unit (millions, 10^9...)"))
     return problems
 
 
