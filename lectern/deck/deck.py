@@ -40,8 +40,10 @@ def layout_of(slide: SlideView) -> str:
     """The arrangement of a content slide: text, split (text beside a figure), media, quote, timeline."""
     if slide.kind != "content":
         return slide.kind
+    if slide.columns:  # layouts (issue 18)
+        return "columns"
     text = bool(slide.points or slide.quote or slide.timeline or slide.body)
-    if slide.figure is not None:
+    if slide.figure is not None or slide.images:
         return "split" if text else "media"
     if slide.timeline and not slide.points and not slide.quote:
         return "timeline"
@@ -58,10 +60,10 @@ def _point_lines(points, width: int, depth: int = 0) -> float:
     return total
 
 
-def load_of(slide: SlideView, layout: str) -> float:
+def load_of(slide: SlideView, layout: str, width: int | None = None) -> float:
     """Lines of body text a slide holds at 32 px type (the body fits about 13 of them)."""
-    width = LINE_CHARS // 2 if layout == "split" else LINE_CHARS
-    n = _point_lines(slide.points, width)
+    width = width or (LINE_CHARS // 2 if layout == "split" else LINE_CHARS)
+    n = _point_lines(slide.points, width) + _columns_load(slide)
     if slide.body:
         n += body_lines(slide.body, width)
     if slide.quote:
@@ -83,6 +85,16 @@ def load_of(slide: SlideView, layout: str) -> float:
     if layout == "split" and slide.figure is not None and slide.figure.caption:
         n = max(n, _lines(plain(slide.figure.caption), width) * 0.7 + 6)
     return n
+
+
+def _columns_load(slide: SlideView) -> float:
+    """Layouts (issue 18): the fullest column's load at its share of the width; a figure counts 6 lines."""
+    if not slide.columns:
+        return 0.0
+    weights = slide.widths or [1.0] * len(slide.columns)
+    loads = [load_of(c, "column", max(12, int(LINE_CHARS * w / sum(weights)) - 3))
+             + (6 if c.figure is not None or c.images else 0) for c, w in zip(slide.columns, weights)]
+    return max(loads)
 
 
 # The most load each type size holds, with a margin: the body's capacity grows with the square of
@@ -159,7 +171,16 @@ def footnote_steps(slide: SlideView) -> dict[str, int]:
 
     if slide.steps:
         walk(slide.points, None)
+        for c in slide.columns:  # layouts (issue 18): a column's notes appear with the column
+            html = " ".join(str(x) for x in (*[p.html for p in c.points], c.body, c.quote and c.quote.html,
+                                              c.figure and c.figure.caption) if x)
+            for fid in _FN_REF.findall(html + str(_all_points(c.points))):
+                steps.setdefault(fid, c.step or 0)
     return steps
+
+
+def _all_points(points) -> str:
+    return " ".join(str(p.html) + _all_points(p.children) for p in points)
 
 
 def prepare(deck: DeckView) -> list[SlideRender]:
