@@ -70,8 +70,19 @@ def background_view(slide: Slide) -> BackgroundView | None:
         return BackgroundView(text_tone(bg), color=bg.color, dim=0.0)
     if bg.image is None or bg.image.path is None:
         return None
-    from .resolve import _image_body
-    return BackgroundView(text_tone(bg), picture=_image_body(bg.image), dim=bg.dim)
+    return BackgroundView(text_tone(bg), picture=data_url(bg.image.path), dim=bg.dim, alt=bg.image.alt)
+
+
+def data_url(path) -> str:
+    """A picture as a data: URL (an SVG is sanitized first), for a CSS background."""
+    import base64
+    from .resolve import MIME
+    from .svgsafe import sanitize_svg
+    if path.suffix.lower() == ".svg":
+        data, mime = str(sanitize_svg(path.read_text("utf-8", errors="replace"), label="")).encode(), "image/svg+xml"
+    else:
+        data, mime = path.read_bytes(), MIME[path.suffix.lower()]
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def guide_figures(resolver, slide: Slide, chapter: int, figure_no: int, ctx) -> tuple[list[Figure], int]:

@@ -110,7 +110,8 @@ class BackgroundView:
 
     tone: str  # "light" or "dark": the text colour that reads on it
     color: str | None = None
-    picture: Markup | None = None  # <img src="data:..." alt="...">
+    picture: str | None = None  # a data: URL
+    alt: str = ""
     dim: float = 0.4
 
 
