@@ -221,12 +221,16 @@ def runtime_js(env: jinja2.Environment) -> str:
 SCIENCE_CSS = "deck/science.css"  # math, code and tables: only in decks that show them
 _SCIENCE = re.compile(r'class="(?:math |code-caption|table-caption)|<pre class="code"|<table')
 CSS_MARK = "/*lectern-css*/"
+LAYOUTS_CSS = "deck/layouts.css"  # columns, picture rows, sized pictures, backgrounds (issue 18): only when used
+_LAYOUTS = re.compile(r'class="(?:columns |image-grid |slide-background)|fit-cover"|<figure [^>]*style="width: \d')
 
 
-def theme_css(env: jinja2.Environment, science: bool = True) -> str:
+def theme_css(env: jinja2.Environment, science: bool = True, layouts: bool = True) -> str:
     parts = [read_asset(env, name) for name in CSS_FILES]
     if science:
         parts.append(read_asset(env, SCIENCE_CSS))
+    if layouts:
+        parts.append(read_asset(env, LAYOUTS_CSS))
     try:
         parts.append(read_asset(env, OPTIONAL_CSS))
     except jinja2.TemplateNotFound:
@@ -261,5 +265,6 @@ def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = 
                            labels_json=Markup(words_json), css=Markup(CSS_MARK),
                            js=Markup(script), csp=Markup(content_policy(script, strict_scripts)), fonts=Markup(FONTS_MARK))
     fonts = font_face_css(text_of(page), italic_text_of(page), template_dirs=env_dirs(env)) if embed_fonts else ""
-    page = page.replace(CSS_MARK, theme_css(env, science=bool(_SCIENCE.search(page))), 1)
+    page = page.replace(CSS_MARK, theme_css(env, science=bool(_SCIENCE.search(page)),
+                                            layouts=bool(_LAYOUTS.search(page))), 1)
     return page.replace(FONTS_MARK, fonts, 1)
