@@ -87,9 +87,9 @@ def lecture_inputs(course: Course, lecture) -> list[str]:
     """A lecture's own files: its YAML, its pictures, its charts' data."""
     found = [lecture.path]
     for section in lecture.sections:
-        for slide in section.slides:
-            if slide.image is not None and slide.image.path is not None:
-                found.append(slide.image.path)
+        for slide in (p for s in section.slides for p in s.panes()):  # with columns (issue 18)
+            bg = slide.background.image if slide.background is not None else None
+            found += [i.path for i in (*slide.pictures(), bg) if i is not None and i.path is not None]
             if slide.chart is not None and slide.chart.data_path:
                 found.append(course.root / slide.chart.data_path)
     return [course_relative(f, course.root) for f in found]

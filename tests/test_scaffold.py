@@ -18,7 +18,9 @@ from lectern.course.scaffold import new_course, starter_files
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = {"course.yaml", "lectures/01-introduction.yaml", "references.yaml", "timeline.yaml",
             "glossary.yaml", "schema/course.schema.json", "schema/lecture.schema.json",
-            "schema/timeline.schema.json", "schema/glossary.schema.json"}
+            "schema/timeline.schema.json", "schema/glossary.schema.json",
+            # the pictures of the starter's slides with images, columns and a background (issue 18)
+            "images/one-idea.png", "images/crowded.png", "images/lecture-hall.jpg"}
 
 
 def test_writes_the_starter_files(tmp_path):
@@ -33,7 +35,8 @@ def test_writes_the_starter_files(tmp_path):
     assert course["date"] == datetime.date.today()  # dated the day it was made
     assert course["lectures"] == ["lectures/01-introduction.yaml"]
     for p in written:
-        assert yaml.safe_load(p.read_text("utf-8"))
+        if p.suffix in (".yaml", ".json"):
+            assert yaml.safe_load(p.read_text("utf-8"))
 
 
 def test_an_empty_existing_folder_is_fine(tmp_path):
@@ -75,7 +78,10 @@ def test_the_starter_passes_check_strict_and_shows_the_format(tmp_path):
     assert lecture.id == "01-introduction"
     assert len(lecture.sections) == 2
     slides = [s for sec in lecture.sections for s in sec.slides]
-    assert 5 <= len(slides) <= 7
+    assert 5 <= len(slides) <= 10
+    assert any(s.columns and s.widths and s.build for s in slides)  # one slide of each layout (issue 18)
+    assert any(len(s.images) >= 2 for s in slides)
+    assert any(s.background is not None and s.background.image is not None for s in slides)
     assert all(s.notes for s in slides), "every slide has speaker notes"
     assert any(s.build for s in slides)
     assert any(s.quote for s in slides)

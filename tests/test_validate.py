@@ -91,7 +91,7 @@ def test_ten_mistakes_are_reported_together(tmp_path):
         (r"one\.yaml:5:\d+: unknown citation key '@unknown2016'; did you mean '@known2016'\?", "unknown key"),
         (r"one\.yaml:5:\d+: the footnote \[\^nolabel\] is not defined", "undefined footnote"),
         (r"one\.yaml:8:9: unknown key 'pionts' in a slide; did you mean 'points'\?", "unknown key"),
-        (r"one\.yaml:10:16: .*image is missing the required key 'alt'", "image without alt"),
+        (r"one\.yaml:10:16: the image has no `alt`: add `alt:` describing the picture", "image without alt"),
         (r"one\.yaml:10:\d+: .*image 'images/missing\.png' does not exist", "missing image"),
         (r"one\.yaml:12:16: the chart's column 'value' is not in its data; .*amount", "chart column"),
         (r"one\.yaml:13:5: a section is missing the required key 'title'", "missing key"),

@@ -70,6 +70,9 @@ class Image:
     caption: Md | None = None
     path: Path | None = None  # resolved absolute path (set by validation)
     src_pos: Pos | None = None  # where `src` is written, for messages about the file
+    # --- layouts (issue 18): size and fit of a slide picture ---
+    width: int | None = None  # percent of the slide's content width, 1-100
+    fit: str = "contain"  # contain | cover
 
 
 @dataclass
@@ -140,6 +143,30 @@ class Slide:
     code: Code | None = None
     table: DataTable | None = None
     body: Md | None = None  # block Markdown (paragraphs, math, code, tables) with or instead of points
+    # --- layouts (issue 18): columns, picture rows, background ---
+    columns: list[Slide] = field(default_factory=list)  # each column holds slide content, no title
+    widths: list[float] = field(default_factory=list)  # relative column widths, one per column
+    images: list[Image] = field(default_factory=list)  # 2-6 pictures in a row or grid
+    background: Background | None = None
+    is_column: bool = False
+
+    def panes(self) -> list[Slide]:
+        """The slide and its columns: everything that holds slide content."""
+        return [self, *self.columns]
+
+    def pictures(self) -> list[Image]:
+        """Every picture this pane shows: its `image` and its `images`."""
+        return ([self.image] if self.image is not None else []) + self.images
+
+
+@dataclass
+class Background:
+    """A slide's full-bleed background: a colour (`#223344`) or a picture dimmed by `dim`."""
+
+    pos: Pos
+    color: str | None = None
+    image: Image | None = None
+    dim: float = 0.4
 
 
 @dataclass

@@ -84,11 +84,24 @@ SLIDE = Shape("slide", {
     "image": ref("image"), "chart": ref("chart"), "notes": MARKDOWN, "timeline": ref("span"),
     "body": MARKDOWN,  # block Markdown: paragraphs, lists, math, fenced code, pipe tables
     "code": ref("code"), "table": ref("datatable"),
+    # --- layouts (issue 18) ---
+    "columns": {"type": "array", "items": ref("column"), "minItems": 2, "maxItems": 3},
+    "widths": {"type": "array", "items": {"type": "number", "exclusiveMinimum": 0}},
+    "images": {"type": "array", "items": ref("image"), "minItems": 2, "maxItems": 6},
+    "background": {"anyOf": [{"type": "string", "pattern": r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"}, ref("background")]},
 }, ("title",))
+
+# --- layouts (issue 18): a column holds what a slide holds, without title, notes or layout keys ---
+COLUMN_KEYS = ("points", "body", "image", "images", "chart", "code", "table", "quote")
+BACKGROUND = Shape("background", {"src": PATH, "alt": TEXT, "dim": {"type": "number", "minimum": 0, "maximum": 1}},
+                   ("src", "alt"))
+FITS = ("contain", "cover")
 
 POINT = Shape("point", {"text": MARKDOWN, "points": {"type": "array", "items": POINT_ITEM}}, ("text",))
 QUOTE = Shape("quote", {"text": MARKDOWN, "source": MARKDOWN}, ("text",))
-IMAGE = Shape("image", {"src": PATH, "alt": TEXT, "caption": MARKDOWN}, ("src", "alt"))
+IMAGE = Shape("image", {"src": PATH, "alt": TEXT, "caption": MARKDOWN,
+                       "width": {"type": "number", "minimum": 1, "maximum": 100},  # layouts (issue 18)
+                       "fit": {"enum": ["contain", "cover"]}}, ("src", "alt"))
 CHART = Shape("chart", {
     "type": {"enum": list(CHART_TYPES)}, "title": TEXT,
     "data": {"anyOf": [{"type": "string", "pattern": r"\." + _case_free(("csv",))[1:]}, ref("table")]},
@@ -110,4 +123,6 @@ EVENT = Shape("event", {"date": PARTIAL_DATE, "event": MARKDOWN, "lecture": TEXT
 GLOSSARY_ENTRY = Shape("term", {"term": TEXT, "definition": MARKDOWN, "lecture": TEXT, "sort": TEXT},
                        ("term", "definition"))
 
-SHAPES = (COURSE, LECTURE, SECTION, SLIDE, POINT, QUOTE, IMAGE, CHART, TABLE, CODE, DATATABLE, SPAN, EVENT, GLOSSARY_ENTRY)
+COLUMN = Shape("column", {k: SLIDE.fields[k] for k in COLUMN_KEYS})  # layouts (issue 18)
+
+SHAPES = (COURSE, LECTURE, SECTION, SLIDE, COLUMN, BACKGROUND, POINT, QUOTE, IMAGE, CHART, TABLE, CODE, DATATABLE, SPAN, EVENT, GLOSSARY_ENTRY)

@@ -9,6 +9,7 @@ from ..charts import is_number, read_csv
 from ..text.cite import BibIndex, style_error
 from .load import display_path
 from ..text.markup import CourseMarks
+from .contrast import background_problems
 from .model import Course, Pos
 from ..problems import Problem
 from .yamlnodes import one_line
@@ -27,6 +28,7 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
     problems += _tables(course)
     problems += _charts(course)
     problems += _pictures(course)
+    problems += background_problems(course)  # layouts (issue 18)
     problems += _lecture_links(course)
     problems += _empty_parts(course)
     problems += _fonts(course)
@@ -86,7 +88,8 @@ def _math(course: Course, marks: CourseMarks) -> list[Problem]:
 def _code_files(course: Course) -> list[Problem]:
     """Read each `code: {file: ...}` now (like a chart's CSV), so an edit to the file shows at once."""
     problems = []
-    for slide in (s for lecture in course.lectures for section in lecture.sections for s in section.slides):
+    for slide in (p for lecture in course.lectures for section in lecture.sections  # with columns (issue 18)
+                  for s in section.slides for p in s.panes()):
         code = slide.code
         if code is None or code.path is None:
             continue
@@ -109,7 +112,8 @@ def _tables(course: Course) -> list[Problem]:
     """Read each slide table's CSV (as charts do) and warn when a table is too wide for a slide."""
     from ..text.tablehtml import table_chars
     problems = []
-    for slide in (s for lecture in course.lectures for section in lecture.sections for s in section.slides):
+    for slide in (p for lecture in course.lectures for section in lecture.sections  # with columns (issue 18)
+                  for s in section.slides for p in s.panes()):
         t = slide.table
         if t is None:
             continue
@@ -138,7 +142,7 @@ def _code_width(course: Course) -> list[Problem]:
     problems = []
     for lecture in course.lectures:
         for section in lecture.sections:
-            for slide in section.slides:
+            for slide in (p for s in section.slides for p in s.panes()):  # with columns (issue 18)
                 blocks = [t.content for t in (slide.body.tokens or []) if t.type == "fence"] if slide.body else []
                 blocks += [slide.code.text] if slide.code is not None and slide.code.text else []
                 longest = max((len(line.expandtabs(4)) for b in blocks for line in b.split("\n")), default=0)
@@ -177,7 +181,7 @@ def _charts(course: Course) -> list[Problem]:
     problems = []
     for lecture in course.lectures:
         for section in lecture.sections:
-            for slide in section.slides:
+            for slide in (p for s in section.slides for p in s.panes()):  # with columns (issue 18)
                 chart = slide.chart
                 if chart is None:
                     continue
@@ -229,9 +233,11 @@ def _pictures(course: Course) -> list[Problem]:
     problems = []
     for lecture in course.lectures:
         for section in lecture.sections:
-            for slide in section.slides:
-                image = slide.image
-                if image is not None and image.path is not None:
+            for slide in (p for s in section.slides for p in s.panes()):  # with columns (issue 18)
+                for image in [*slide.pictures(), *([slide.background.image] if slide.background and
+                                                    slide.background.image else [])]:
+                    if image.path is None:
+                        continue
                     for severity, message in picture_problems(image.path, image.src):
                         problems.append(Problem(image.src_pos or image.pos, message, severity))
     return problems

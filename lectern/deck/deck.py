@@ -41,8 +41,10 @@ def layout_of(slide: SlideView) -> str:
     """The arrangement of a content slide: text, split (text beside a figure), media, quote, timeline."""
     if slide.kind != "content":
         return slide.kind
+    if slide.columns:  # layouts (issue 18)
+        return "columns"
     text = bool(slide.points or slide.quote or slide.timeline or slide.body)
-    if slide.figure is not None:
+    if slide.figure is not None or slide.images:
         return "split" if text else "media"
     if slide.timeline and not slide.points and not slide.quote:
         return "timeline"
@@ -59,10 +61,10 @@ def _point_lines(points, width: int, depth: int = 0) -> float:
     return total
 
 
-def load_of(slide: SlideView, layout: str) -> float:
+def load_of(slide: SlideView, layout: str, width: int | None = None) -> float:
     """Lines of body text a slide holds at 32 px type (the body fits about 13 of them)."""
-    width = LINE_CHARS // 2 if layout == "split" else LINE_CHARS
-    n = _point_lines(slide.points, width)
+    width = width or (LINE_CHARS // 2 if layout == "split" else LINE_CHARS)
+    n = _point_lines(slide.points, width) + _columns_load(slide)
     if slide.body:
         n += body_lines(slide.body, width)
     if slide.quote:
@@ -84,6 +86,16 @@ def load_of(slide: SlideView, layout: str) -> float:
     if layout == "split" and slide.figure is not None and slide.figure.caption:
         n = max(n, _lines(plain(slide.figure.caption), width) * 0.7 + 6)
     return n
+
+
+def _columns_load(slide: SlideView) -> float:
+    """Layouts (issue 18): the fullest column's load at its share of the width; a figure counts 6 lines."""
+    if not slide.columns:
+        return 0.0
+    weights = slide.widths or [1.0] * len(slide.columns)
+    loads = [load_of(c, "column", max(12, int(LINE_CHARS * w / sum(weights)) - 3))
+             + (6 if c.figure is not None or c.images else 0) for c, w in zip(slide.columns, weights)]
+    return max(loads)
 
 
 # The most load each type size holds, with a margin: the body's capacity grows with the square of
@@ -160,7 +172,16 @@ def footnote_steps(slide: SlideView) -> dict[str, int]:
 
     if slide.steps:
         walk(slide.points, None)
+        for c in slide.columns:  # layouts (issue 18): a column's notes appear with the column
+            html = " ".join(str(x) for x in (*[p.html for p in c.points], c.body, c.quote and c.quote.html,
+                                              c.figure and c.figure.caption) if x)
+            for fid in _FN_REF.findall(html + str(_all_points(c.points))):
+                steps.setdefault(fid, c.step or 0)
     return steps
+
+
+def _all_points(points) -> str:
+    return " ".join(str(p.html) + _all_points(p.children) for p in points)
 
 
 def prepare(deck: DeckView) -> list[SlideRender]:
@@ -201,12 +222,16 @@ def runtime_js(env: jinja2.Environment) -> str:
 SCIENCE_CSS = "deck/science.css"  # math, code and tables: only in decks that show them
 _SCIENCE = re.compile(r'class="(?:math |code-caption|table-caption)|<pre class="code"|<table')
 CSS_MARK = "/*lectern-css*/"
+LAYOUTS_CSS = "deck/layouts.css"  # columns, picture rows, sized pictures, backgrounds (issue 18): only when used
+_LAYOUTS = re.compile(r'class="(?:columns |image-grid |slide-background)|fit-cover"|<figure [^>]*style="width: \d')
 
 
-def theme_css(env: jinja2.Environment, science: bool = True) -> str:
+def theme_css(env: jinja2.Environment, science: bool = True, layouts: bool = True) -> str:
     parts = [read_asset(env, name) for name in CSS_FILES]
     if science:
         parts.append(read_asset(env, SCIENCE_CSS))
+    if layouts:
+        parts.append(read_asset(env, LAYOUTS_CSS))
     try:
         parts.append(read_asset(env, OPTIONAL_CSS))
     except jinja2.TemplateNotFound:
@@ -241,5 +266,6 @@ def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = 
                            labels_json=Markup(words_json), css=Markup(CSS_MARK),
                            js=Markup(script), csp=Markup(content_policy(script, strict_scripts)), fonts=Markup(FONTS_MARK))
     fonts = font_face_css(text_of(page), italic_text_of(page), template_dirs=env_dirs(env)) if embed_fonts else ""
-    page = page.replace(CSS_MARK, theme_css(env, science=bool(_SCIENCE.search(page))), 1)
+    page = page.replace(CSS_MARK, theme_css(env, science=bool(_SCIENCE.search(page)),
+                                            layouts=bool(_LAYOUTS.search(page))), 1)
     return page.replace(FONTS_MARK, fonts, 1)

@@ -268,30 +268,38 @@ def lecture_texts(lecture) -> list[tuple[Md, bool, int | None]]:
             out.append((section.reading, False, i))
         for slide in section.slides:
             out.append((slide.title, True, i))
-            stack = list(slide.points)
-            while stack:
-                point = stack.pop(0)
-                out.append((point.text, True, i))
-                stack[0:0] = point.points
-            if slide.quote:
-                out.append((slide.quote.text, False, i))
-                if slide.quote.source:
-                    out.append((slide.quote.source, True, i))
-            for thing in (slide.image, slide.chart):
-                if thing is not None and thing.caption:
-                    out.append((thing.caption, True, i))
-            if slide.chart is not None and slide.chart.source:
-                out.append((slide.chart.source, True, i))
-            if slide.body:
-                out.append((slide.body, False, i))
-            if slide.code is not None and slide.code.caption:
-                out.append((slide.code.caption, True, i))
-            for md in (slide.table.caption, slide.table.source) if slide.table is not None else ():
-                if md:
-                    out.append((md, True, i))
+            for pane in slide.panes():  # the slide and its columns (issue 18)
+                out += _pane_texts(pane, i)
             if slide.notes:
                 out.append((slide.notes, False, i))
         out += [(q, True, i) for q in section.questions]
+    return out
+
+
+def _pane_texts(pane, i: int) -> list[tuple[Md, bool, int | None]]:
+    """The Markdown a slide or one of its columns shows, in reading order."""
+    out: list[tuple[Md, bool, int | None]] = []
+    stack = list(pane.points)
+    while stack:
+        point = stack.pop(0)
+        out.append((point.text, True, i))
+        stack[0:0] = point.points
+    if pane.quote:
+        out.append((pane.quote.text, False, i))
+        if pane.quote.source:
+            out.append((pane.quote.source, True, i))
+    for thing in (*pane.pictures(), pane.chart):
+        if thing is not None and thing.caption:
+            out.append((thing.caption, True, i))
+    if pane.chart is not None and pane.chart.source:
+        out.append((pane.chart.source, True, i))
+    if pane.body:
+        out.append((pane.body, False, i))
+    if pane.code is not None and pane.code.caption:
+        out.append((pane.code.caption, True, i))
+    for md in (pane.table.caption, pane.table.source) if pane.table is not None else ():
+        if md:
+            out.append((md, True, i))
     return out
 
 

@@ -24,6 +24,7 @@ from ..course.model import Course, Image, Lecture, Md, Point, Pos, Section, Slid
 from .references import split_references
 from .keypoints import in_brief
 from .labels import labels
+from . import layouts
 from .plain import plain
 from .svgsafe import svg_image
 from .view import (BibEntry, Chapter, DeckView, Figure, Footnote, GlossaryView, GuideSection, GuideView,
@@ -240,6 +241,7 @@ class Resolver:
                             steps=slide_steps(slide), quote=quote, figure=figure,
                             timeline=self.timeline_span(slide, ctx), notes=self.html(slide.notes, made.notes_ctx),
                             body=self.slide_body(slide, ctx))
+            layouts.add_layout(self, made, slide, view, ctx)  # columns, picture rows, background (issue 18)
             view.footnotes = notes.items
 
     def questions_slide(self, made: DeckSlides, questions: list[Md]) -> None:
@@ -279,7 +281,12 @@ class Resolver:
                     figure_no += 1
                     fig = self.figure(slide, f"{number}.{figure_no}", ctx)
                     if fig is not None:
-                        figures.append(fig)
+                        figures.append(layouts.sized(fig, slide))
+                more, figure_no = layouts.guide_figures(self, slide, number, figure_no, ctx)  # issue 18
+                figures += more
+                fig = fig or (more[0] if more else None)
+                if slide.columns and not point.children:
+                    point.children = layouts.column_points(self, slide, ctx)
                 if slide.table is not None and slide.table.table is not None:
                     table_no += 1  # tables count apart from figures: "Table 2.1" beside "Figure 2.1"
                     t = slide.table

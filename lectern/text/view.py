@@ -47,6 +47,9 @@ class Figure:
     caption: Markup | None = None
     source: Markup | None = None
     title: str = ""  # chart title
+    # --- layouts (issue 18) ---
+    width: int | None = None  # percent of the content width the picture takes
+    fit: str = "contain"  # contain | cover
 
 
 @dataclass
@@ -93,6 +96,23 @@ class SlideView:
     references: list[BibEntry] = field(default_factory=list)
     subtitle: Markup | None = None  # title slide: lecture subtitle; section slide: "Part 2"
     meta: dict[str, str] = field(default_factory=dict)  # title slide: course, author, date
+    # --- layouts (issue 18) ---
+    columns: list[SlideView] = field(default_factory=list)  # each a pane of kind "column"
+    widths: list[float] = field(default_factory=list)  # one per column (equal when empty)
+    images: list[Figure] = field(default_factory=list)  # a row or grid of 2-6 pictures
+    background: BackgroundView | None = None
+    step: int | None = None  # a column's build step
+
+
+@dataclass
+class BackgroundView:
+    """A slide's full-bleed background: a colour or a picture with the theme's dark overlay."""
+
+    tone: str  # "light" or "dark": the text colour that reads on it
+    color: str | None = None
+    picture: str | None = None  # a data: URL
+    alt: str = ""
+    dim: float = 0.4
 
 
 @dataclass

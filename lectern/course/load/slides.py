@@ -9,6 +9,7 @@ from ..yamlnodes import Node
 from .code import code
 from .datatable import datatable
 from .reader import Reader
+from . import layouts
 
 SLIDE_KEYS = SLIDE.keys  # the keys, their kinds and the required ones are in course/shapes.py
 POINT_KEYS = POINT.keys
@@ -27,32 +28,40 @@ def slide(r: Reader, node: Node) -> Slide | None:
         return None
     title = r.md(keys.get("title"), "the slide title", required=True) or Md("", node.pos)
     out = Slide(title=title, pos=node.pos)
-    out.points = points(r, keys.get("points"))
+    content(r, keys, out)
     if "build" in keys and keys["build"].value is not None:
         build(r, keys["build"], out)
+    if "timeline" in keys:
+        out.timeline = span(r, keys["timeline"])
+    out.notes = r.md(keys.get("notes"), "notes")
+    layouts.slide_layout(r, keys, out)  # columns, widths, background (issue 18)
+    shown = sorted(SLIDE_KEYS - NOT_SHOWN)
+    if not any(keys.get(k) is not None and keys[k].value not in (None, [], {}) for k in shown):
+        r.warn(node.pos, f"the slide '{title.src}' shows only its title: give it {', '.join(shown[:-1])} or "
+                         f"{shown[-1]} (notes are never shown on the slide)")
+    elif out.build and not out.points and not out.columns and not (out.code is not None and out.code.highlight):
+        r.warn(getattr(keys["build"], "key_pos", keys["build"].pos), "`build: true` has nothing to step through: "
+               "the slide has no points, columns or highlighted code lines (build shows them one at a time); "
+               "remove `build`, or add points, columns or `highlight`")
+    return out
+
+
+def content(r: Reader, keys: dict[str, Node], out: Slide) -> None:
+    """What a slide or one of its columns shows: points, quote, pictures, chart, body, code, table."""
+    out.points = points(r, keys.get("points"))
     if "quote" in keys:
         out.quote = quote(r, keys["quote"])
     if "image" in keys:
         out.image = image(r, keys["image"])
+    if "images" in keys:
+        out.images = layouts.images(r, keys["images"])
     if "chart" in keys:
         out.chart = chart(r, keys["chart"])
-    if "timeline" in keys:
-        out.timeline = span(r, keys["timeline"])
-    out.notes = r.md(keys.get("notes"), "notes")
     out.body = r.md(keys.get("body"), "the slide body")
     if "code" in keys:
         out.code = code(r, keys["code"])
     if "table" in keys:
         out.table = datatable(r, keys["table"])
-    shown = sorted(SLIDE_KEYS - NOT_SHOWN)
-    if not any(keys.get(k) is not None and keys[k].value not in (None, [], {}) for k in shown):
-        r.warn(node.pos, f"the slide '{title.src}' shows only its title: give it {', '.join(shown[:-1])} or "
-                         f"{shown[-1]} (notes are never shown on the slide)")
-    elif out.build and not out.points and not (out.code is not None and out.code.highlight):
-        r.warn(getattr(keys["build"], "key_pos", keys["build"].pos), "`build: true` has nothing to step through: "
-               "the slide has no points and no highlighted code lines (build shows points one at a time, then "
-               "each group of `highlight` lines); remove `build`, or add points or `highlight`")
-    return out
 
 
 def build(r: Reader, node: Node, out: Slide) -> None:
@@ -137,9 +146,11 @@ def no_fence(r: Reader, text: Md) -> Md:
 
 
 def image(r: Reader, node: Node) -> Image | None:
-    keys = r.mapping(node, IMAGE_KEYS, IMAGE.required, "an image")
+    keys = r.mapping(node, IMAGE_KEYS, ("src",), "an image")
     if keys is None or "src" not in keys:
         return None
+    if "alt" not in keys:
+        r.error(node.pos, "the image has no `alt`: add `alt:` describing the picture for readers who cannot see it")
     alt = r.text(keys.get("alt"), "the image's alt text")
     if "alt" in keys and not (alt or "").strip():
         r.error(keys["alt"].pos, "the image's alt text is empty: describe the picture for readers who cannot see it")
@@ -148,8 +159,10 @@ def image(r: Reader, node: Node) -> Image | None:
     if path is not None and path.suffix.lower() not in IMAGE_SUFFIXES:
         r.error(keys["src"].pos, f"the image '{src}' must be PNG, JPEG, GIF, WebP or SVG")
         path = None
-    return Image(src=src, alt=alt or "", pos=node.pos, caption=r.md(keys.get("caption"), "caption"), path=path,
-                 src_pos=keys["src"].pos)
+    out = Image(src=src, alt=alt or "", pos=node.pos, caption=r.md(keys.get("caption"), "caption"), path=path,
+                src_pos=keys["src"].pos)
+    layouts.image_size(r, keys, out)
+    return out
 
 
 def chart(r: Reader, node: Node) -> Chart | None:

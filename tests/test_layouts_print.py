@@ -1,0 +1,70 @@
+"""Layouts (issue 18) in print: columns stand side by side in the handouts, the notes and the slide
+PDF; the guide shows the columns' and the picture rows' pictures as numbered figures."""
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from helpers import copy_fixture, run_cli
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("layouts-print")
+    course = copy_fixture("layouts", tmp)
+    result = run_cli("build", str(course), "--out", str(tmp / "out"), "--strict")
+    assert result.exit_code == 0, result.output
+    return tmp / "out"
+
+
+def words(pdf) -> list[tuple[int, float, float, str]]:
+    """(page, x, y, word) of every word, from pdftotext's bounding boxes."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    found, page = [], 0
+    for line in html.splitlines():
+        if "<page " in line:
+            page += 1
+        m = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', line)
+        if m:
+            found.append((page, float(m[1]), float(m[2]), m[3]))
+    return found
+
+
+def at(found, word: str):
+    hits = [w for w in found if w[3] == word]
+    assert hits, f"{word!r} is not in the PDF"
+    return hits[0]
+
+
+@pytest.mark.parametrize("pdf", ["handouts/one.pdf", "handouts/one-notes.pdf", "slides/one.pdf"])
+def test_three_columns_stand_side_by_side(out, pdf):
+    found = words(out / pdf)
+    alpha, saying = at(found, "Alpha"), at(found, "saying.")
+    assert alpha[0] == saying[0]  # same page
+    assert saying[1] > alpha[1] + 20  # the quote's column is to the right of the points'
+    assert abs(saying[2] - alpha[2]) < 8  # on the same line
+
+
+def images_on_pages(pdf) -> dict[int, int]:
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages: dict[int, int] = {}
+    for line in listing.splitlines()[2:]:
+        page = int(line.split()[0])
+        pages[page] = pages.get(page, 0) + 1
+    return pages
+
+
+def test_the_guide_shows_every_picture_of_the_columns_and_rows_as_a_figure(out):
+    guide = out / "study-guide.pdf"
+    assert sum(images_on_pages(guide).values()) == 5  # one in a column, three in a row, one sized
+    text = subprocess.run(["pdftotext", str(guide), "-"], capture_output=True, text=True, check=True).stdout
+    for caption in ("The first picture", "Orange", "Blue", "Green"):
+        assert re.search(rf"Figure 1\.\d+\s+{caption}", text), caption
+    assert "Left column point two" in text  # a columns slide's points are its key points
+
+
+def test_the_handout_draws_the_row_of_pictures_on_one_slide(out):
+    pages = images_on_pages(out / "handouts" / "one.pdf")
+    assert max(pages.values()) >= 4  # the slide of three pictures and the sized picture share a page
