@@ -90,6 +90,8 @@ def _typeset(latex: str, display: bool) -> Formula:
     with warnings.catch_warnings():  # ziamath 0.13 finds its font with importlib's deprecated path()
         warnings.simplefilter("ignore", DeprecationWarning)
         import ziamath
+    from . import ziaspeed
+    ziaspeed.apply()
 
     tag = ""
     body = latex
