@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import socket
 from pathlib import Path
 
@@ -466,3 +467,62 @@ def test_a_formula_is_tagged_as_a_formula_with_its_source_as_alternate_text(tmp_
         theirs = _structure(write_pdf(pdf.render(html, tmp_path, [tmp_path]), meta))
     assert ("/Figure", tex) in theirs and ("/Formula", tex) not in theirs
     assert ours == [("/Figure", "A square"), ("/Formula", tex), ("/Formula", tex)]
+
+
+def _path_calls(draw, d: str):
+    """What a path function does with `d`: the stream's operators and the markers' vertices."""
+    import pydyf
+
+    class Node(dict):
+        vertices: list
+
+    class Svg:
+        inner_width = inner_height = 100
+
+        def __init__(self):
+            self.stream = pydyf.Stream()
+
+        def point(self, x, y, font_size):
+            from weasyprint.svg.utils import size
+            return size(x, font_size, 100), size(y, font_size, 100)
+
+    node, svg = Node(d=d), Svg()
+    node.vertices = []
+    try:
+        draw(svg, node, 16)
+    except Exception as exc:  # WeasyPrint's own fails on some odd paths: then both must fail alike
+        return type(exc).__name__
+    return svg.stream.stream, node.vertices
+
+
+def test_an_svg_path_is_drawn_with_exactly_weasyprints_calls_however_it_is_read():
+    """svgpath reads plain absolute paths (a formula's glyphs) in one pass: the PDF operators and
+    marker vertices are the ones WeasyPrint's own reading gives, for glyphs, for charts' paths and
+    for 300 random paths mixing what svgpath reads with what it leaves to WeasyPrint."""
+    import random
+
+    from lectern.pdf.weasy import svgpath
+    from lectern.text import mathsvg
+
+    assert svgpath.INSTALLED
+    glyphs = re.findall(r' d="([^"]*)"', mathsvg._typeset(r"\left(\frac{\sqrt{x^2+1}}{\sum_i y_i}\right)", True).svg)
+    rnd = random.Random(7)
+
+    def number(plain: bool) -> str:
+        return rnd.choice([str(rnd.randint(-50, 50)), f"{rnd.uniform(-99, 99):.3f}", "-0", "0.5"]
+                          + ([] if plain else ["1e2", ".5", "+3"]))
+
+    def command(plain: bool) -> str:
+        letter = rnd.choice("MLQCZ" if plain else "MLQCZmlhvHVTSA")
+        arity = {"M": 2, "L": 2, "Q": 4, "C": 6, "Z": 0, "m": 2, "l": 2, "h": 1, "v": 1, "H": 1, "V": 1,
+                 "T": 2, "S": 4, "A": 7}[letter]
+        repeats = rnd.choice([1, 1, 2])
+        if letter == "A":
+            return "A 5 5 0 0 1 " + " ".join(number(plain) for _ in range(2))
+        return letter + " " + " ".join(number(plain) for _ in range(arity * repeats if arity else 0))
+
+    randoms = [" ".join(command(i % 2 == 0) for _ in range(rnd.randint(1, 12))) for i in range(300)]
+    plain = [d for d in randoms if svgpath._PLAIN.fullmatch(d)]
+    assert len(glyphs) > 5 and 100 < len(plain) < 200  # both ways are exercised
+    for d in glyphs + ["M 0 0 L 10 0 L 10 10 Z M 2 2 L 3 3 Z", "M 1 1 2 2 3 3 Z", "M 1 1 Z Z L 4 4", "Z M 0 0"] + randoms:
+        assert _path_calls(svgpath.path, d) == _path_calls(svgpath.ORIGINAL, d), d

@@ -22,7 +22,7 @@ from pathlib import Path
 import weasyprint
 from weasyprint.urls import URLFetcher
 
-from .weasy import colsearch, leaders, notekeep, svgtext, tagging
+from .weasy import colsearch, leaders, notekeep, svgpath, svgtext, tagging
 from . import htmltree, longruns
 from .fetcher import ConfinedFetcher
 from ..theme.fonts import stamp
@@ -30,6 +30,7 @@ from ..theme.fonts import stamp
 notekeep.install()  # a footnote stays on its call's page (see notekeep)
 leaders.install()  # a dot leader is painted as one run of text (see leaders)
 svgtext.install()  # a chart's label is set as one run of text (see svgtext)
+svgpath.install()  # a formula's glyph outlines read in one pass (see svgpath)
 colsearch.install()  # columns balanced in a few layouts, not one a pixel (see colsearch)
 tagging.install()  # footnotes tagged Note, an SVG's /Alt its title and description (see tagging)
 
