@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from helpers import copy_fixture, run_cli
+from helpers import ROOT, copy_fixture, run_cli
 from test_markup import parse, render
 
 
@@ -396,3 +396,15 @@ def test_a_build_code_slide_emphasises_its_highlighted_groups_in_turn(tmp_path, 
     page.wait_for_timeout(300)
     assert emphasised() == [1, 3, 4]  # printing the deck shows the slide's final state
     page.close()
+def test_typesetting_leaves_the_root_logger_alone(tmp_path):
+    """ziafont logs every glyph with logging.debug(), which gives the root logger a stderr handler
+    when it has none: every later warning of any library in the process was then printed."""
+    import os
+    import sys
+    code = ("import logging; from lectern.text import mathsvg; "
+            "mathsvg.typeset(r'\\hat{\\beta}_1 = \\frac{\\sum_i x_i y_i}{\\sum_i x_i^2}', True); "
+            "print(len(logging.getLogger().handlers)); logging.getLogger('weasyprint').warning('said')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0" and "WARNING:weasyprint" not in done.stderr, (done.stdout, done.stderr)

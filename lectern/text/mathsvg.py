@@ -94,6 +94,7 @@ def _typeset(latex: str, display: bool) -> Formula:
         import ziamath
     from . import ziaspeed
     ziaspeed.apply()
+    _quiet_logging()
 
     tag = ""
     body = latex
@@ -121,6 +122,24 @@ def _typeset(latex: str, display: bool) -> Formula:
         raise
     except Exception as exc:  # the typesetter on input latex2mathml let through: the formula's problem, not a crash
         raise MathError(f"the formula cannot be typeset ({type(exc).__name__}); check its commands") from exc
+
+
+def _quiet_logging() -> None:
+    """ziafont and ziamath log through the `logging` module's own functions (`logging.debug` for
+    every glyph placed), which give the root logger a handler printing to stderr when it has none:
+    from then on every library's warning in this process (fontTools', WeasyPrint's) was printed.
+    They log to a logger of their own instead, which says only errors."""
+    import importlib
+    import logging
+    own = logging.getLogger("ziamath")
+    own.setLevel(logging.ERROR)
+    for name in ("ziafont.gpos", "ziafont.gsub", "ziamath.nodes.mnode"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if getattr(module, "logging", None) is logging:
+            module.logging = own
 
 
 def _unknown_commands(mathml: str) -> list[str]:
