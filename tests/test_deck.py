@@ -126,7 +126,7 @@ def test_thirty_slide_deck_within_budget():
     deck = make_synthetic_deck(30)
     out = render_deck(deck, make_env())
     assert len(deck.slides) == 30
-    assert len(out.encode("utf-8")) < 150_000
+    assert len(out.encode("utf-8")) < 156_000  # 150 kB until the phone's reading view (reading.js/.css, 6 kB)
 
 
 def test_course_templates_restyle_the_deck(tmp_path):

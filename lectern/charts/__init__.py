@@ -12,7 +12,7 @@ from .data import ChartData, Series, chart_data, check_chart, read_csv
 from .draw import chart_svg, draw_chart_svg
 from .scale import ellipsize, nice_ticks, text_width, wrap
 from .style import (FONT_FAMILY, HEIGHT, LEGEND, LEGEND_ROWS, MARKERS, MAX_LABEL, PAD,
-                    SERIES_COLOURS, SLIDE_SIZE, STYLE, STYLE_ELEMENT, TICK, TITLE, VALUE, WIDTH,
+                    PHONE_SIZE, SERIES_COLOURS, SLIDE_SIZE, STYLE, STYLE_ELEMENT, TICK, TITLE, VALUE, WIDTH,
                     for_print)
 from .summary import chart_summary
 from .values import (NumberStyle, UnitStyle, format_number, format_value, is_number,
@@ -23,7 +23,7 @@ __all__ = [
     "chart_svg", "draw_chart_svg",
     "ellipsize", "nice_ticks", "text_width", "wrap",
     "FONT_FAMILY", "HEIGHT", "LEGEND", "LEGEND_ROWS", "MARKERS", "MAX_LABEL", "PAD",
-    "SERIES_COLOURS", "SLIDE_SIZE", "STYLE", "STYLE_ELEMENT", "TICK", "TITLE", "VALUE", "WIDTH",
+    "PHONE_SIZE", "SERIES_COLOURS", "SLIDE_SIZE", "STYLE", "STYLE_ELEMENT", "TICK", "TITLE", "VALUE", "WIDTH",
     "for_print",
     "chart_summary",
     "NumberStyle", "UnitStyle", "format_number", "format_value", "is_number", "parse_number",

@@ -4,6 +4,7 @@ from __future__ import annotations
 WIDTH = 600  # the default viewBox: 13-unit text reads as ~9 pt on a 15 cm wide page
 HEIGHT = 340
 SLIDE_SIZE = (480, 270)  # a smaller viewBox for a slide: the same text reads larger projected
+PHONE_SIZE = (320, 260)  # a phone's reading view: a card some 350 px wide shows its text at full size
 PAD = 10
 TICK = 13  # tick and category labels
 VALUE = 12  # labels on bars

@@ -18,8 +18,9 @@ from ..text.labels import labels
 from ..theme.templates import env_dirs, read_asset
 
 # One file a concern under templates/deck/js/, concatenated in this order (each in its own scope).
-JS_MODULES = ("scale", "nav", "steps", "ui", "miniature", "overview", "speaker", "help", "touch")
+JS_MODULES = ("scale", "nav", "steps", "ui", "miniature", "overview", "speaker", "help", "touch", "reading")
 CSS_FILES = ("deck/deck.css",)
+READING_CSS = "deck/reading.css"  # a phone's reading view (js/reading.js): screens only, never print
 OPTIONAL_CSS = "deck/custom.css"  # a course's templates/ may add this to restyle the theme
 
 FONTS_MARK = "/*@lectern-fonts@*/"
@@ -226,12 +227,14 @@ LAYOUTS_CSS = "deck/layouts.css"  # columns, picture rows, sized pictures, backg
 _LAYOUTS = re.compile(r'class="(?:columns |image-grid |slide-background)|fit-cover"|<figure [^>]*style="width: \d')
 
 
-def theme_css(env: jinja2.Environment, science: bool = True, layouts: bool = True) -> str:
+def theme_css(env: jinja2.Environment, science: bool = True, layouts: bool = True, reading: bool = False) -> str:
     parts = [read_asset(env, name) for name in CSS_FILES]
     if science:
         parts.append(read_asset(env, SCIENCE_CSS))
     if layouts:
         parts.append(read_asset(env, LAYOUTS_CSS))
+    if reading:  # after the theme's own sheets, which it restyles for a phone
+        parts.append(read_asset(env, READING_CSS))
     try:
         parts.append(read_asset(env, OPTIONAL_CSS))
     except jinja2.TemplateNotFound:
@@ -267,5 +270,5 @@ def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = 
                            js=Markup(script), csp=Markup(content_policy(script, strict_scripts)), fonts=Markup(FONTS_MARK))
     fonts = font_face_css(text_of(page), italic_text_of(page), template_dirs=env_dirs(env)) if embed_fonts else ""
     page = page.replace(CSS_MARK, theme_css(env, science=bool(_SCIENCE.search(page)),
-                                            layouts=bool(_LAYOUTS.search(page))), 1)
+                                            layouts=bool(_LAYOUTS.search(page)), reading=True), 1)
     return page.replace(FONTS_MARK, fonts, 1)

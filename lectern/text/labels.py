@@ -27,6 +27,7 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
             "deck": "Slides", "handout": "Handout", "notes_pdf": "Speaker notes", "guide": "Study guide",
             "guide_meta": "the whole course as a book", "footer": "The slides work offline: open them straight from the folder; press ? in a deck for its keys.",
             "popup_blocked": "The browser blocked the speaker window: allow pop-ups for this file.",
+            "read_view": "Read", "slide_view": "Slides",
         },
         PRINT: {
             "study_guide": "Study guide", "contents": "Contents", "chapter": "Chapter",
@@ -54,6 +55,7 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
             "deck": "Diapositivas", "handout": "Apuntes", "notes_pdf": "Notas del orador", "guide": "Guía de estudio",
             "guide_meta": "todo el curso como libro", "footer": "Las diapositivas funcionan sin conexión: ábralas desde la carpeta; pulse ? en una presentación para ver sus teclas.",
             "popup_blocked": "El navegador bloqueó la ventana del orador: permita las ventanas emergentes para este archivo.",
+            "read_view": "Leer", "slide_view": "Diapositivas",
         },
         PRINT: {
             "study_guide": "Guía de estudio", "contents": "Índice", "chapter": "Capítulo",
@@ -80,6 +82,7 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
             "deck": "Diapositives", "handout": "Polycopié", "notes_pdf": "Notes de l’orateur", "guide": "Guide d’étude",
             "guide_meta": "tout le cours en un livre", "footer": "Les diapositives fonctionnent hors ligne : ouvrez-les depuis le dossier ; appuyez sur ? dans une présentation pour ses touches.",
             "popup_blocked": "Le navigateur a bloqué la fenêtre de l’orateur : autorisez les fenêtres surgissantes pour ce fichier.",
+            "read_view": "Lire", "slide_view": "Diapositives",
         },
         PRINT: {
             "study_guide": "Guide d’étude", "contents": "Table des matières", "chapter": "Chapitre",
@@ -106,6 +109,7 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
             "slide_1": "Folie", "deck": "Folien", "handout": "Handout", "notes_pdf": "Notizen", "guide": "Studienbuch",
             "guide_meta": "der ganze Kurs als Buch", "footer": "Die Folien funktionieren offline: direkt aus dem Ordner öffnen; ? in einer Präsentation zeigt die Tasten.",
             "popup_blocked": "Der Browser hat das Referentenfenster blockiert: Pop-ups für diese Datei erlauben.",
+            "read_view": "Lesen", "slide_view": "Folien",
         },
         PRINT: {
             "study_guide": "Studienbegleiter", "contents": "Inhalt", "chapter": "Kapitel",

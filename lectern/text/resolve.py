@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from ..charts import HEIGHT, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
+from ..charts import HEIGHT, PHONE_SIZE, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
 from .cite import CitationResult, format_citations, style_path
 from .cite.people import names_in
 from .markup import CourseMarks, Markup as MarkupParser, RenderContext, bare_citation, quotes_for
@@ -162,11 +162,15 @@ class Resolver:
             width, height = SLIDE_SIZE if on_slide else (WIDTH, HEIGHT)
             svg = chart_svg(chart, self.course.lang, id_prefix=f"{'s' if on_slide else 'g'}fig{number}",
                             show_title=False, width=width, height=height)
+            narrow = None
+            if on_slide:  # on a phone the card is some 350 px wide: the same text, a narrower plot
+                narrow = chart_svg(chart, self.course.lang, id_prefix=f"nfig{number}", show_title=False,
+                                   width=PHONE_SIZE[0], height=PHONE_SIZE[1])
             if id(chart) not in self.summaries:
                 self.summaries[id(chart)] = chart_summary(chart, self.course.lang)
             return Figure("chart", number, f"fig-{number.replace('.', '-')}", svg, self.summaries[id(chart)],
                           caption=self.html(chart.caption, ctx), source=bare_citation(self.html(chart.source, ctx)),
-                          title=chart.title)
+                          title=chart.title, narrow=narrow)
         return None
 
     def timeline_span(self, slide: Slide, ctx: RenderContext) -> list[TimelineEntry]:

@@ -50,6 +50,7 @@ class Figure:
     # --- layouts (issue 18) ---
     width: int | None = None  # percent of the content width the picture takes
     fit: str = "contain"  # contain | cover
+    narrow: Markup | None = None  # a chart drawn for a phone's reading view (deck/reading.css)
 
 
 @dataclass
