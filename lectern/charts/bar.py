@@ -24,7 +24,7 @@ def _label_room(data: ChartData, unit: str, lang: str, W: float, nseries: int) -
 
 
 def _bars(svg: _Svg, data: ChartData, plot: Plot, unit: str, lang: str, decimals: int,
-          nseries: int) -> None:
+          nseries: int, touching: bool = False) -> None:
     """Grouped bars from the zero line, each with its value written above (or below) it.
 
     A label that would leave the plot (a crowded chart squeezed flat) is left out rather than
@@ -32,7 +32,7 @@ def _bars(svg: _Svg, data: ChartData, plot: Plot, unit: str, lang: str, decimals
     """
     band, x_of, y_of = plot.band, plot.x_of, plot.y_of
     plot_top, plot_bottom = plot.top, plot.bottom
-    group = min(band * (0.72 if nseries > 1 else 0.6), 110.0 * nseries ** 0.8)
+    group = band if touching else min(band * (0.72 if nseries > 1 else 0.6), 110.0 * nseries ** 0.8)  # a histogram's bins touch
     width = group / nseries
     gap = min(2.0, width * 0.1) if nseries > 1 else 0.0
     zero = y_of(0.0)

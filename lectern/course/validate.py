@@ -204,7 +204,28 @@ def _charts(course: Course) -> list[Problem]:
                     if any(row[i] is not None and not is_number(row[i]) for row in chart.table.rows):
                         problems.append(Problem(chart.pos, f"the chart's y column '{column}' holds values that "
                                                            "are not numbers"))
-                problems += _too_large(chart)
+                problems += _too_large(chart) + _chart_kind(chart)
+    return problems
+
+
+def _chart_kind(chart) -> list[Problem]:
+    """What a kind of chart asks of its data: numbers along x for a scatter or a histogram,
+    no negative values in stacked bars."""
+    table, problems = chart.table, []
+    if chart.type in ("scatter", "histogram") and chart.x in table.columns:
+        i = table.columns.index(chart.x)
+        values = [row[i] for row in table.rows if row[i] is not None]
+        what = "the values to count" if chart.type == "histogram" else "the points' x"
+        if not values or not all(is_number(v) for v in values):
+            problems.append(Problem(chart.pos, f"a {chart.type} chart's x column '{chart.x}' holds {what}: "
+                                               "it must hold numbers"))
+    if chart.type == "stacked":
+        for column in chart.y:
+            if column in table.columns:
+                i = table.columns.index(column)
+                if any(is_number(row[i]) and row[i] < 0 for row in table.rows):
+                    problems.append(Problem(chart.pos, f"the chart's column '{column}' holds a negative value: stacked "
+                                                       "bars add up parts of a whole; draw it as `grouped` bars instead"))
     return problems
 
 

@@ -171,10 +171,13 @@ def chart(r: Reader, node: Node) -> Chart | None:
         return None
     kind = chart_type(r, keys["type"])
     x = r.text(keys["x"], "the chart's x column", required=True)
-    ys = y_columns(r, keys["y"])
-    if kind is None or x is None or not ys:
+    ys = y_columns(r, keys["y"]) if "y" in keys else []
+    if "y" not in keys and kind not in (None, "histogram"):
+        r.error(node.pos, "the chart names no `y` column: add `y:` with the column (or columns) it draws")
+    if kind is None or x is None or (not ys and kind != "histogram"):
         return None
-    out = Chart(type=kind, x=x, y=ys, pos=node.pos)
+    out = Chart(type=kind, x=x, y=ys if kind != "histogram" else [], pos=node.pos)
+    chart_options(r, keys, out)
     out.title = r.text(keys.get("title"), "the chart title") or ""
     out.unit = r.text(keys.get("unit"), "the chart unit") or ""
     out.caption = r.md(keys.get("caption"), "caption")
@@ -190,9 +193,35 @@ def chart(r: Reader, node: Node) -> Chart | None:
 def chart_type(r: Reader, node: Node) -> str | None:
     kind = r.text(node, "the chart type", required=True)
     if kind is not None and kind not in CHART_TYPES:
-        r.error(node.pos, f"chart type must be {' or '.join(CHART_TYPES)}, not '{kind}'")
+        r.error(node.pos, f"chart type must be {', '.join(CHART_TYPES[:-1])} or {CHART_TYPES[-1]}, not '{kind}'")
         return None
     return kind
+
+
+def chart_options(r: Reader, keys: dict, out: Chart) -> None:
+    """`trend` (a scatter's) and `bins` (a histogram's): each only where it means something."""
+    if "trend" in keys:
+        if out.type != "scatter":
+            r.error(keys["trend"].pos, f"`trend` draws a line through a scatter chart's points; a {out.type} chart has none")
+        elif not isinstance(keys["trend"].value, bool):
+            r.error(keys["trend"].pos, "`trend` is true or false")
+        else:
+            out.trend = keys["trend"].value
+    if "bins" in keys:
+        node = keys["bins"]
+        if out.type != "histogram":
+            r.error(node.pos, f"`bins` is a histogram's; a {out.type} chart has none")
+        elif isinstance(node.value, int) and not isinstance(node.value, bool) and 1 <= node.value <= 100:
+            out.bins = node.value
+        elif isinstance(node.value, list) and len(node.value) >= 2 and all(
+                isinstance(n.value, (int, float)) and not isinstance(n.value, bool) for n in node.value):
+            edges = [float(n.value) for n in node.value]
+            if any(b <= a for a, b in zip(edges, edges[1:])):
+                r.error(node.pos, "the histogram's bin edges must rise: each edge larger than the one before")
+            else:
+                out.bins = edges
+        else:
+            r.error(node.pos, "`bins` is a number of bins from 1 to 100, or a list of at least two rising edges")
 
 
 def y_columns(r: Reader, node: Node) -> list[str]:
