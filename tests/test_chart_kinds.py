@@ -157,3 +157,39 @@ def test_every_kind_prints_in_the_handout_and_the_guide(tmp_path):
     deck = next((out / "slides").glob("*.html")).read_text("utf-8")
     for kind in ("stacked", "grouped", "area", "scatter", "histogram"):
         assert f"lectern-chart-{kind}" in deck
+
+
+def test_a_build_slide_reveals_its_charts_series_in_turn_in_a_real_browser(tmp_path):
+    from deck_browser import ARGS, CHROMIUM, need_chromium
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+    root = _course(tmp_path, [])
+    lecture = sorted((root / "lectures").glob("*.yaml"))[0]
+    text = lecture.read_text("utf-8")
+    at = text.index('      - title: "Dates to remember"')
+    slide = ("      - title: Parts in turn\n        build: true\n        points: [First the whole, Then the parts]\n"
+             "        chart: {type: stacked, data: data/p.csv, x: year, y: [sugar, tobacco]}\n")
+    lecture.write_text(text[:at] + slide + text[at:], "utf-8")
+    out = tmp_path / "out"
+    assert run_cli("build", str(root), "--out", str(out), "--strict", "--only", "deck").exit_code == 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.goto(next((out / "slides").glob("*.html")).as_uri())
+        page.wait_for_function("window.lectern && lectern.current > 0")
+        n = page.evaluate("""() => [...document.querySelectorAll('#deck > .slide')].findIndex(
+            s => (s.querySelector('h2') || {}).textContent === 'Parts in turn') + 1""")
+        page.evaluate("(n) => lectern.go(n)", n)
+        seen = """() => [...document.querySelectorAll('#deck > .slide.current .figure-body:not(.figure-narrow) g.lc-series, #deck > .slide.current .figure-body:not(.figure-narrow) g.lc-totals')]
+            .map(g => getComputedStyle(g).visibility === 'visible')"""
+        shown = [page.evaluate(seen)]
+        for _ in range(4):
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(50)
+            shown.append(page.evaluate(seen))
+        assert page.evaluate("lectern.current") == n  # still on the slide after its four steps
+        assert shown == [[False, False, False], [False, False, False], [False, False, False],
+                         [True, False, False], [True, True, True]]
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate("lectern.current") == n + 1
+        browser.close()

@@ -39,10 +39,11 @@ def slide(r: Reader, node: Node) -> Slide | None:
     if not any(keys.get(k) is not None and keys[k].value not in (None, [], {}) for k in shown):
         r.warn(node.pos, f"the slide '{title.src}' shows only its title: give it {', '.join(shown[:-1])} or "
                          f"{shown[-1]} (notes are never shown on the slide)")
-    elif out.build and not out.points and not out.columns and not (out.code is not None and out.code.highlight):
+    elif out.build and not out.points and not out.columns and not (out.code is not None and out.code.highlight) \
+            and not (out.chart is not None and len(out.chart.y) > 1):
         r.warn(getattr(keys["build"], "key_pos", keys["build"].pos), "`build: true` has nothing to step through: "
-               "the slide has no points, columns or highlighted code lines (build shows them one at a time); "
-               "remove `build`, or add points, columns or `highlight`")
+               "the slide has no points, columns, highlighted code lines or chart series (build shows them one at a "
+               "time); remove `build`, or add points, columns, `highlight` or a second y column")
     return out
 
 
