@@ -106,6 +106,10 @@ MISTAKES = [
     ("{type: stacked, data: data/n.csv, x: year, y: [a, b]}", "holds a negative value: stacked bars add up parts"),
     ("{type: scatter, data: data/p.csv, x: label, y: sugar}", "a scatter chart's x column 'label' holds the points' x"),
     ("{type: histogram, data: data/p.csv, x: label}", "a histogram chart's x column 'label' holds the values to count"),
+    ("{type: bar, data: data/p.csv, x: year, y: [sugar, tobacco], error: sugar}", "`error` names 1 column for 2 y columns"),
+    ("{type: area, data: data/p.csv, x: year, y: sugar, error: tobacco}", "error bars go on bar, grouped, line or scatter"),
+    ("{type: bar, data: data/n.csv, x: year, y: a, error: b}", "the chart's error column 'b' must hold numbers of zero or more"),
+    ("{type: bar, data: data/p.csv, x: year, y: sugar, error: margin}", "the chart's column 'margin' is not in its data"),
 ]
 
 
@@ -193,3 +197,21 @@ def test_a_build_slide_reveals_its_charts_series_in_turn_in_a_real_browser(tmp_p
         page.keyboard.press("ArrowRight")
         assert page.evaluate("lectern.current") == n + 1
         browser.close()
+
+
+def test_error_bars_reach_value_minus_and_plus_margin_and_the_labels_clear_them():
+    table = Table(["group", "mean", "se"], [["a", 40, 5], ["b", 20, 2]])
+    root = drawn("bar", table, y=("mean",), error=["se"])
+    bars = marks(root, "path", "lc-error")
+    assert len(bars) == 2
+    rects = marks(root, "rect", "lc-bar")
+    scale = float(rects[0].get("height")) / 40  # px per unit
+    for path, e in zip(bars, (5, 2)):
+        y_low, y_high = (float(v) for v in re.match(r"M[\d.]+ ([\d.]+)V([\d.]+)", path.get("d")).groups())
+        assert abs((y_low - y_high) - 2 * e * scale) < 0.6
+    label = [t for t in root.iter(SVG + "text") if "lc-value" in t.get("class", "")][0]
+    top_of_error = float(re.match(r"M[\d.]+ [\d.]+V([\d.]+)", bars[0].get("d")).group(1))
+    assert float(label.get("y")) < top_of_error  # written above the bar's error, not over it
+    chart = Chart("bar", "group", ["mean"], P, table=table, error=["se"])
+    assert "a 40 \u00b1 5" in chart_summary(chart)
+    assert len(marks(drawn("line", table, y=("mean",), error=["se"]), "path", "lc-error")) == 2

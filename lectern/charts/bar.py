@@ -5,7 +5,7 @@ from .axes import Plot
 from .data import ChartData, _value_decimals
 from .scale import text_width
 from .style import MAX_LABEL, SERIES_COLOURS, TICK, VALUE
-from .svg import _n, _Svg, _t
+from .svg import _error_bar, _n, _Svg, _t
 from .values import _label, format_value
 
 
@@ -61,6 +61,13 @@ def _bars(svg: _Svg, data: ChartData, plot: Plot, unit: str, lang: str, decimals
                     f"<title>{_t(s.name)}, {_t(_label(data.categories[i], lang)[:MAX_LABEL])}: "
                     f"{_t(labels[k][i])}</title></rect>")
             cx = x + (width - gap) / 2
+            e = s.errors[i] if s.errors else None
+            if e:
+                svg.add(_error_bar(cx, y_of(v - e), y_of(v + e), min(5.0, (width - gap) / 3)))
+                if v >= 0:  # the value's label clears the bar's end
+                    top = min(top, round(y_of(v + e), 1))
+                else:
+                    h = max(h, round(y_of(v - e) - top, 1))
             extent = text_width(labels[k][i], size) + 4 if vertical else size + 4
             if not legible or (v >= 0 and top - extent < plot_top - TICK / 2 - 2) or (
                     v < 0 and bottom + extent > plot_bottom + 1):

@@ -172,6 +172,7 @@ def check_chart(chart: Chart, where: Pos | None = None) -> list[Problem]:
 class Series:
     name: str
     values: list[float | None]
+    errors: list[float | None] | None = None  # each value's ± margin (error bars)
 
 
 @dataclass
@@ -186,7 +187,12 @@ class ChartData:
     def numbers(self) -> list[float]:
         if self.stacked:
             return [0.0] + [sum(s.values[i] or 0.0 for s in self.series) for i in range(len(self.categories))]
-        return [v for s in self.series for v in s.values if v is not None]
+        out = [v for s in self.series for v in s.values if v is not None]
+        for s in self.series:  # the scale reaches the ends of the error bars
+            for v, e in zip(s.values, s.errors or []):
+                if v is not None and e:
+                    out += [v - e, v + e]
+        return out
 
 
 def chart_data(chart: Chart) -> ChartData:
@@ -212,6 +218,8 @@ def chart_data(chart: Chart) -> ChartData:
                 v = parse_number(v)
             values.append(float(v) if is_number(v) else None)
         series.append(Series(str(y), values))
+    for s, column in zip(series, chart.error):
+        s.errors = [float(e) if is_number(e) else None for e in (cell(r, column) for r in table.rows)]
     return ChartData(categories, series, stacked=chart.type == "stacked")
 
 

@@ -26,7 +26,7 @@ def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
               show_title: bool = True, width: int = WIDTH, height: int = HEIGHT) -> Markup:
     """`draw_chart_svg`, remembered for the process: serve resolves every chart after each save."""
     table = chart.table
-    key = repr((chart.type, chart.x, chart.y, chart.title, chart.unit, chart.trend, chart.bins, table.columns if table else None,
+    key = repr((chart.type, chart.x, chart.y, chart.title, chart.unit, chart.trend, chart.bins, chart.error, table.columns if table else None,
                 table.rows if table else None, lang, id_prefix or chart.pos, show_title, width, height))
     if key not in _SVGS:
         while len(_SVGS) >= 1024:

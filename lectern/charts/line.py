@@ -4,7 +4,7 @@ from __future__ import annotations
 from .axes import Plot
 from .data import ChartData
 from .style import SERIES_COLOURS, VALUE
-from .svg import _marker, _n, _Svg, _t
+from .svg import _error_bar, _marker, _n, _Svg, _t
 from .values import format_value
 
 
@@ -37,6 +37,10 @@ def _lines(svg: _Svg, data: ChartData, plot: Plot, nseries: int, unit: str, lang
             svg.add(f'<path class="lc-line lc-l{c + 1}" d="{" ".join(path)}" fill="none" '
                     f'stroke="{colour}" stroke-width="2.5" stroke-linejoin="round" '
                     f'stroke-linecap="round"/>')
+        for i, v in enumerate(s.values):
+            e = s.errors[i] if s.errors else None
+            if v is not None and e:
+                svg.add(_error_bar(x_of(i), y_of(v - e), y_of(v + e)))
         for i, v in enumerate(s.values):
             if v is not None:
                 svg.add(_marker(c, x_of(i), y_of(v), radius, colour))

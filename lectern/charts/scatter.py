@@ -5,7 +5,7 @@ from .axes import Plot
 from .data import ChartData
 from .scale import nice_ticks
 from .style import SERIES_COLOURS, TICK
-from .svg import _marker, _n, _Svg, _t
+from .svg import _error_bar, _marker, _n, _Svg, _t
 from .values import format_number
 
 
@@ -40,6 +40,9 @@ def _scatter(svg: _Svg, data: ChartData, plot: Plot, lang: str, trend: bool) -> 
                 svg.add(f'<line class="lc-trend lc-l{c + 1}" x1="{_n(plot.x_at(x0))}" y1="{_n(plot.y_of(slope * x0 + intercept))}" '
                         f'x2="{_n(plot.x_at(x1))}" y2="{_n(plot.y_of(slope * x1 + intercept))}" '
                         f'stroke="{SERIES_COLOURS[c]}" stroke-width="2" stroke-dasharray="6 4"/>')
+        for x, y, e in zip(xs, s.values, s.errors or [None] * len(xs)):
+            if y is not None and e:
+                svg.add(_error_bar(plot.x_at(x), plot.y_of(y - e), plot.y_of(y + e)))
         for x, y in points:
             svg.add(_marker(c, plot.x_at(x), plot.y_of(y), radius, SERIES_COLOURS[c]))
         svg.add("</g>")

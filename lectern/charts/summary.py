@@ -41,11 +41,13 @@ def chart_summary(chart: Chart, lang: str = "en", limit: int = 60) -> str:
     decimals = _value_decimals(data)
     for s in data.series:
         items = []
-        for cat, v in zip(data.categories, s.values):
+        for i, (cat, v) in enumerate(zip(data.categories, s.values)):
             if shown >= limit:
                 break
+            e = s.errors[i] if s.errors else None
+            margin = f" \u00b1 {format_value(e, chart.unit, lang, decimals)}" if e and v is not None else ""
             items.append(f"{ellipsize(_label(cat, lang), 120, 1)} "
-                         f"{format_value(v, chart.unit, lang, decimals) if v is not None else none}")
+                         f"{format_value(v, chart.unit, lang, decimals) if v is not None else none}{margin}")
             shown += 1
         name = s.name
         u = unit_style(chart.unit, lang)

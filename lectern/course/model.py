@@ -97,6 +97,7 @@ class Chart:
     source: Md | None = None
     trend: bool = False  # scatter: a least-squares line through each series
     bins: int | list[float] = 10  # histogram: how many equal bins, or their edges
+    error: list[str] = field(default_factory=list)  # error bars: a column of ± values per y column
 
 
 @dataclass

@@ -107,6 +107,7 @@ CHART = Shape("chart", {
     "data": {"anyOf": [{"type": "string", "pattern": r"\." + _case_free(("csv",))[1:]}, ref("table")]},
     "x": TEXT, "y": one_or_list(TEXT), "unit": TEXT, "caption": MARKDOWN, "source": MARKDOWN,
     "trend": FLAG,  # scatter: a least-squares line through each series
+    "error": one_or_list(TEXT),  # error bars: a column of ± values for each y column
     "bins": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 100},
                        {"type": "array", "items": {"type": "number"}, "minItems": 2}]},  # histogram
 }, ("type", "data", "x"))

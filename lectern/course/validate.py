@@ -191,7 +191,7 @@ def _charts(course: Course) -> list[Problem]:
                     chart.table = table
                 if chart.table is None:
                     continue
-                for column in [chart.x, *chart.y]:
+                for column in [chart.x, *chart.y, *chart.error]:
                     if column not in chart.table.columns:
                         close = difflib.get_close_matches(column, chart.table.columns, n=1)
                         hint = f"; did you mean '{close[0]}'?" if close else \
@@ -219,6 +219,13 @@ def _chart_kind(chart) -> list[Problem]:
         if not values or not all(is_number(v) for v in values):
             problems.append(Problem(chart.pos, f"a {chart.type} chart's x column '{chart.x}' holds {what}: "
                                                "it must hold numbers"))
+    for column in chart.error:
+        if column in table.columns:
+            i = table.columns.index(column)
+            cells = [row[i] for row in table.rows if row[i] is not None]
+            if not all(is_number(v) and v >= 0 for v in cells):
+                problems.append(Problem(chart.pos, f"the chart's error column '{column}' must hold numbers of zero or "
+                                                   "more (each value's ± margin)"))
     if chart.type == "stacked":
         for column in chart.y:
             if column in table.columns:

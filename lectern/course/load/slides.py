@@ -199,8 +199,23 @@ def chart_type(r: Reader, node: Node) -> str | None:
     return kind
 
 
+ERROR_BAR_TYPES = ("bar", "grouped", "line", "scatter")
+
+
 def chart_options(r: Reader, keys: dict, out: Chart) -> None:
-    """`trend` (a scatter's) and `bins` (a histogram's): each only where it means something."""
+    """`trend` (a scatter's), `bins` (a histogram's) and `error` (error bars): each only where it
+    means something."""
+    if "error" in keys:
+        node = keys["error"]
+        errors = y_columns(r, node)
+        if out.type not in ERROR_BAR_TYPES:
+            r.error(node.pos, f"error bars go on {', '.join(ERROR_BAR_TYPES[:-1])} or {ERROR_BAR_TYPES[-1]} charts, "
+                              f"not on a {out.type} chart")
+        elif len(errors) != len(out.y):
+            r.error(node.pos, f"`error` names {len(errors)} column{'s' if len(errors) != 1 else ''} for {len(out.y)} "
+                              "y column" + ("s" if len(out.y) != 1 else "") + ": give one error column for each y column, in the same order")
+        else:
+            out.error = errors
     if "trend" in keys:
         if out.type != "scatter":
             r.error(keys["trend"].pos, f"`trend` draws a line through a scatter chart's points; a {out.type} chart has none")
