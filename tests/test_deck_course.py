@@ -109,7 +109,8 @@ def test_bundled_course_has_no_overflowing_slide(browser, bundled_decks):
 
 
 def test_benchmark_lecture_within_size_budget(tmp_path):
-    """bench/gen_course.py's 30-slide lecture: its deck, figures left out, stays under 150 kB."""
+    """bench/gen_course.py's 30-slide lecture: its deck, figures left out, stays under 156 kB
+    (150 kB until the phone's reading view, 6 kB of script and sheet)."""
     sys.path.insert(0, str(ROOT / "bench"))
     try:
         from bench_deck import without_figures
@@ -121,4 +122,4 @@ def test_benchmark_lecture_within_size_budget(tmp_path):
     (deck,) = build(course, tmp_path / "out")
     html = deck.read_text("utf-8")
     assert html.count('class="slide ') >= 30
-    assert without_figures(html) < 150_000
+    assert without_figures(html) < 156_000

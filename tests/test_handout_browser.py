@@ -127,6 +127,16 @@ def mismatches(deck, env, roots) -> list[str]:
     return bad
 
 
+def course_mismatches(root: Path) -> dict[str, list[str]]:
+    """Each lecture's print/screen mismatches for a course folder (only lectures that have any)."""
+    checked = check(root)
+    resolved = resolve(checked.course, checked.markup, checked.marks)
+    env = make_env(checked.course.templates)
+    roots = [checked.course.root, *theme_dirs(checked.course.templates)]
+    found = {lecture_id: mismatches(deck, env, roots) for lecture_id, deck in resolved.decks.items()}
+    return {k: v for k, v in found.items() if v}
+
+
 def test_every_kind_of_slide_prints_as_it_shows():
     need_chromium()
     assert mismatches(make_deck(), make_env(), theme_dirs(None)) == []
@@ -151,22 +161,12 @@ def test_crowded_slides_shrink_in_print_as_on_screen():
 
 def test_fixture_course_prints_as_it_shows():
     need_chromium()
-    checked = check(FIXTURE)
-    resolved = resolve(checked.course, checked.markup, checked.marks)
-    env = make_env(checked.course.templates)
-    roots = [checked.course.root, *theme_dirs(checked.course.templates)]
-    assert mismatches(resolved.decks["intro"], env, roots) == []
+    assert course_mismatches(FIXTURE) == {}
 
 
 def test_bundled_course_prints_as_it_shows():
     need_chromium()
-    content = Path(__file__).resolve().parent.parent / "content"
-    checked = check(content)
-    resolved = resolve(checked.course, checked.markup, checked.marks)
-    env = make_env(checked.course.templates)
-    roots = [checked.course.root, *theme_dirs(checked.course.templates)]
-    for lecture_id, deck in resolved.decks.items():
-        assert mismatches(deck, env, roots) == [], lecture_id
+    assert course_mismatches(Path(__file__).resolve().parent.parent / "content") == {}
 
 
 def test_math_code_and_tables_print_as_they_show():
@@ -174,13 +174,7 @@ def test_math_code_and_tables_print_as_they_show():
     the type, tables, a chart): the printed boxes are the screen's, so the deck's refit and the
     print slides chose the same type size."""
     need_chromium()
-    example = Path(__file__).resolve().parent.parent / "examples" / "statistics"
-    checked = check(example)
-    resolved = resolve(checked.course, checked.markup, checked.marks)
-    env = make_env(checked.course.templates)
-    roots = [checked.course.root, *theme_dirs(checked.course.templates)]
-    for lecture_id, deck in resolved.decks.items():
-        assert mismatches(deck, env, roots) == [], lecture_id
+    assert course_mismatches(Path(__file__).resolve().parent.parent / "examples" / "statistics") == {}
 
 
 # The words of each line of every slide's headings (h1, h2), as laid out.
@@ -264,9 +258,4 @@ def test_layouts_print_as_they_show(course, tmp_path):
         root = tmp_path / "starter"
     else:
         root = Path(__file__).resolve().parent / "fixtures" / "layouts"
-    checked = check(root)
-    resolved = resolve(checked.course, checked.markup, checked.marks)
-    env = make_env(checked.course.templates)
-    roots = [checked.course.root, *theme_dirs(checked.course.templates)]
-    for lecture_id, deck in resolved.decks.items():
-        assert mismatches(deck, env, roots) == [], lecture_id
+    assert course_mismatches(root) == {}

@@ -60,9 +60,9 @@ def test_a_lecture_file_not_listed_in_course_yaml(tmp_path):
 
 def test_build_with_nothing_to_step_through(tmp_path):
     found = strict_check(course(tmp_path, slides(GOOD, "title: Quote\nbuild: true\nquote: {text: Words.}")))
-    assert found == [":9:9: warning: `build: true` has nothing to step through: the slide has no points, columns "
-                     "or highlighted code lines (build shows them one at a time); remove `build`, or add points, "
-                     "columns or `highlight`"]
+    assert found == [":9:9: warning: `build: true` has nothing to step through: the slide has no points, columns, "
+                     "highlighted code lines or chart series (build shows them one at a time); remove `build`, or add "
+                     "points, columns, `highlight` or a second y column"]
 
 
 def test_a_slide_with_only_a_title(tmp_path):

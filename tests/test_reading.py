@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from deck_browser import ARGS, CHROMIUM, Watch, need_chromium
+from deck_browser import Watch, need_chromium
 from helpers import ROOT, run_cli
 
 PHONE = {"width": 390, "height": 844}
@@ -47,16 +47,6 @@ def decks(tmp_path_factory) -> list[str]:
         assert result.exit_code == 0, result.output
         urls += [p.as_uri() for p in sorted((out / "slides").glob("*.html"))]
     return urls
-
-
-@pytest.fixture(scope="module")
-def browser():
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser, url: str, viewport: dict):

@@ -102,7 +102,7 @@ MISTAKES = [
     ("course", "title: T\nauthor: A\nlectures: [l.yaml]\nbibliography: refs.ris\n", "bibliography: 'refs.ris' is not valid"),
     ("lecture", "title: L\nduration: long\nsections: [{title: S}]\n", "duration: 'long' is not of type 'integer'"),
     ("lecture", "title: L\nsections:\n  - title: S\n    slides:\n      - title: X\n        chart: {type: pie, data: d.csv, x: a, y: b}\n",
-     "sections/0/slides/0/chart/type: 'pie' is not one of ['bar', 'line']"),
+     "sections/0/slides/0/chart/type: 'pie' is not one of ['bar', 'grouped', 'stacked', 'line', 'area', 'scatter', 'histogram']"),
     ("lecture", "title: L\nsections:\n  - title: S\n    slides: [{title: X, image: {src: a.png}}]\n",
      "sections/0/slides/0/image: 'alt' is a required property"),
     ("timeline", "- date: 'about 1959'\n  event: E\n", "0/date: 'about 1959' is not valid"),

@@ -141,7 +141,7 @@ def test_usage_error_exits_2(tmp_path):
     ("title: T\nsections:\n  - title: S\n    slides:\n      - title: X\n        build: maybe\n",
      "build must be true or false"),
     ("title: T\nsections:\n  - title: S\n    slides:\n      - title: X\n        chart: {type: pie, x: a, y: b, data: {columns: [a, b], rows: []}}\n",
-     "chart type must be bar or line"),
+     "chart type must be bar, grouped, stacked, line, area, scatter or histogram"),
     ("title: T\nsections:\n  - title: S\n    slides:\n      - title: X\n        image: {src: ../../etc/passwd, alt: x}\n",
      "leads outside the course folder"),
     ("title: T\nsections:\n  - title: S\n    slides:\n      - title: X\n        image: {src: /etc/passwd, alt: x}\n",

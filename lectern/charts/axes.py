@@ -82,6 +82,10 @@ class Plot:
         t0, t1 = self.ticks[0], self.ticks[-1]
         return self.bottom - (v - t0) / (t1 - t0) * (self.bottom - self.top)
 
+    def x_at(self, value: float) -> float:
+        """Where a value sits on a linear x scale (a scatter's)."""
+        return self.left + self.inset + (value - self.x_lo) / self.span * (self.right - self.left - 2 * self.inset)
+
     def x_of(self, i: int) -> float:
         if self.xs is None:
             return self.left + self.band * (i + 0.5)
@@ -98,9 +102,10 @@ def settle_plot(chart: Chart, data: ChartData, ustyle: UnitStyle, lang: str, *, 
     """
     numbers = data.numbers or [0.0]
     lo, hi = min(numbers), max(numbers)
-    labelled = chart.type == "bar" or len(data.series) == 1 and len(data.categories) <= 16
+    labelled = chart.type in ("bar", "grouped", "stacked", "histogram") or (
+        chart.type in ("line", "area") and len(data.series) == 1 and len(data.categories) <= 16)
     labels = [_label(c, lang)[:MAX_LABEL] for c in data.categories]  # in full in <desc>
-    numeric_x = chart.type == "line" and len(labels) > 1 and all(
+    numeric_x = chart.type in ("line", "area", "scatter") and len(labels) > 1 and all(
         is_number(c) for c in data.categories)
     max_label_h = (H - plot_top) * 0.4
     plot_h = max(1.0, H - plot_top - 70)
@@ -108,7 +113,8 @@ def settle_plot(chart: Chart, data: ChartData, ustyle: UnitStyle, lang: str, *, 
         ticks = _y_ticks(lo, hi, plot_h, room, labelled)
         tick_labels = _tick_labels(ticks, lang, ustyle)
         plot_left = PAD + max(text_width(t, TICK) for t in tick_labels) + 8
-        plot_left, plot_right, band, cat = _x_layout(chart.type, labels, numeric_x, plot_left, W,
+        plot_left, plot_right, band, cat = _x_layout("line" if chart.type in ("area", "scatter") else chart.type,
+                                                     labels, numeric_x, plot_left, W,
                                                      max_label_h)
         plot_bottom = H - PAD - cat.height
         if abs((plot_bottom - plot_top) - plot_h) < 2:

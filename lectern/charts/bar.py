@@ -5,7 +5,7 @@ from .axes import Plot
 from .data import ChartData, _value_decimals
 from .scale import text_width
 from .style import MAX_LABEL, SERIES_COLOURS, TICK, VALUE
-from .svg import _n, _Svg, _t
+from .svg import _error_bar, _n, _Svg, _t
 from .values import _label, format_value
 
 
@@ -24,7 +24,7 @@ def _label_room(data: ChartData, unit: str, lang: str, W: float, nseries: int) -
 
 
 def _bars(svg: _Svg, data: ChartData, plot: Plot, unit: str, lang: str, decimals: int,
-          nseries: int) -> None:
+          nseries: int, touching: bool = False) -> None:
     """Grouped bars from the zero line, each with its value written above (or below) it.
 
     A label that would leave the plot (a crowded chart squeezed flat) is left out rather than
@@ -32,7 +32,7 @@ def _bars(svg: _Svg, data: ChartData, plot: Plot, unit: str, lang: str, decimals
     """
     band, x_of, y_of = plot.band, plot.x_of, plot.y_of
     plot_top, plot_bottom = plot.top, plot.bottom
-    group = min(band * (0.72 if nseries > 1 else 0.6), 110.0 * nseries ** 0.8)
+    group = band if touching else min(band * (0.72 if nseries > 1 else 0.6), 110.0 * nseries ** 0.8)  # a histogram's bins touch
     width = group / nseries
     gap = min(2.0, width * 0.1) if nseries > 1 else 0.0
     zero = y_of(0.0)
@@ -61,6 +61,13 @@ def _bars(svg: _Svg, data: ChartData, plot: Plot, unit: str, lang: str, decimals
                     f"<title>{_t(s.name)}, {_t(_label(data.categories[i], lang)[:MAX_LABEL])}: "
                     f"{_t(labels[k][i])}</title></rect>")
             cx = x + (width - gap) / 2
+            e = s.errors[i] if s.errors else None
+            if e:
+                svg.add(_error_bar(cx, y_of(v - e), y_of(v + e), min(5.0, (width - gap) / 3)))
+                if v >= 0:  # the value's label clears the bar's end
+                    top = min(top, round(y_of(v + e), 1))
+                else:
+                    h = max(h, round(y_of(v - e) - top, 1))
             extent = text_width(labels[k][i], size) + 4 if vertical else size + 4
             if not legible or (v >= 0 and top - extent < plot_top - TICK / 2 - 2) or (
                     v < 0 and bottom + extent > plot_bottom + 1):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..course.model import Chart, Pos, Table
+from ..course.shapes import CHART_TYPES
 from ..problems import Problem
 from .values import _decimals_of, is_number, parse_number
 
@@ -136,8 +137,8 @@ def check_chart(chart: Chart, where: Pos | None = None) -> list[Problem]:
     pos = where or chart.pos
     table = chart.table
     out: list[Problem] = []
-    if chart.type not in ("bar", "line"):
-        out.append(Problem(pos, f"chart type {chart.type!r} is not 'bar' or 'line'"))
+    if chart.type not in CHART_TYPES:
+        out.append(Problem(pos, f"chart type {chart.type!r} is not one of {', '.join(CHART_TYPES)}"))
     if table is None:
         return out
     names = ", ".join(table.columns)
@@ -145,7 +146,7 @@ def check_chart(chart: Chart, where: Pos | None = None) -> list[Problem]:
         out.append(Problem(pos, "the chart's table has no rows"))
     if chart.x not in table.columns:
         out.append(Problem(pos, f"chart x column {chart.x!r} is not in the data (columns: {names})"))
-    if not chart.y:
+    if not chart.y and chart.type != "histogram":
         out.append(Problem(pos, "the chart names no y column"))
     for y in chart.y:
         if y not in table.columns:
@@ -171,6 +172,7 @@ def check_chart(chart: Chart, where: Pos | None = None) -> list[Problem]:
 class Series:
     name: str
     values: list[float | None]
+    errors: list[float | None] | None = None  # each value's ± margin (error bars)
 
 
 @dataclass
@@ -179,15 +181,27 @@ class ChartData:
 
     categories: list[object]
     series: list[Series] = field(default_factory=list)
+    stacked: bool = False  # the series add up: the scale runs to the largest total
 
     @property
     def numbers(self) -> list[float]:
-        return [v for s in self.series for v in s.values if v is not None]
+        if self.stacked:
+            return [0.0] + [sum(s.values[i] or 0.0 for s in self.series) for i in range(len(self.categories))]
+        out = [v for s in self.series for v in s.values if v is not None]
+        for s in self.series:  # the scale reaches the ends of the error bars
+            for v, e in zip(s.values, s.errors or []):
+                if v is not None and e:
+                    out += [v - e, v + e]
+        return out
 
 
 def chart_data(chart: Chart) -> ChartData:
-    """The chart's x labels and y series; a missing column or non-number becomes a gap."""
+    """The chart's x labels and y series; a missing column or non-number becomes a gap. A
+    histogram's are its bins and how many values each holds (charts/histogram)."""
     table = chart.table or Table([], [])
+    if chart.type == "histogram":
+        from .histogram import histogram_data
+        return histogram_data(chart, table)
     cols = {name: i for i, name in enumerate(table.columns)}
 
     def cell(row: list[object], name: str) -> object:
@@ -204,7 +218,9 @@ def chart_data(chart: Chart) -> ChartData:
                 v = parse_number(v)
             values.append(float(v) if is_number(v) else None)
         series.append(Series(str(y), values))
-    return ChartData(categories, series)
+    for s, column in zip(series, chart.error):
+        s.errors = [float(e) if is_number(e) else None for e in (cell(r, column) for r in table.rows)]
+    return ChartData(categories, series, stacked=chart.type == "stacked")
 
 
 def _value_decimals(data: ChartData) -> int:

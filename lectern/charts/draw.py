@@ -12,6 +12,8 @@ from .bar import _bars, _label_room
 from .data import _value_decimals, chart_data
 from .heading import _heading
 from .line import _lines
+from .scatter import _scatter
+from .stacked import _stacked
 from .style import FONT_FAMILY, HEIGHT, STYLE_ELEMENT, VALUE, WIDTH
 from .summary import _words, chart_summary
 from .svg import _Svg, _t
@@ -24,7 +26,7 @@ def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
               show_title: bool = True, width: int = WIDTH, height: int = HEIGHT) -> Markup:
     """`draw_chart_svg`, remembered for the process: serve resolves every chart after each save."""
     table = chart.table
-    key = repr((chart.type, chart.x, chart.y, chart.title, chart.unit, table.columns if table else None,
+    key = repr((chart.type, chart.x, chart.y, chart.title, chart.unit, chart.trend, chart.bins, chart.error, table.columns if table else None,
                 table.rows if table else None, lang, id_prefix or chart.pos, show_title, width, height))
     if key not in _SVGS:
         while len(_SVGS) >= 1024:
@@ -51,21 +53,27 @@ def draw_chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
     svg = _Svg()
     nseries = max(1, len(data.series))
     plot_top = _heading(svg, chart, data, ustyle, W, show_title)
-    room = _label_room(data, chart.unit, lang, W, nseries) if chart.type == "bar" else VALUE + 8.0
+    bars = chart.type in ("bar", "grouped", "histogram")
+    room = _label_room(data, chart.unit, lang, W, nseries) if bars else VALUE + 8.0
     plot = settle_plot(chart, data, ustyle, lang, room=room, W=W, H=H, plot_top=plot_top)
     _grid(svg, plot)
-    _categories(svg, plot)
+    if chart.type != "scatter":
+        _categories(svg, plot)
     decimals = _value_decimals(data)
-    if chart.type == "line":
-        _lines(svg, data, plot, nseries, chart.unit, lang, decimals)
+    if chart.type in ("line", "area"):
+        _lines(svg, data, plot, nseries, chart.unit, lang, decimals, filled=chart.type == "area")
+    elif chart.type == "scatter":
+        _scatter(svg, data, plot, lang, chart.trend)
+    elif chart.type == "stacked":
+        _stacked(svg, data, plot, chart.unit, lang, decimals)
     else:
-        _bars(svg, data, plot, chart.unit, lang, decimals, nseries)
+        _bars(svg, data, plot, chart.unit, lang, decimals, nseries, touching=chart.type == "histogram")
     return Markup(_svg_head(chart, lang, prefix, W, H) + "".join(svg.parts) + "</svg>")
 
 
 def _svg_head(chart: Chart, lang: str, prefix: str, W: int, H: int) -> str:
     """The opening <svg> tag, its <title> and <desc> (the chart in words), and the style."""
-    title = chart.title or _words(lang)[0 if chart.type == "bar" else 1]
+    title = chart.title or _words(lang)[0 if chart.type in ("bar", "grouped", "stacked", "histogram") else 1]
     desc = chart_summary(chart, lang)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="lectern-chart '
             f'lectern-chart-{_t(chart.type)}" viewBox="0 0 {W} {H}" '

@@ -58,3 +58,10 @@ def _marker(k: int, x: float, y: float, r: float, colour: str) -> str:
         pts = f"{_n(x)},{_n(y - r)} {_n(x + r)},{_n(y)} {_n(x)},{_n(y + r)} {_n(x - r)},{_n(y)}"
         return f'<polygon {attrs} points="{pts}"/>'
     return f'<circle {attrs} cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}"/>'
+
+
+def _error_bar(x: float, y_low: float, y_high: float, cap: float = 5.0) -> str:
+    """An error bar: a dark vertical stroke from value − margin to value + margin, capped at both
+    ends (dark on every series colour, so it reads in grey print too)."""
+    return (f'<path class="lc-error" d="M{_n(x)} {_n(y_low)}V{_n(y_high)}M{_n(x - cap)} {_n(y_low)}H{_n(x + cap)}'
+            f'M{_n(x - cap)} {_n(y_high)}H{_n(x + cap)}" stroke="#1a1a1a" stroke-width="1.5" fill="none"/>')

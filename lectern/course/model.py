@@ -85,9 +85,9 @@ class Table:
 
 @dataclass
 class Chart:
-    type: str  # "bar" or "line"
+    type: str  # one of shapes.CHART_TYPES
     x: str
-    y: list[str]
+    y: list[str]  # empty for a histogram (its x column holds the raw values)
     pos: Pos
     title: str = ""
     data_path: str | None = None  # CSV path relative to the course folder, or None for inline
@@ -95,6 +95,9 @@ class Chart:
     unit: str = ""
     caption: Md | None = None
     source: Md | None = None
+    trend: bool = False  # scatter: a least-squares line through each series
+    bins: int | list[float] = 10  # histogram: how many equal bins, or their edges
+    error: list[str] = field(default_factory=list)  # error bars: a column of ± values per y column
 
 
 @dataclass

@@ -25,7 +25,7 @@ PARTIAL_DATE = {"anyOf": [{"type": "integer", "minimum": 1000, "maximum": 9999},
 PATH = {"type": "string", "minLength": 1}
 LANG = {"type": "string", "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}
 PAPER_SIZES = ("A4", "letter")  # matched without regard to case
-CHART_TYPES = ("bar", "line")
+CHART_TYPES = ("bar", "grouped", "stacked", "line", "area", "scatter", "histogram")
 BIBLIOGRAPHY_SUFFIXES = (".yaml", ".yml", ".json", ".bib")
 
 
@@ -106,7 +106,11 @@ CHART = Shape("chart", {
     "type": {"enum": list(CHART_TYPES)}, "title": TEXT,
     "data": {"anyOf": [{"type": "string", "pattern": r"\." + _case_free(("csv",))[1:]}, ref("table")]},
     "x": TEXT, "y": one_or_list(TEXT), "unit": TEXT, "caption": MARKDOWN, "source": MARKDOWN,
-}, ("type", "data", "x", "y"))
+    "trend": FLAG,  # scatter: a least-squares line through each series
+    "error": one_or_list(TEXT),  # error bars: a column of ± values for each y column
+    "bins": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 100},
+                       {"type": "array", "items": {"type": "number"}, "minItems": 2}]},  # histogram
+}, ("type", "data", "x"))
 TABLE = Shape("table", {"columns": TEXTS, "rows": {"type": "array", "items": {"type": "array"}}}, ("columns", "rows"))
 LINE_RANGE = {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": r"^\s*\d+\s*(-\s*\d+\s*)?$"}]}
 LINE_LIST = {"anyOf": [{"type": "integer", "minimum": 1},

@@ -191,7 +191,7 @@ def _charts(course: Course) -> list[Problem]:
                     chart.table = table
                 if chart.table is None:
                     continue
-                for column in [chart.x, *chart.y]:
+                for column in [chart.x, *chart.y, *chart.error]:
                     if column not in chart.table.columns:
                         close = difflib.get_close_matches(column, chart.table.columns, n=1)
                         hint = f"; did you mean '{close[0]}'?" if close else \
@@ -204,7 +204,35 @@ def _charts(course: Course) -> list[Problem]:
                     if any(row[i] is not None and not is_number(row[i]) for row in chart.table.rows):
                         problems.append(Problem(chart.pos, f"the chart's y column '{column}' holds values that "
                                                            "are not numbers"))
-                problems += _too_large(chart)
+                problems += _too_large(chart) + _chart_kind(chart)
+    return problems
+
+
+def _chart_kind(chart) -> list[Problem]:
+    """What a kind of chart asks of its data: numbers along x for a scatter or a histogram,
+    no negative values in stacked bars."""
+    table, problems = chart.table, []
+    if chart.type in ("scatter", "histogram") and chart.x in table.columns:
+        i = table.columns.index(chart.x)
+        values = [row[i] for row in table.rows if row[i] is not None]
+        what = "the values to count" if chart.type == "histogram" else "the points' x"
+        if not values or not all(is_number(v) for v in values):
+            problems.append(Problem(chart.pos, f"a {chart.type} chart's x column '{chart.x}' holds {what}: "
+                                               "it must hold numbers"))
+    for column in chart.error:
+        if column in table.columns:
+            i = table.columns.index(column)
+            cells = [row[i] for row in table.rows if row[i] is not None]
+            if not all(is_number(v) and v >= 0 for v in cells):
+                problems.append(Problem(chart.pos, f"the chart's error column '{column}' must hold numbers of zero or "
+                                                   "more (each value's ± margin)"))
+    if chart.type == "stacked":
+        for column in chart.y:
+            if column in table.columns:
+                i = table.columns.index(column)
+                if any(is_number(row[i]) and row[i] < 0 for row in table.rows):
+                    problems.append(Problem(chart.pos, f"the chart's column '{column}' holds a negative value: stacked "
+                                                       "bars add up parts of a whole; draw it as `grouped` bars instead"))
     return problems
 
 

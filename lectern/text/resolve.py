@@ -9,7 +9,7 @@ import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -42,12 +42,40 @@ class Resolved:
 
 
 def slide_steps(slide: Slide) -> int:
-    """How many steps a `build: true` slide takes: its points, then its code's highlighted groups."""
+    """How many steps a `build: true` slide takes: its points, then its code's highlighted
+    groups, then its chart's series (when it has more than one)."""
     if not slide.build:
         return 0
     code = slide.code
     groups = max(step_groups(code.highlight).values(), default=0) if code is not None and code.text is not None else 0
-    return len(slide.points) + groups
+    return len(slide.points) + groups + len(_stepped_series(slide))
+
+
+def _stepped_series(slide: Slide) -> list[str]:
+    """The series a build slide's chart reveals one at a time (none for one series)."""
+    chart = slide.chart
+    return chart.y if chart is not None and len(chart.y) > 1 else []
+
+
+_SERIES_G = re.compile(r'<g class="lc-series lc-series-(\d+)"')
+
+
+def series_steps(figure: Figure, slide: Slide) -> Figure:
+    """A build slide's chart with each series a step, after the slide's other steps (a stacked
+    chart's totals with the last): the deck shows them in turn, print shows them all."""
+    series = _stepped_series(slide)
+    if not slide.build or not series or figure is None or figure.kind != "chart":
+        return figure
+    first = slide_steps(slide) - len(series)
+
+    def mark(svg: Markup | None) -> Markup | None:
+        if svg is None:
+            return None
+        out = _SERIES_G.sub(lambda m: f'<g class="lc-series lc-series-{m.group(1)} step" '
+                                      f'data-step="{first + int(m.group(1))}"', str(svg))
+        return Markup(out.replace('<g class="lc-totals"', f'<g class="lc-totals step" data-step="{first + len(series)}"'))
+
+    return replace(figure, body=mark(figure.body), narrow=mark(figure.narrow))
 
 
 def date_label(iso: str, lang: str) -> str:
@@ -236,7 +264,7 @@ class Resolver:
             figure = None
             if slide.image is not None or slide.chart is not None:
                 made.figures += 1
-                figure = self.figure(slide, f"{made.number}.{made.figures}", ctx, on_slide=True)
+                figure = series_steps(self.figure(slide, f"{made.number}.{made.figures}", ctx, on_slide=True), slide)
             quote = None
             if slide.quote is not None:
                 quote = QuoteView(self.html(slide.quote.text, ctx), bare_citation(self.html(slide.quote.source, ctx)))

@@ -39,10 +39,11 @@ def slide(r: Reader, node: Node) -> Slide | None:
     if not any(keys.get(k) is not None and keys[k].value not in (None, [], {}) for k in shown):
         r.warn(node.pos, f"the slide '{title.src}' shows only its title: give it {', '.join(shown[:-1])} or "
                          f"{shown[-1]} (notes are never shown on the slide)")
-    elif out.build and not out.points and not out.columns and not (out.code is not None and out.code.highlight):
+    elif out.build and not out.points and not out.columns and not (out.code is not None and out.code.highlight) \
+            and not (out.chart is not None and len(out.chart.y) > 1):
         r.warn(getattr(keys["build"], "key_pos", keys["build"].pos), "`build: true` has nothing to step through: "
-               "the slide has no points, columns or highlighted code lines (build shows them one at a time); "
-               "remove `build`, or add points, columns or `highlight`")
+               "the slide has no points, columns, highlighted code lines or chart series (build shows them one at a "
+               "time); remove `build`, or add points, columns, `highlight` or a second y column")
     return out
 
 
@@ -171,10 +172,13 @@ def chart(r: Reader, node: Node) -> Chart | None:
         return None
     kind = chart_type(r, keys["type"])
     x = r.text(keys["x"], "the chart's x column", required=True)
-    ys = y_columns(r, keys["y"])
-    if kind is None or x is None or not ys:
+    ys = y_columns(r, keys["y"]) if "y" in keys else []
+    if "y" not in keys and kind not in (None, "histogram"):
+        r.error(node.pos, "the chart names no `y` column: add `y:` with the column (or columns) it draws")
+    if kind is None or x is None or (not ys and kind != "histogram"):
         return None
-    out = Chart(type=kind, x=x, y=ys, pos=node.pos)
+    out = Chart(type=kind, x=x, y=ys if kind != "histogram" else [], pos=node.pos)
+    chart_options(r, keys, out)
     out.title = r.text(keys.get("title"), "the chart title") or ""
     out.unit = r.text(keys.get("unit"), "the chart unit") or ""
     out.caption = r.md(keys.get("caption"), "caption")
@@ -190,9 +194,50 @@ def chart(r: Reader, node: Node) -> Chart | None:
 def chart_type(r: Reader, node: Node) -> str | None:
     kind = r.text(node, "the chart type", required=True)
     if kind is not None and kind not in CHART_TYPES:
-        r.error(node.pos, f"chart type must be {' or '.join(CHART_TYPES)}, not '{kind}'")
+        r.error(node.pos, f"chart type must be {', '.join(CHART_TYPES[:-1])} or {CHART_TYPES[-1]}, not '{kind}'")
         return None
     return kind
+
+
+ERROR_BAR_TYPES = ("bar", "grouped", "line", "scatter")
+
+
+def chart_options(r: Reader, keys: dict, out: Chart) -> None:
+    """`trend` (a scatter's), `bins` (a histogram's) and `error` (error bars): each only where it
+    means something."""
+    if "error" in keys:
+        node = keys["error"]
+        errors = y_columns(r, node)
+        if out.type not in ERROR_BAR_TYPES:
+            r.error(node.pos, f"error bars go on {', '.join(ERROR_BAR_TYPES[:-1])} or {ERROR_BAR_TYPES[-1]} charts, "
+                              f"not on a {out.type} chart")
+        elif len(errors) != len(out.y):
+            r.error(node.pos, f"`error` names {len(errors)} column{'s' if len(errors) != 1 else ''} for {len(out.y)} "
+                              "y column" + ("s" if len(out.y) != 1 else "") + ": give one error column for each y column, in the same order")
+        else:
+            out.error = errors
+    if "trend" in keys:
+        if out.type != "scatter":
+            r.error(keys["trend"].pos, f"`trend` draws a line through a scatter chart's points; a {out.type} chart has none")
+        elif not isinstance(keys["trend"].value, bool):
+            r.error(keys["trend"].pos, "`trend` is true or false")
+        else:
+            out.trend = keys["trend"].value
+    if "bins" in keys:
+        node = keys["bins"]
+        if out.type != "histogram":
+            r.error(node.pos, f"`bins` is a histogram's; a {out.type} chart has none")
+        elif isinstance(node.value, int) and not isinstance(node.value, bool) and 1 <= node.value <= 100:
+            out.bins = node.value
+        elif isinstance(node.value, list) and len(node.value) >= 2 and all(
+                isinstance(n.value, (int, float)) and not isinstance(n.value, bool) for n in node.value):
+            edges = [float(n.value) for n in node.value]
+            if any(b <= a for a, b in zip(edges, edges[1:])):
+                r.error(node.pos, "the histogram's bin edges must rise: each edge larger than the one before")
+            else:
+                out.bins = edges
+        else:
+            r.error(node.pos, "`bins` is a number of bins from 1 to 100, or a list of at least two rising edges")
 
 
 def y_columns(r: Reader, node: Node) -> list[str]:
