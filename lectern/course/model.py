@@ -76,6 +76,33 @@ class Image:
 
 
 @dataclass
+class Video:
+    """A local video file the deck plays (copied next to it); print shows its poster frame."""
+
+    src: str  # relative to the course folder, as written
+    pos: Pos
+    path: Path | None = None  # resolved absolute path
+    src_pos: Pos | None = None
+    poster: Image | None = None  # a still the deck shows before playing and print shows instead
+    caption: Md | None = None
+    title: str = ""  # what the video is, for readers who cannot see it (default: the caption's text)
+    start: float | None = None  # seconds into the file the deck starts at
+    end: float | None = None  # seconds into the file the deck stops at
+
+
+@dataclass
+class Embed:
+    """A live web page (a poll, a simulation) framed in the deck; print shows its address and a QR code."""
+
+    url: str
+    title: str
+    pos: Pos
+    url_pos: Pos | None = None
+    height: int | None = None  # the frame's height in slide pixels (the slide is 1280 x 720)
+    caption: Md | None = None
+
+
+@dataclass
 class Table:
     """Chart data: column names and rows of cells (numbers where they parse)."""
 
@@ -152,14 +179,21 @@ class Slide:
     images: list[Image] = field(default_factory=list)  # 2-6 pictures in a row or grid
     background: Background | None = None
     is_column: bool = False
+    video: Video | None = None
+    embed: Embed | None = None
 
     def panes(self) -> list[Slide]:
         """The slide and its columns: everything that holds slide content."""
         return [self, *self.columns]
 
     def pictures(self) -> list[Image]:
-        """Every picture this pane shows: its `image` and its `images`."""
-        return ([self.image] if self.image is not None else []) + self.images
+        """Every picture this pane shows: its `image`, its `images` and its video's poster."""
+        poster = [self.video.poster] if self.video is not None and self.video.poster is not None else []
+        return ([self.image] if self.image is not None else []) + self.images + poster
+
+    def has_figure(self) -> bool:
+        """Whether this pane shows one numbered figure: a picture, a chart, a video or a live page."""
+        return any(x is not None for x in (self.image, self.chart, self.video, self.embed))
 
 
 @dataclass
@@ -238,6 +272,7 @@ class Course:
     outputs: list[str] = field(default_factory=lambda: list(DEFAULT_OUTPUTS))
     templates: Path | None = None  # the course's own templates/ folder, if any
     csl_pos: Pos | None = None  # where `csl` was given, for messages about the style
+    embed_origins: list[str] = field(default_factory=list)  # origins whose pages slides may embed (issue 18)
     names: list[str] = field(default_factory=list)  # `names:` people and places print never hyphenates
 
     @property

@@ -66,6 +66,7 @@ COURSE = Shape("course", {
     "timeline": PATH, "glossary": PATH,
     "outputs": {"type": "array", "items": {"enum": list(OUTPUT_KINDS)}, "uniqueItems": True},
     "names": {"type": "array", "items": TEXT},
+    "embed_origins": {"type": "array", "items": {"type": "string", "pattern": r"^https?://[^/?#\s]+/?$"}},
 }, ("title", "author", "lectures"))
 
 LECTURE = Shape("lecture", {
@@ -89,13 +90,20 @@ SLIDE = Shape("slide", {
     "widths": {"type": "array", "items": {"type": "number", "exclusiveMinimum": 0}},
     "images": {"type": "array", "items": ref("image"), "minItems": 2, "maxItems": 6},
     "background": {"anyOf": [{"type": "string", "pattern": r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"}, ref("background")]},
+    "video": ref("video"), "embed": ref("embed"),
 }, ("title",))
 
 # --- layouts (issue 18): a column holds what a slide holds, without title, notes or layout keys ---
-COLUMN_KEYS = ("points", "body", "image", "images", "chart", "code", "table", "quote")
+COLUMN_KEYS = ("points", "body", "image", "images", "chart", "code", "table", "quote", "video", "embed")
 BACKGROUND = Shape("background", {"src": PATH, "alt": TEXT, "dim": {"type": "number", "minimum": 0, "maximum": 1}},
                    ("src", "alt"))
 FITS = ("contain", "cover")
+VIDEO_SUFFIXES = (".mp4", ".webm", ".ogg", ".ogv")  # what every current browser plays
+SECONDS = {"type": "number", "minimum": 0}
+VIDEO = Shape("video", {"src": {"type": "string", "pattern": r"\." + _case_free(tuple(s[1:] for s in VIDEO_SUFFIXES))[1:]},
+                        "poster": PATH, "caption": MARKDOWN, "title": TEXT, "start": SECONDS, "end": SECONDS}, ("src",))
+EMBED = Shape("embed", {"url": {"type": "string", "pattern": r"^https?://"}, "title": TEXT, "caption": MARKDOWN,
+                        "height": {"type": "integer", "minimum": 120, "maximum": 600}}, ("url", "title"))
 
 POINT = Shape("point", {"text": MARKDOWN, "points": {"type": "array", "items": POINT_ITEM}}, ("text",))
 QUOTE = Shape("quote", {"text": MARKDOWN, "source": MARKDOWN}, ("text",))
@@ -129,4 +137,4 @@ GLOSSARY_ENTRY = Shape("term", {"term": TEXT, "definition": MARKDOWN, "lecture":
 
 COLUMN = Shape("column", {k: SLIDE.fields[k] for k in COLUMN_KEYS})  # layouts (issue 18)
 
-SHAPES = (COURSE, LECTURE, SECTION, SLIDE, COLUMN, BACKGROUND, POINT, QUOTE, IMAGE, CHART, TABLE, CODE, DATATABLE, SPAN, EVENT, GLOSSARY_ENTRY)
+SHAPES = (COURSE, LECTURE, SECTION, SLIDE, COLUMN, BACKGROUND, VIDEO, EMBED, POINT, QUOTE, IMAGE, CHART, TABLE, CODE, DATATABLE, SPAN, EVENT, GLOSSARY_ENTRY)

@@ -29,6 +29,7 @@ def validate(course: Course, marks: CourseMarks, bib: BibIndex) -> list[Problem]
     problems += _charts(course)
     problems += _pictures(course)
     problems += background_problems(course)  # layouts (issue 18)
+    problems += _media(course)
     problems += _lecture_links(course)
     problems += _empty_parts(course)
     problems += _fonts(course)
@@ -268,6 +269,32 @@ def _pictures(course: Course) -> list[Problem]:
                         continue
                     for severity, message in picture_problems(image.path, image.src):
                         problems.append(Problem(image.src_pos or image.pos, message, severity))
+    return problems
+
+
+def _media(course: Course) -> list[Problem]:
+    """An embedded page's origin is one course.yaml lists in `embed_origins` (the deck lets in no other);
+    two videos copied next to the decks do not land on the same name."""
+    from .load.media import origin_of
+    from .media import media_name
+    problems, copies = [], {}
+    for lecture in course.lectures:
+        for slide in (p for section in lecture.sections for s in section.slides for p in s.panes()):
+            if slide.embed is not None:
+                origin = origin_of(slide.embed.url)
+                if origin not in course.embed_origins:
+                    listed = (f" (it lists {', '.join(course.embed_origins)})" if course.embed_origins else "")
+                    problems.append(Problem(slide.embed.url_pos or slide.embed.pos,
+                                            f"the embed's origin {origin} is not in course.yaml's `embed_origins`"
+                                            f"{listed}: add `embed_origins: [{origin}]` there if the course means to "
+                                            "show live pages from it"))
+            if slide.video is not None and slide.video.path is not None:
+                name = media_name(slide.video.src)
+                first = copies.setdefault(name, slide.video)
+                if first.path != slide.video.path:
+                    problems.append(Problem(slide.video.src_pos or slide.video.pos,
+                                            f"the video '{slide.video.src}' would be copied to slides/{name}, where "
+                                            f"'{first.src}' ({first.pos.path}:{first.pos.line}) goes: rename one"))
     return problems
 
 

@@ -288,7 +288,7 @@ def _pane_texts(pane, i: int) -> list[tuple[Md, bool, int | None]]:
         out.append((pane.quote.text, False, i))
         if pane.quote.source:
             out.append((pane.quote.source, True, i))
-    for thing in (*pane.pictures(), pane.chart):
+    for thing in (*pane.pictures(), pane.chart, pane.video, pane.embed):
         if thing is not None and thing.caption:
             out.append((thing.caption, True, i))
     if pane.chart is not None and pane.chart.source:

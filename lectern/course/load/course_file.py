@@ -34,6 +34,8 @@ def load(r: Reader) -> Course | None:
         course.outputs = outputs(r, keys["outputs"])
     if "names" in keys:
         course.names = [n for n in (r.text(item, "each name", True) for item in r.list(keys["names"], "names")) if n]
+    if "embed_origins" in keys:
+        course.embed_origins = embed_origins(r, keys["embed_origins"])
     templates = r.root / "templates"
     course.templates = templates if templates.is_dir() else None
     lectures(r, keys.get("lectures"), course)
@@ -52,6 +54,24 @@ def _course_yaml(r: Reader) -> Node | None:
     parsed = read_yaml(course_file, display)
     r.problems += parsed.problems
     return parsed.root
+
+
+def embed_origins(r: Reader, node: Node) -> list[str]:
+    """`embed_origins: [https://poll.example.org]`: the sites whose pages slides may embed (the deck's
+    content security policy lets exactly these in)."""
+    from .media import origin_of
+    found = []
+    for item in r.list(node, "embed_origins"):
+        value = r.text(item, "each embed origin", required=True)
+        if value is None:
+            continue
+        origin = origin_of(value)
+        if origin is None or origin.rstrip("/") != value.strip().rstrip("/").lower():
+            hint = f": write just `{origin}`" if origin else ", like https://poll.example.org"
+            r.error(item.pos, f"'{value}' is not an origin (a scheme and a host, no path){hint}")
+            continue
+        found.append(origin)
+    return list(dict.fromkeys(found))
 
 
 def authors(r: Reader, node: Node | None) -> list[str]:

@@ -8,6 +8,7 @@ from ..shapes import CHART, CHART_TYPES, IMAGE, POINT, QUOTE, SLIDE, SPAN, TABLE
 from ..yamlnodes import Node
 from .code import code
 from .datatable import datatable
+from .media import embed, video
 from .reader import Reader
 from . import layouts
 
@@ -48,7 +49,7 @@ def slide(r: Reader, node: Node) -> Slide | None:
 
 
 def content(r: Reader, keys: dict[str, Node], out: Slide) -> None:
-    """What a slide or one of its columns shows: points, quote, pictures, chart, body, code, table."""
+    """What a slide or one of its columns shows: points, quote, pictures, chart, body, code, table, video, embed."""
     out.points = points(r, keys.get("points"))
     if "quote" in keys:
         out.quote = quote(r, keys["quote"])
@@ -63,6 +64,24 @@ def content(r: Reader, keys: dict[str, Node], out: Slide) -> None:
         out.code = code(r, keys["code"])
     if "table" in keys:
         out.table = datatable(r, keys["table"])
+    if "video" in keys:
+        out.video = video(r, keys["video"])
+    if "embed" in keys:
+        out.embed = embed(r, keys["embed"])
+    one_figure(r, keys)
+
+
+FIGURE_KEYS = ("image", "chart", "video", "embed")  # a slide or a column shows one of these beside its text
+
+
+def one_figure(r: Reader, keys: dict[str, Node]) -> None:
+    """A pane holds one figure; two (a picture and a video) would be drawn on top of each other."""
+    given = [k for k in FIGURE_KEYS if keys.get(k) is not None and keys[k].value is not None]
+    if len(given) > 1:
+        second = keys[given[1]]
+        r.error(getattr(second, "key_pos", second.pos),
+                f"a slide shows one of {', '.join(FIGURE_KEYS)} beside its text, and this one has both `{given[0]}` "
+                f"and `{given[1]}`: put them in two `columns`, or on two slides")
 
 
 def build(r: Reader, node: Node, out: Slide) -> None:
