@@ -18,7 +18,8 @@ from ..text.labels import labels
 from ..theme.templates import env_dirs, read_asset
 
 # One file a concern under templates/deck/js/, concatenated in this order (each in its own scope).
-JS_MODULES = ("scale", "nav", "steps", "ui", "miniature", "overview", "speaker", "help", "touch", "reading")
+JS_MODULES = ("scale", "nav", "steps", "ui", "miniature", "overview", "speaker", "help", "touch", "reading", "media")
+MEDIA_JS = "media"  # only in a deck with a video or a live page
 CSS_FILES = ("deck/deck.css",)
 READING_CSS = "deck/reading.css"  # a phone's reading view (js/reading.js): screens only, never print
 OPTIONAL_CSS = "deck/custom.css"  # a course's templates/ may add this to restyle the theme
@@ -211,10 +212,19 @@ def minify_js(js: str) -> str:
     return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
-def runtime_js(env: jinja2.Environment) -> str:
-    """The runtime modules, each in its own function scope, in load order."""
+def has_media(deck: DeckView) -> bool:
+    """Whether a slide of the deck, or a column of one, shows a video or a live page."""
+    return any(f is not None and f.kind in ("video", "embed")
+               for s in deck.slides for pane in (s, *s.columns) for f in (pane.figure,))
+
+
+def runtime_js(env: jinja2.Environment, media: bool = True) -> str:
+    """The runtime modules, each in its own function scope, in load order (the media module only
+    for a deck with `media`)."""
     parts = []
     for name in JS_MODULES:
+        if name == MEDIA_JS and not media:
+            continue
         src = minify_js(read_asset(env, f"deck/js/{name}.js"))
         parts.append(f"/* lectern: {name}.js */\n(function () {{\n'use strict';\n{src}\n}}());")
     return "\n".join(parts).replace("</script", "<\\/script")
@@ -224,15 +234,20 @@ SCIENCE_CSS = "deck/science.css"  # math, code and tables: only in decks that sh
 _SCIENCE = re.compile(r'class="(?:math |code-caption|table-caption)|<pre class="code"|<table')
 CSS_MARK = "/*lectern-css*/"
 LAYOUTS_CSS = "deck/layouts.css"  # columns, picture rows, sized pictures, backgrounds (issue 18): only when used
+MEDIA_CSS = "deck/media.css"  # a slide's video and live page (issue 18): only when used
+_MEDIA = re.compile(r'class="(?:video-frame|video-print|embed|embed-print)"')
 _LAYOUTS = re.compile(r'class="(?:columns |image-grid |slide-background)|fit-cover"|<figure [^>]*style="width: \d')
 
 
-def theme_css(env: jinja2.Environment, science: bool = True, layouts: bool = True, reading: bool = False) -> str:
+def theme_css(env: jinja2.Environment, science: bool = True, layouts: bool = True, reading: bool = False,
+              media: bool = True) -> str:
     parts = [read_asset(env, name) for name in CSS_FILES]
     if science:
         parts.append(read_asset(env, SCIENCE_CSS))
     if layouts:
         parts.append(read_asset(env, LAYOUTS_CSS))
+    if media:
+        parts.append(read_asset(env, MEDIA_CSS))
     if reading:  # after the theme's own sheets, which it restyles for a phone
         parts.append(read_asset(env, READING_CSS))
     try:
@@ -242,19 +257,25 @@ def theme_css(env: jinja2.Environment, science: bool = True, layouts: bool = Tru
     return minify_css("\n".join(parts)).replace("</style", "<\\/style")
 
 
-def content_policy(script: str, strict: bool = False) -> str:
+def content_policy(script: str, strict: bool = False, origins: list[str] = (), videos: bool = False) -> str:
     """The deck's Content-Security-Policy: nothing loads from the network, nothing navigates the
     page by itself (no <base>, no form), and no script runs but the deck's own.
 
     Pictures, fonts and media come from data: URIs only; scripts only the runtime, by its hash
     (`serve` adds its live-reload script's hash when it injects it: serve/page.py), never an
     inline script or event attribute of the course's. 'unsafe-eval' lets automation (Playwright,
-    clickers) evaluate expressions in the page; `strict` refuses that too.
+    clickers) evaluate expressions in the page; `strict` refuses that too. A deck with `videos`
+    plays them from its own folder (slides/media/); live pages (`embed`) come only from `origins`, the course's
+    `embed_origins`, which the deck may also ask whether they answer (js/embed.js).
     """
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     scripts = f"'sha256-{digest}'" + ("" if strict else " 'unsafe-eval'")
+    listed = "".join(f" {o}" for o in origins)
+    media = "'self' data:" if videos else "data:"
+    frames = f"; frame-src{listed}" if origins else ""
     return (f"default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; img-src data:; "
-            "font-src data:; media-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'")
+            f"font-src data:; media-src {media}; connect-src 'self'{listed}{frames}; base-uri 'none'; "
+            "form-action 'none'")
 
 
 def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = True,
@@ -264,11 +285,12 @@ def render_deck(deck: DeckView, env: jinja2.Environment, *, embed_fonts: bool = 
     template = env.get_template("deck/deck.html.j2")
     words = labels(deck.lang)
     words_json = json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
-    script = "\n" + runtime_js(env) + "\n"  # exactly the text between <script> and </script>
+    script = "\n" + runtime_js(env, has_media(deck)) + "\n"  # exactly the text between <script> and </script>
     page = template.render(deck=deck, slides=slides, slide_count=len(slides), L=words,
                            labels_json=Markup(words_json), css=Markup(CSS_MARK),
-                           js=Markup(script), csp=Markup(content_policy(script, strict_scripts)), fonts=Markup(FONTS_MARK))
+                           js=Markup(script), csp=Markup(content_policy(script, strict_scripts, deck.embed_origins, bool(deck.media))), fonts=Markup(FONTS_MARK))
     fonts = font_face_css(text_of(page), italic_text_of(page), template_dirs=env_dirs(env)) if embed_fonts else ""
     page = page.replace(CSS_MARK, theme_css(env, science=bool(_SCIENCE.search(page)),
-                                            layouts=bool(_LAYOUTS.search(page)), reading=True), 1)
+                                            layouts=bool(_LAYOUTS.search(page)), reading=True,
+                                            media=bool(_MEDIA.search(page))), 1)
     return page.replace(FONTS_MARK, fonts, 1)

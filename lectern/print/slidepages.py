@@ -139,7 +139,7 @@ def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[P
     items = entries(deck, geometry.per_page, fits, only, placeholders)
     template = env.get_template(f"handout/{kind}.html.j2")
     return charts.for_print(template.render(
-        deck=deck, entries=items, slide_count=len(prepare(deck)), g=geometry, kind=kind, L=labels(deck.lang),
+        deck=deck, entries=items, slide_count=len(prepare(deck)), g=geometry, kind=kind, paper=True, L=labels(deck.lang),
         page_count=items[-1].page if items else 0, lecture_label=lecture_label(deck),
         fonts=Markup(font_css(env)), deck_css=Markup(theme_css(env)),
         print_css=Markup(print_css(env))))

@@ -29,6 +29,8 @@ def in_brief(slide: Slide, figure: Figure | None, html: Callable[[Md | None], Ma
         return [PointView(Markup("{} — {}").format(text, _inline(source)) if source else text)]
     if figure is not None:
         what = escape(figure.title) if figure.title else (_inline(figure.caption) if figure.caption else "")
+        if not what and figure.kind in ("video", "embed"):  # their title is what a reader is told of them
+            what = escape(figure.alt)
         link = Markup('<a href="#{}">{} {}</a>').format(figure.id, words["figure"], figure.number)
         return [PointView(link + (Markup(": ") + what if what else Markup("")))]
     if slide.timeline is not None:

@@ -28,8 +28,13 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
             "guide_meta": "the whole course as a book", "footer": "The slides work offline: open them straight from the folder; press ? in a deck for its keys.",
             "popup_blocked": "The browser blocked the speaker window: allow pop-ups for this file.",
             "read_view": "Read", "slide_view": "Slides",
+            "media_note": "Its deck plays {n} video(s) from {folder}: keep that folder beside the deck.",
         },
         PRINT: {
+            # a slide's video and live page (text/media.py: the deck's offline note among them, kept
+            # out of the deck's labels, which its scripts read)
+            "video": "Video", "live_page": "Live page", "scan": "Open the address or scan the code.",
+            "offline": "This live page cannot be reached now: open the address when the network is back.",
             "study_guide": "Study guide", "contents": "Contents", "chapter": "Chapter",
             "chapter_short": "ch.", "objectives": "Learning objectives", "key_points": "Key points",
             "figure": "Figure", "table": "Table", "source": "Source", "questions": "Discussion questions",
@@ -56,8 +61,11 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
             "guide_meta": "todo el curso como libro", "footer": "Las diapositivas funcionan sin conexión: ábralas desde la carpeta; pulse ? en una presentación para ver sus teclas.",
             "popup_blocked": "El navegador bloqueó la ventana del orador: permita las ventanas emergentes para este archivo.",
             "read_view": "Leer", "slide_view": "Diapositivas",
+            "media_note": "Sus diapositivas reproducen {n} vídeo(s) de {folder}: mantenga esa carpeta junto a ellas.",
         },
         PRINT: {
+            "video": "Vídeo", "live_page": "Página en vivo", "scan": "Abra la dirección o escanee el código.",
+            "offline": "No se puede acceder ahora a esta página: ábrala cuando vuelva la conexión.",
             "study_guide": "Guía de estudio", "contents": "Índice", "chapter": "Capítulo",
             "chapter_short": "cap.", "objectives": "Objetivos de aprendizaje",
             "key_points": "Ideas clave", "figure": "Figura", "source": "Fuente",
@@ -83,8 +91,11 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
             "guide_meta": "tout le cours en un livre", "footer": "Les diapositives fonctionnent hors ligne : ouvrez-les depuis le dossier ; appuyez sur ? dans une présentation pour ses touches.",
             "popup_blocked": "Le navigateur a bloqué la fenêtre de l’orateur : autorisez les fenêtres surgissantes pour ce fichier.",
             "read_view": "Lire", "slide_view": "Diapositives",
+            "media_note": "Ses diapositives lisent {n} vidéo(s) de {folder} : gardez ce dossier à côté d’elles.",
         },
         PRINT: {
+            "video": "Vidéo", "live_page": "Page en direct", "scan": "Ouvrez l’adresse ou scannez le code.",
+            "offline": "Cette page est injoignable pour l’instant : ouvrez l’adresse quand le réseau sera revenu.",
             "study_guide": "Guide d’étude", "contents": "Table des matières", "chapter": "Chapitre",
             "chapter_short": "chap.", "objectives": "Objectifs d’apprentissage",
             "key_points": "Points clés", "figure": "Figure", "source": "Source",
@@ -110,8 +121,11 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
             "guide_meta": "der ganze Kurs als Buch", "footer": "Die Folien funktionieren offline: direkt aus dem Ordner öffnen; ? in einer Präsentation zeigt die Tasten.",
             "popup_blocked": "Der Browser hat das Referentenfenster blockiert: Pop-ups für diese Datei erlauben.",
             "read_view": "Lesen", "slide_view": "Folien",
+            "media_note": "Die Folien spielen {n} Video(s) aus {folder}: lassen Sie diesen Ordner neben ihnen liegen.",
         },
         PRINT: {
+            "video": "Video", "live_page": "Live-Seite", "scan": "Adresse öffnen oder Code scannen.",
+            "offline": "Diese Seite ist gerade nicht erreichbar: öffnen Sie die Adresse, sobald das Netz wieder da ist.",
             "study_guide": "Studienbegleiter", "contents": "Inhalt", "chapter": "Kapitel",
             "chapter_short": "Kap.", "objectives": "Lernziele", "key_points": "Kernpunkte",
             "figure": "Abbildung", "source": "Quelle",

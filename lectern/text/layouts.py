@@ -27,7 +27,7 @@ def sized(figure: Figure | None, slide: Slide) -> Figure | None:
 def pane_view(resolver, made, pane: Slide, ctx, step: int | None) -> SlideView:
     """A column as a small slide view (kind "column"): what it shows, numbered through the lecture."""
     figure = None
-    if pane.image is not None or pane.chart is not None:
+    if pane.has_figure():
         made.figures += 1
         figure = sized(resolver.figure(pane, f"{made.number}.{made.figures}", ctx, on_slide=True), pane)
     quote = None
@@ -89,7 +89,7 @@ def guide_figures(resolver, slide: Slide, chapter: int, figure_no: int, ctx) -> 
     """The guide's figures from a slide's picture row and its columns' pictures and charts, in order."""
     out = []
     for pane in slide.panes():
-        if pane.is_column and (pane.image is not None or pane.chart is not None):
+        if pane.is_column and pane.has_figure():
             figure_no += 1
             fig = sized(resolver.figure(pane, f"{chapter}.{figure_no}", ctx), pane)
             if fig is not None:

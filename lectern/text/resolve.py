@@ -24,6 +24,7 @@ from ..course.model import Course, Image, Lecture, Md, Point, Pos, Section, Slid
 from .references import split_references
 from .keypoints import in_brief
 from .labels import labels
+from .media import embed_figure, video_figure
 from . import layouts
 from .plain import plain
 from .svgsafe import svg_image
@@ -49,6 +50,14 @@ def slide_steps(slide: Slide) -> int:
     code = slide.code
     groups = max(step_groups(code.highlight).values(), default=0) if code is not None and code.text is not None else 0
     return len(slide.points) + groups + len(_stepped_series(slide))
+
+
+def lecture_media(lecture: Lecture) -> list[str]:
+    """The videos a lecture's deck plays, by the names they are copied to beside it."""
+    from ..course.media import media_name
+    names = [media_name(p.video.src) for s in lecture.sections for slide in s.slides for p in slide.panes()
+             if p.video is not None and p.video.path is not None]
+    return list(dict.fromkeys(names))
 
 
 def _stepped_series(slide: Slide) -> list[str]:
@@ -199,6 +208,10 @@ class Resolver:
             return Figure("chart", number, f"fig-{number.replace('.', '-')}", svg, self.summaries[id(chart)],
                           caption=self.html(chart.caption, ctx), source=bare_citation(self.html(chart.source, ctx)),
                           title=chart.title, narrow=narrow)
+        if slide.video is not None and slide.video.path is not None:
+            return video_figure(slide.video, number, self.html(slide.video.caption, ctx), self.course.lang, on_slide)
+        if slide.embed is not None:
+            return embed_figure(slide.embed, number, self.html(slide.embed.caption, ctx), self.course.lang, on_slide)
         return None
 
     def timeline_span(self, slide: Slide, ctx: RenderContext) -> list[TimelineEntry]:
@@ -231,7 +244,8 @@ class Resolver:
                         course_title=self.text(self.course.title),
                         author=self.course.author, date_label=date_label(self.course.date, self.course.lang),
                         lang=self.course.lang, duration=lecture.duration, slides=made.slides,
-                        references_slide=refs_first)
+                        references_slide=refs_first, embed_origins=list(self.course.embed_origins),
+                        media=lecture_media(lecture))
 
     def reference_chunks(self, lecture: Lecture) -> list[list[BibEntry]]:
         """The entries the lecture cites, split over as many references slides as they need."""
@@ -262,7 +276,7 @@ class Resolver:
         for slide in section.slides:
             notes, ctx = made.next_notes()
             figure = None
-            if slide.image is not None or slide.chart is not None:
+            if slide.has_figure():
                 made.figures += 1
                 figure = series_steps(self.figure(slide, f"{made.number}.{made.figures}", ctx, on_slide=True), slide)
             quote = None
@@ -309,7 +323,7 @@ class Resolver:
                 point = PointView(self.html(slide.title, ctx), self.points(slide.points, ctx))
                 key_points.append(point)
                 fig = None
-                if slide.image is not None or slide.chart is not None:
+                if slide.has_figure():
                     figure_no += 1
                     fig = self.figure(slide, f"{number}.{figure_no}", ctx)
                     if fig is not None:
@@ -367,7 +381,8 @@ class Resolver:
                 deck=f"slides/{slug}.html" if "deck" in outputs else None,
                 handout=f"handouts/{slug}.pdf" if "handouts" in outputs else None,
                 notes=f"handouts/{slug}-notes.pdf" if "notes" in outputs else None,
-                slides_pdf=f"slides/{slug}.pdf" if "slides-pdf" in outputs else None))
+                slides_pdf=f"slides/{slug}.pdf" if "slides-pdf" in outputs else None,
+                media=deck.media if "deck" in outputs else []))
         title = self.html(self.course.title, ctx)
         return IndexView(title=title, plain_title=self.text(self.course.title), subtitle=self.html(self.course.subtitle, ctx),
                          author=self.course.author, institution=self.course.institution,

@@ -51,6 +51,7 @@ class Figure:
     width: int | None = None  # percent of the content width the picture takes
     fit: str = "contain"  # contain | cover
     narrow: Markup | None = None  # a chart drawn for a phone's reading view (deck/reading.css)
+    paper: Markup | None = None  # a slide's video or live page as print shows it (body is the screen's)
 
 
 @dataclass
@@ -128,6 +129,8 @@ class DeckView:
     duration: int | None
     slides: list[SlideView]
     references_slide: int | None  # number of the first references slide, for citation links
+    embed_origins: list[str] = field(default_factory=list)  # the course's: the deck's policy lets exactly these in
+    media: list[str] = field(default_factory=list)  # videos it plays, copied beside it ("media/clip.mp4")
 
 
 @dataclass
@@ -188,6 +191,7 @@ class LectureLink:
     handout: str | None
     notes: str | None
     slides_pdf: str | None
+    media: list[str] = field(default_factory=list)  # the deck's videos, under slides/media/ beside it
 
 
 @dataclass

@@ -2,7 +2,8 @@
 // has no ids and no notes, is marked current and sits in an aria-hidden .mini box that the
 // asker scales with --mini-scale. Its steps up to `shown` are in place (every step when
 // `shown` is not given); with `dim` the later ones are drawn faint instead of hidden. Unless
-// `tabbable`, its links and buttons stop being controls (no href, disabled).
+// `tabbable`, its links and buttons stop being controls (no href, disabled). A live page
+// (`embed`) is its title and address in a copy, a video its still frame.
 // Listens to: lectern:miniature {slide, shown, dim, tabbable}, and answers in its detail.box
 // (an event runs its listeners at once, so the asker reads box when dispatchEvent returns).
 
@@ -15,6 +16,9 @@ function miniature(slide, shown, dim, tabbable) {
   copy.style.setProperty('transition', 'none');
   for (const el of copy.querySelectorAll('[id]')) el.removeAttribute('id');
   for (const el of copy.querySelectorAll('.notes')) el.remove();
+  // a live page is its title and address in a copy (never a second frame); a video, its poster
+  for (const el of copy.querySelectorAll('.embed')) { el.classList.remove('live'); el.querySelector('iframe')?.remove(); }
+  for (const el of copy.querySelectorAll('video')) { el.removeAttribute('controls'); el.preload = 'none'; }
   for (const el of copy.querySelectorAll('[data-step]')) {
     const on = all || Number(el.dataset.step) <= shown;
     el.classList.toggle('shown', on || dim);
