@@ -313,5 +313,9 @@ def _write(run: _Run, checked: Checked, plan: _Plan, rendered: Rendered) -> list
     written = outputs.write_outputs(run.out_dir, rendered.files, state.to_manifest(), remove=retired)
     if retired:
         reporter.info(f"removed {len(retired)} output(s) of lectures no longer in the course: {', '.join(retired)}")
+    videos = [p.name for p in plan.planned if p.kind == "media"]
+    if videos:
+        reporter.info(f"the decks play {len(videos)} video{'s' if len(videos) > 1 else ''} copied beside them "
+                      f"({', '.join(videos)}): copy or share the whole slides/ folder, not a deck alone")
     reporter.written(written)
     return written

@@ -64,6 +64,8 @@ def plan_outputs(course: Course, resolved, kinds: list[str], snapshot: Snapshot,
                              *_extra_inputs(course)})
         planned.append(Planned("study-guide.pdf", "guide", resolved.guide,
                                view_key("guide", resolved.guide, theme), everything))
+    if "deck" in kinds:
+        planned += media_outputs(course, snapshot, theme)
     for kind in ("deck", "handouts", "notes", "slides-pdf"):
         if kind not in kinds:
             continue
@@ -77,6 +79,23 @@ def plan_outputs(course: Course, resolved, kinds: list[str], snapshot: Snapshot,
     return planned
 
 
+def media_outputs(course: Course, snapshot: Snapshot, theme: str) -> list[Planned]:
+    """Each video a deck plays, copied beside the decks (slides/media/...): it cannot live inside
+    the deck's one HTML file. Its key is the file's content digest, so an unchanged one is not copied again."""
+    from .course.media import media_name
+    found: dict[str, Path] = {}
+    for lecture in course.lectures:
+        for slide in (p for s in lecture.sections for x in s.slides for p in x.panes()):
+            if slide.video is not None and slide.video.path is not None:
+                found.setdefault("slides/" + media_name(slide.video.src), slide.video.path)
+    planned = []
+    for name, path in sorted(found.items()):
+        rel = course_relative(path, course.root)
+        fingerprint = snapshot.files.get(f"course:{rel}", [None, None, rel])[2]
+        planned.append(Planned(name, "media", path, view_key("media", (rel, fingerprint), theme), [rel]))
+    return planned
+
+
 def course_inputs(course: Course) -> list[str]:
     """The files every output is made from: course.yaml and the bibliography."""
     files = [course.root / "course.yaml", *course.bibliography]
@@ -84,7 +103,7 @@ def course_inputs(course: Course) -> list[str]:
 
 
 def lecture_inputs(course: Course, lecture) -> list[str]:
-    """A lecture's own files: its YAML, its pictures, its charts' data."""
+    """A lecture's own files: its YAML, its pictures (a video's poster among them), its charts' data."""
     found = [lecture.path]
     for section in lecture.sections:
         for slide in (p for s in section.slides for p in s.panes()):  # with columns (issue 18)
@@ -110,6 +129,7 @@ def retire(state: BuildState, planned: list[Planned], kinds: list[str]) -> list[
     leave the manifest here; `write_outputs` deletes the files once everything else is written.
     """
     made = {p.name for p in planned}
+    kinds = [*kinds, "media"] if "deck" in kinds else kinds  # a video no deck plays any more goes with them
     gone = sorted(name for name, record in state.outputs.items()
                   if record.kind in kinds and record.kind != "index" and name not in made)
     for name in gone:

@@ -150,7 +150,7 @@ class _Collector:
 
 
 def render_html(course: Course, planned: list[Planned], reporter: Reporter) -> dict[str, bytes]:
-    """The decks and the course page, rendered in this process."""
+    """The decks and the course page, rendered in this process (and the videos beside the decks, to copy)."""
     from .theme.templates import shared_env
     files: dict[str, bytes] = {}
     env = shared_env(course.templates) if planned else None
@@ -160,6 +160,8 @@ def render_html(course: Course, planned: list[Planned], reporter: Reporter) -> d
         if p.kind == "index":
             from .deck.index import render_index
             files[p.name] = render_index(p.view, env).encode("utf-8")
+        elif p.kind == "media":  # a video beside the decks, copied as it is when written
+            files[p.name] = outputs.Copy.of(p.view)
         else:
             from .deck.deck import render_deck
             files[p.name] = render_deck(p.view, env).encode("utf-8")

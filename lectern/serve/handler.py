@@ -4,6 +4,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import mimetypes
+import os
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote
@@ -43,6 +44,25 @@ def resolve_request(root: Path, url_path: str) -> Path | None:
     if real.is_dir():
         real = real / "index.html"
     return real
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """`bytes=A-B`, `bytes=A-` or `bytes=-N` as first and last byte (inclusive) of a file of `size`,
+    or None when it asks for nothing inside the file (several ranges: the first is served)."""
+    unit, _, spec = header.partition("=")
+    first = spec.split(",")[0].strip()
+    if unit.strip().lower() != "bytes" or "-" not in first:
+        return None
+    start, _, end = first.partition("-")
+    try:
+        if not start:  # the last N bytes
+            n = int(end)
+            return (max(size - n, 0), size - 1) if n > 0 and size else None
+        a = int(start)
+        b = min(int(end), size - 1) if end else size - 1
+    except ValueError:
+        return None
+    return (a, b) if 0 <= a <= b else None
 
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
@@ -107,6 +127,8 @@ class _Handler(BaseHTTPRequestHandler):
         name = page_name(path)
         with live.cond:
             generation, problems, building = live.generation, live.problems, live.building
+        if not name.endswith((".html", ".htm")) and self.headers.get("Range"):
+            return self._serve_range(target, name, generation, problems, building, head)
         try:
             data = target.read_bytes()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
@@ -121,6 +143,24 @@ class _Handler(BaseHTTPRequestHandler):
             kind += "; charset=utf-8"
         self._send(200, data, kind, head)
 
+    def _serve_range(self, target: Path, name: str, generation: int, problems, building: bool, head: bool) -> None:
+        """A part of a file (a video the deck seeks in: `Range: bytes=A-B`), read without the rest."""
+        try:
+            with open(target, "rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
+                span = byte_range(self.headers.get("Range", ""), size)
+                if span is None:
+                    return self._send(416, b"Range not satisfiable\n", "text/plain; charset=utf-8", head,
+                                      {"Content-Range": f"bytes */{size}"})
+                fh.seek(span[0])
+                data = fh.read(span[1] - span[0] + 1)
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return self._missing(name, generation, problems, building, head)
+        except OSError:
+            return self._send(403, b"Forbidden\n", "text/plain; charset=utf-8", head)
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        self._send(206, data, kind, head, {"Content-Range": f"bytes {span[0]}-{span[1]}/{size}"})
+
     def _missing(self, name: str, generation: int, problems, building: bool, head: bool) -> None:
         if not name.endswith((".html", ".htm")):
             return self._send(404, b"Not found\n", "text/plain; charset=utf-8", head)
@@ -134,11 +174,15 @@ class _Handler(BaseHTTPRequestHandler):
         page = inject(page, live_script(name, generation, placeholder=True))
         self._send(status, page, "text/html; charset=utf-8", head)
 
-    def _send(self, status: int, data: bytes, kind: str, head: bool) -> None:
+    def _send(self, status: int, data: bytes, kind: str, head: bool, extra: dict[str, str] | None = None) -> None:
         try:
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
+            if not kind.startswith("text/html"):
+                self.send_header("Accept-Ranges", "bytes")
+            for key, value in (extra or {}).items():
+                self.send_header(key, value)
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()

@@ -7,9 +7,11 @@ import fcntl
 import json
 import os
 import re
+import shutil
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import OutputError
@@ -205,6 +207,22 @@ def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_extra: dict |
     return written
 
 
+@dataclass(frozen=True)
+class Copy:
+    """An output that is a course file as it is (a video beside the decks): copied at write time,
+    never read into memory. Its len() is its size, as a rendered output's is."""
+
+    source: Path
+    size: int
+
+    @classmethod
+    def of(cls, source: Path) -> Copy:
+        return cls(source, source.stat().st_size)
+
+    def __len__(self) -> int:
+        return self.size
+
+
 def _atomic_write(target: Path, data: bytes) -> None:
     tmp = _stage(target, data)
     try:
@@ -215,14 +233,18 @@ def _atomic_write(target: Path, data: bytes) -> None:
         raise
 
 
-def _stage(target: Path, data: bytes) -> str:
-    """Write data to a temporary file beside target, flushed to disk; returns its path."""
+def _stage(target: Path, data: bytes | Copy) -> str:
+    """Write data (or a Copy's file) to a temporary file beside target, flushed to disk; returns its path."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, Copy):
+                with open(data.source, "rb") as src:
+                    shutil.copyfileobj(src, fh, 1 << 20)
+            else:
+                fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
     except BaseException:
@@ -249,7 +271,8 @@ def read_manifest(out: Path) -> dict:
         return {}
 
 
-CLEANABLE = {".html", ".pdf", ".css", ".js", ".json", ".svg", ".png", ".jpg", ".woff2"}  # never sources
+CLEANABLE = {".html", ".pdf", ".css", ".js", ".json", ".svg", ".png", ".jpg", ".woff2",
+             ".mp4", ".webm", ".ogg", ".ogv"}  # never sources (videos: the copies under slides/media/)
 
 
 def clean(out_dir: Path) -> list[str]:
