@@ -20,7 +20,9 @@ EXPECTED = {"course.yaml", "lectures/01-introduction.yaml", "references.yaml", "
             "glossary.yaml", "schema/course.schema.json", "schema/lecture.schema.json",
             "schema/timeline.schema.json", "schema/glossary.schema.json",
             # the pictures of the starter's slides with images, columns and a background (issue 18)
-            "images/one-idea.png", "images/crowded.png", "images/lecture-hall.jpg"}
+            "images/one-idea.png", "images/crowded.png", "images/lecture-hall.jpg",
+            # a video with its poster, and a live page (issue 18)
+            "media/growing-bars.webm", "images/growing-bars.png"}
 
 
 def test_writes_the_starter_files(tmp_path):
@@ -82,6 +84,8 @@ def test_the_starter_passes_check_strict_and_shows_the_format(tmp_path):
     assert any(s.columns and s.widths and s.build for s in slides)  # one slide of each layout (issue 18)
     assert any(len(s.images) >= 2 for s in slides)
     assert any(s.background is not None and s.background.image is not None for s in slides)
+    assert any(s.video is not None and s.video.poster is not None for s in slides)
+    assert any(s.embed is not None for s in slides) and course.embed_origins
     assert all(s.notes for s in slides), "every slide has speaker notes"
     assert any(s.build for s in slides)
     assert any(s.quote for s in slides)
