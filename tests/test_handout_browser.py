@@ -116,7 +116,13 @@ def mismatches(deck, env, roots) -> list[str]:
     bad = []
     for n in sorted(printed):
         assert screen[n], f"slide {n}: no boxes measured in Chromium"
+        # a video or a live page prints as another thing in the same box (a poster, a QR code):
+        # its figure must stand where the deck has it, what is inside differs by design
+        other = tuple(f"{path}/" for path, (*_, classes) in screen[n].items()
+                      if {"figure-video", "figure-embed"} & set(classes.split()))
         for path, (*want, classes) in screen[n].items():
+            if path.startswith(other or ("\0",)):
+                continue
             got = printed[n].get(path)
             if got is not None and layouts[n] == "text" and "slide-body" in classes.split():
                 want, got = want[:3], got[:3]  # in print a text slide's body is as tall as its text
@@ -247,7 +253,7 @@ def test_headings_break_into_the_same_lines_on_paper_as_on_screen():
     assert several >= 3  # headings of two lines and more were compared
 
 
-@pytest.mark.parametrize("course", ["layouts", "starter"])
+@pytest.mark.parametrize("course", ["layouts", "starter", "everykey"])
 def test_layouts_print_as_they_show(course, tmp_path):
     """Columns (widths [2, 1], three columns, a sized picture in a column), rows of pictures, a
     sized picture beside text and backgrounds: every box of the printed slide within a few pixels
@@ -257,5 +263,5 @@ def test_layouts_print_as_they_show(course, tmp_path):
         assert run_cli("new", str(tmp_path / "starter")).exit_code == 0
         root = tmp_path / "starter"
     else:
-        root = Path(__file__).resolve().parent / "fixtures" / "layouts"
+        root = Path(__file__).resolve().parent / "fixtures" / course
     assert course_mismatches(root) == {}

@@ -29,7 +29,7 @@ def span_label(video: Video) -> str:
 
 def video_figure(video: Video, number: str, caption: Markup | None, lang: str, on_slide: bool) -> Figure:
     """The deck plays the copy under slides/media/ from its start to its end; paper shows the poster
-    frame (or a blank frame) with a play mark, and the file's name and span under it."""
+    frame (or a blank frame) as a paused player: a play mark, and a bar with the file's name and span."""
     assert video.path is not None
     w = words(lang, "print")
     name = media_name(video.src)
@@ -45,8 +45,8 @@ def video_figure(video: Video, number: str, caption: Markup | None, lang: str, o
         f"{name}{fragment}", PLAYABLE[video.path.suffix.lower()])
     frame = Markup('<img src="{}" alt="">').format(still) if still else Markup('<span class="video-blank"></span>')
     address = f"slides/{name}" + (f" · {span}" if span else "")
-    paper = Markup('<div class="video-print">{}<span class="video-play" aria-hidden="true"></span></div>'
-                   '<p class="media-address"><span class="media-kind">{}:</span> {}</p>').format(
+    paper = Markup('<div class="video-print">{}<span class="video-play" aria-hidden="true"></span>'
+                   '<span class="video-bar"><span class="media-kind">{}:</span> {}</span></div>').format(
         frame, w["video"], address)
     fig_id = f"fig-{number.replace('.', '-')}"
     return Figure("video", number, fig_id, screen if on_slide else paper, title, caption=caption,
