@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..course.model import Chart
 from .data import ChartData
 from .scale import _tick_decimals, ellipsize, nice_ticks, text_width, wrap
-from .style import MAX_LABEL, PAD, TICK
+from .style import BAR_KINDS, MAX_LABEL, PAD, TICK
 from .svg import _n, _Svg
 from .values import UnitStyle, _label, format_number, is_number
 
@@ -87,10 +87,10 @@ class Plot:
         return self.left + self.inset + (value - self.x_lo) / self.span * (self.right - self.left - 2 * self.inset)
 
     def x_of(self, i: int) -> float:
+        """Where the i-th category sits: the middle of its band, or its value on a spaced axis."""
         if self.xs is None:
             return self.left + self.band * (i + 0.5)
-        return self.left + self.inset + (self.xs[i] - self.x_lo) / self.span * (
-            self.right - self.left - 2 * self.inset)
+        return self.x_at(self.xs[i])
 
 
 def settle_plot(chart: Chart, data: ChartData, ustyle: UnitStyle, lang: str, *, room: float,
@@ -102,7 +102,7 @@ def settle_plot(chart: Chart, data: ChartData, ustyle: UnitStyle, lang: str, *, 
     """
     numbers = data.numbers or [0.0]
     lo, hi = min(numbers), max(numbers)
-    labelled = chart.type in ("bar", "grouped", "stacked", "histogram") or (
+    labelled = chart.type in BAR_KINDS or (
         chart.type in ("line", "area") and len(data.series) == 1 and len(data.categories) <= 16)
     labels = [_label(c, lang)[:MAX_LABEL] for c in data.categories]  # in full in <desc>
     numeric_x = chart.type in ("line", "area", "scatter") and len(labels) > 1 and all(

@@ -14,7 +14,7 @@ from .heading import _heading
 from .line import _lines
 from .scatter import _scatter
 from .stacked import _stacked
-from .style import FONT_FAMILY, HEIGHT, STYLE_ELEMENT, VALUE, WIDTH
+from .style import BAR_KINDS, FONT_FAMILY, HEIGHT, STYLE_ELEMENT, VALUE, WIDTH
 from .summary import _words, chart_summary
 from .svg import _Svg, _t
 from .values import unit_style
@@ -73,7 +73,7 @@ def draw_chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
 
 def _svg_head(chart: Chart, lang: str, prefix: str, W: int, H: int) -> str:
     """The opening <svg> tag, its <title> and <desc> (the chart in words), and the style."""
-    title = chart.title or _words(lang)[0 if chart.type in ("bar", "grouped", "stacked", "histogram") else 1]
+    title = chart.title or _words(lang)[0 if chart.type in BAR_KINDS else 1]
     desc = chart_summary(chart, lang)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="lectern-chart '
             f'lectern-chart-{_t(chart.type)}" viewBox="0 0 {W} {H}" '

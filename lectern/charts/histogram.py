@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..course.model import Chart, Table
 from .data import ChartData, Series
-from .values import format_number, is_number
+from .values import _decimals_of, format_number, is_number
 
 COUNT = {"en": "Count", "fr": "Effectif", "de": "Anzahl", "es": "Frecuencia", "it": "Frequenza", "pt": "Frequência"}
 
@@ -21,7 +21,7 @@ def histogram_data(chart: Chart, table: Table, lang: str = "en") -> ChartData:
             if edges[k] <= v < edges[k + 1] or (last and v == edges[-1]):
                 counts[k] += 1
                 break
-    decimals = max((_decimals(e) for e in edges), default=0)
+    decimals = max((_decimals_of(e) for e in edges), default=0)
     labels = [f"{format_number(a, lang, decimals)}\u2013{format_number(b, lang, decimals)}"
               for a, b in zip(edges, edges[1:])]
     return ChartData(labels, [Series(COUNT.get(lang.split("-")[0], COUNT["en"]), counts)])
@@ -38,6 +38,3 @@ def bin_edges(values: list[float], bins: int | list[float]) -> list[float]:
     return [round(lo + k * width, 10) for k in range(bins)] + [hi]
 
 
-def _decimals(x: float) -> int:
-    text = f"{x:.4f}".rstrip("0").rstrip(".")
-    return len(text.split(".")[1]) if "." in text else 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .axes import Plot
 from .data import ChartData
-from .scale import nice_ticks
+from .scale import _tick_decimals, nice_ticks
 from .style import SERIES_COLOURS, TICK
 from .svg import _error_bar, _marker, _n, _Svg, _t
 from .values import format_number
@@ -19,7 +19,7 @@ def x_scale(plot: Plot, xs: list[float]) -> list[float]:
 def _scatter(svg: _Svg, data: ChartData, plot: Plot, lang: str, trend: bool) -> None:
     xs = [float(c) for c in data.categories]
     ticks = x_scale(plot, xs)
-    decimals = max((len(f"{t:g}".split(".")[1]) if "." in f"{t:g}" else 0 for t in ticks), default=0)
+    decimals = _tick_decimals(ticks) if ticks else 0
     svg.add('<g class="lc-x-ticks">')
     for t in ticks:
         x = plot.x_at(t)

@@ -6,6 +6,7 @@ HEIGHT = 340
 SLIDE_SIZE = (480, 270)  # a smaller viewBox for a slide: the same text reads larger projected
 PHONE_SIZE = (320, 260)  # a phone's reading view: a card some 350 px wide shows its text at full size
 PAD = 10
+BAR_KINDS = ("bar", "grouped", "stacked", "histogram")  # drawn as bars over categories (or bins)
 TICK = 13  # tick and category labels
 VALUE = 12  # labels on bars
 LEGEND = 13

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..course.model import Chart
 from .data import _value_decimals, chart_data
 from .scale import ellipsize
+from .style import BAR_KINDS
 from .values import _label, format_value, unit_style
 
 _KIND = {
@@ -31,7 +32,7 @@ def chart_summary(chart: Chart, lang: str = "en", limit: int = 60) -> str:
     """
     data = chart_data(chart)
     bar, line, none = _words(lang)
-    head = bar if chart.type in ("bar", "grouped", "stacked", "histogram") else line
+    head = bar if chart.type in BAR_KINDS else line
     if chart.type != "bar" and (lang or "en").startswith("en"):
         head = KIND_EN[chart.type]
     if chart.title:
