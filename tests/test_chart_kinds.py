@@ -77,6 +77,14 @@ def test_a_scatter_places_points_by_value_and_draws_its_least_squares_line():
     assert not marks(drawn("scatter", table, y=("score",)), "line", "lc-trend")  # only when asked
 
 
+def test_a_histograms_bins_and_counts_read_in_the_course_language():
+    table = Table(["x"], [[0.2], [0.7], [1.0], [1.4]])
+    chart = Chart("histogram", "x", [], P, table=table, bins=[0, 0.5, 1.5])
+    assert chart_summary(chart, "fr") == "Diagramme en barres. Effectif: 0,0\u20130,5 1, 0,5\u20131,5 3."
+    svg = str(chart_svg(chart, "de"))
+    assert "0,5\u20131,5" in svg and "Anzahl" in svg and "0.5" not in re.sub(r'"[^"]*"', "", svg)
+
+
 def test_a_histogram_counts_every_value_once_into_touching_bins():
     values = [1, 2, 2, 3, 3, 3, 4, 4, 4, 4, 10]
     table = Table(["x"], [[v] for v in values])

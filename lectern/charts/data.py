@@ -195,13 +195,13 @@ class ChartData:
         return out
 
 
-def chart_data(chart: Chart) -> ChartData:
+def chart_data(chart: Chart, lang: str = "en") -> ChartData:
     """The chart's x labels and y series; a missing column or non-number becomes a gap. A
-    histogram's are its bins and how many values each holds (charts/histogram)."""
+    histogram's are its bins and how many values each holds (charts/histogram), in `lang`'s numbers."""
     table = chart.table or Table([], [])
     if chart.type == "histogram":
         from .histogram import histogram_data
-        return histogram_data(chart, table)
+        return histogram_data(chart, table, lang or "en")
     cols = {name: i for i, name in enumerate(table.columns)}
 
     def cell(row: list[object], name: str) -> object:

@@ -48,7 +48,7 @@ def draw_chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
     """
     W, H = max(200, int(width)), max(150, int(height))
     prefix = re.sub(r"[^A-Za-z0-9_-]", "-", id_prefix) if id_prefix else _prefix(chart, lang)
-    data = chart_data(chart)
+    data = chart_data(chart, lang)
     ustyle = unit_style(chart.unit, lang)
     svg = _Svg()
     nseries = max(1, len(data.series))

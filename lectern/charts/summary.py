@@ -30,7 +30,7 @@ def chart_summary(chart: Chart, lang: str = "en", limit: int = 60) -> str:
 
     "Bar chart: Real wages. Real wages (%): 1989 100%, 2008 27%."
     """
-    data = chart_data(chart)
+    data = chart_data(chart, lang)
     bar, line, none = _words(lang)
     head = bar if chart.type in BAR_KINDS else line
     if chart.type != "bar" and (lang or "en").startswith("en"):
