@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# No name resolves: a test never reaches the network (a deck's live page, `embed`, asks whether
+# its origin answers when its slide is shown; tests that want it to answer route it: answer_embeds)
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
+EMBED_PAGE = ("<!doctype html><title>Live page</title><body style='margin:0;padding:16px;font:28px sans-serif'>"
+              "<h1>A live page</h1><button>A</button> <button>B</button></body>")
 
 
 def need_chromium() -> None:
@@ -32,8 +37,16 @@ class Watch:
         page.on("request", lambda r: self.requests.append(r.url))
         page.on("requestfailed", lambda r: "csp" in (r.failure or "").lower() and self.blocked.append(r.url))
 
-    def foreign(self) -> list[str]:
-        return [u for u in self.requests if not u.startswith(("file:", "data:", "about:blank"))]
+    def foreign(self, allowed: tuple[str, ...] = ()) -> list[str]:
+        """Requests off file:, data: and about:blank, and off the `allowed` origins (a course's embed_origins)."""
+        return [u for u in self.requests if not u.startswith(("file:", "data:", "about:blank"))
+                and not any(u.startswith(f"{origin}/") for origin in allowed)]
+
+
+def answer_embeds(page, origins) -> None:
+    """A live page's origins answer with a small page of their own (as a poll site would), offline."""
+    for origin in origins:
+        page.route(f"{origin}/**", lambda r: r.fulfill(status=200, content_type="text/html", body=EMBED_PAGE))
 
 
 # Overflow: with every step shown, is any element outside its slide or cut by its own box?
