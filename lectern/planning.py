@@ -84,10 +84,8 @@ def media_outputs(course: Course, snapshot: Snapshot, theme: str) -> list[Planne
     the deck's one HTML file. Its key is the file's content digest, so an unchanged one is not copied again."""
     from .course.media import media_name
     found: dict[str, Path] = {}
-    for lecture in course.lectures:
-        for slide in (p for s in lecture.sections for x in s.slides for p in x.panes()):
-            if slide.video is not None and slide.video.path is not None:
-                found.setdefault("slides/" + media_name(slide.video.src), slide.video.path)
+    for video in (v for lecture in course.lectures for v in lecture.videos()):
+        found.setdefault("slides/" + media_name(video.src), video.path)
     planned = []
     for name, path in sorted(found.items()):
         rel = course_relative(path, course.root)

@@ -102,7 +102,7 @@ def test_the_qr_code_holds_the_address_module_for_module():
     import segno
     from lectern.text.media import QR_BORDER, qr_svg
     url = f"{POLL}/room/7?lang=en"
-    svg = str(qr_svg(url, "Class poll"))
+    svg = str(qr_svg(url))
     size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg)[1])
     drawn = [[0] * size for _ in range(size)]
     for a, t, b in re.findall(r"M(\d+) (\d+)L(\d+) \2", svg):

@@ -231,6 +231,11 @@ class Lecture:
     # set by markup.parse_course: ((lang, scope), LectureMarks), so an unchanged lecture is parsed once
     parsed: tuple | None = field(default=None, repr=False, compare=False)
 
+    def videos(self) -> list[Video]:
+        """Every video its slides and their columns play whose file was found, in slide order."""
+        return [p.video for s in self.sections for slide in s.slides for p in slide.panes()
+                if p.video is not None and p.video.path is not None]
+
 
 @dataclass
 class TimelineEvent:

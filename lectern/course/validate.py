@@ -288,13 +288,13 @@ def _media(course: Course) -> list[Problem]:
                                             f"the embed's origin {origin} is not in course.yaml's `embed_origins`"
                                             f"{listed}: add `embed_origins: [{origin}]` there if the course means to "
                                             "show live pages from it"))
-            if slide.video is not None and slide.video.path is not None:
-                name = media_name(slide.video.src)
-                first = copies.setdefault(name, slide.video)
-                if first.path != slide.video.path:
-                    problems.append(Problem(slide.video.src_pos or slide.video.pos,
-                                            f"the video '{slide.video.src}' would be copied to slides/{name}, where "
-                                            f"'{first.src}' ({first.pos.path}:{first.pos.line}) goes: rename one"))
+        for video in lecture.videos():
+            name = media_name(video.src)
+            first = copies.setdefault(name, video)
+            if first.path != video.path:
+                problems.append(Problem(video.src_pos or video.pos,
+                                        f"the video '{video.src}' would be copied to slides/{name}, where "
+                                        f"'{first.src}' ({first.pos.path}:{first.pos.line}) goes: rename one"))
     return problems
 
 

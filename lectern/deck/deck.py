@@ -261,12 +261,13 @@ def content_policy(script: str, strict: bool = False, origins: list[str] = (), v
     """The deck's Content-Security-Policy: nothing loads from the network, nothing navigates the
     page by itself (no <base>, no form), and no script runs but the deck's own.
 
-    Pictures, fonts and media come from data: URIs only; scripts only the runtime, by its hash
+    Pictures, fonts and media come from data: URIs (a deck with `videos` plays them from its own
+    folder too, slides/media/); scripts only the runtime, by its hash
     (`serve` adds its live-reload script's hash when it injects it: serve/page.py), never an
     inline script or event attribute of the course's. 'unsafe-eval' lets automation (Playwright,
-    clickers) evaluate expressions in the page; `strict` refuses that too. A deck with `videos`
-    plays them from its own folder (slides/media/); live pages (`embed`) come only from `origins`, the course's
-    `embed_origins`, which the deck may also ask whether they answer (js/embed.js).
+    clickers) evaluate expressions in the page; `strict` refuses that too. Live pages (`embed`)
+    come only from `origins`, the course's `embed_origins`, which the deck may also ask whether
+    they answer (js/media.js).
     """
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     scripts = f"'sha256-{digest}'" + ("" if strict else " 'unsafe-eval'")

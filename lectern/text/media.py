@@ -7,6 +7,7 @@ from ..course.media import media_name
 from ..course.model import Embed, Video
 from .labels import words
 from .layouts import data_url
+from .plain import plain
 from .view import Figure
 
 PLAYABLE = {".mp4": "video/mp4", ".webm": "video/webm", ".ogg": "video/ogg", ".ogv": "video/ogg"}
@@ -33,7 +34,7 @@ def video_figure(video: Video, number: str, caption: Markup | None, lang: str, o
     assert video.path is not None
     w = words(lang, "print")
     name = media_name(video.src)
-    title = video.title or (_plain(caption) if caption else name)
+    title = video.title or (plain(caption) if caption else name)
     span = span_label(video)
     fragment = ""
     if video.start is not None or video.end is not None:
@@ -54,7 +55,7 @@ def video_figure(video: Video, number: str, caption: Markup | None, lang: str, o
 
 
 def embed_figure(embed: Embed, number: str, caption: Markup | None, lang: str, on_slide: bool) -> Figure:
-    """The deck frames the page once its origin answers (deck/js/embed.js), and shows its title and
+    """The deck frames the page once its origin answers (deck/js/media.js), and shows its title and
     address until then or when offline; paper shows the title, the address and a QR code of it."""
     w = words(lang, "print")
     height = f' style="--embed-h: {embed.height}px"' if embed.height else ""
@@ -67,13 +68,13 @@ def embed_figure(embed: Embed, number: str, caption: Markup | None, lang: str, o
     paper = Markup('<div class="embed-print"><a class="embed-qr" href="{}">{}</a><div class="embed-text">'
                    '<p class="embed-title"><span class="media-kind">{}:</span> {}</p>'
                    '<p class="media-address"><a href="{}">{}</a></p><p class="embed-note">{}</p></div></div>').format(
-        embed.url, qr_svg(embed.url, embed.title), w["live_page"], embed.title, embed.url, embed.url, w["scan"])
+        embed.url, qr_svg(embed.url), w["live_page"], embed.title, embed.url, embed.url, w["scan"])
     fig_id = f"fig-{number.replace('.', '-')}"
     return Figure("embed", number, fig_id, screen if on_slide else paper, embed.title, caption=caption,
                   paper=paper if on_slide else None, title=embed.title)
 
 
-def qr_svg(url: str, label: str) -> Markup:
+def qr_svg(url: str) -> Markup:
     """The address as a QR code (segno encodes it): one filled path of whole-module squares, black on white."""
     import segno
     matrix = segno.make(url, error="m", micro=False).matrix
@@ -93,8 +94,3 @@ def qr_svg(url: str, label: str) -> Markup:
     return Markup('<svg class="qr" viewBox="0 0 {0} {0}" role="img" aria-label="{1}" shape-rendering="crispEdges">'
                   '<rect width="{0}" height="{0}" fill="#fff"/><path fill="#000" d="{2}"/></svg>').format(
         size, f"QR code: {url}", Markup("".join(runs)))
-
-
-def _plain(html: Markup) -> str:
-    from .plain import plain
-    return plain(html)

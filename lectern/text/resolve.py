@@ -55,9 +55,7 @@ def slide_steps(slide: Slide) -> int:
 def lecture_media(lecture: Lecture) -> list[str]:
     """The videos a lecture's deck plays, by the names they are copied to beside it."""
     from ..course.media import media_name
-    names = [media_name(p.video.src) for s in lecture.sections for slide in s.slides for p in slide.panes()
-             if p.video is not None and p.video.path is not None]
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys(media_name(v.src) for v in lecture.videos()))
 
 
 def _stepped_series(slide: Slide) -> list[str]:
