@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -27,6 +28,22 @@ def copy_fixture(name: str, dest: Path) -> Path:
     target = dest / name
     shutil.copytree(FIXTURES / name, target)
     return target
+
+
+@dataclass
+class Built:
+    """A fixture course copied and built with every output (--strict): where, and what the build said."""
+
+    course: Path
+    out: Path
+    output: str
+
+
+def build_fixture(name: str, dest: Path) -> Built:
+    course = copy_fixture(name, dest)
+    result = run_cli("build", str(course), "--out", str(dest / "out"), "--strict")
+    assert result.exit_code == 0, result.output
+    return Built(course, dest / "out", result.output)
 
 
 def run_cli(*args: str):

@@ -7,16 +7,12 @@ import subprocess
 
 import pytest
 
-from helpers import copy_fixture, run_cli
+from helpers import build_fixture, run_cli
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("layouts-print")
-    course = copy_fixture("layouts", tmp)
-    result = run_cli("build", str(course), "--out", str(tmp / "out"), "--strict")
-    assert result.exit_code == 0, result.output
-    return tmp / "out"
+    return build_fixture("layouts", tmp_path_factory.mktemp("layouts-print")).out
 
 
 def words(pdf) -> list[tuple[int, float, float, str]]:

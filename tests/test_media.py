@@ -13,18 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from helpers import copy_fixture, run_cli
+from helpers import build_fixture, copy_fixture, run_cli
 
 POLL = "https://poll.example.org"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("everykey")
-    course = copy_fixture("everykey", tmp)
-    result = run_cli("build", str(course), "--out", str(tmp / "out"), "--strict")
-    assert result.exit_code == 0, result.output
-    return course, tmp / "out", result.output
+    b = build_fixture("everykey", tmp_path_factory.mktemp("everykey"))
+    return b.course, b.out, b.output
 
 
 # ---- the build: the copy beside the decks, what it says -------------------------------------------
