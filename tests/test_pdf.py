@@ -470,7 +470,8 @@ def test_a_formula_is_tagged_as_a_formula_with_its_source_as_alternate_text(tmp_
 
 
 def _path_calls(draw, d: str):
-    """What a path function does with `d`: the stream's operators and the markers' vertices."""
+    """What a path function does with `d`: the bytes it puts in the stream and the markers' vertices
+    (the node has a marker, so both are asked for)."""
     import pydyf
 
     class Node(dict):
@@ -486,13 +487,13 @@ def _path_calls(draw, d: str):
             from weasyprint.svg.utils import size
             return size(x, font_size, 100), size(y, font_size, 100)
 
-    node, svg = Node(d=d), Svg()
+    node, svg = Node(d=d, **{"marker-mid": "url(#dot)"}), Svg()
     node.vertices = []
     try:
         draw(svg, node, 16)
     except Exception as exc:  # WeasyPrint's own fails on some odd paths: then both must fail alike
         return type(exc).__name__
-    return svg.stream.stream, node.vertices
+    return b"\n".join(pydyf._to_bytes(item) for item in svg.stream.stream), node.vertices
 
 
 def test_an_svg_path_is_drawn_with_exactly_weasyprints_calls_however_it_is_read():
@@ -526,3 +527,4 @@ def test_an_svg_path_is_drawn_with_exactly_weasyprints_calls_however_it_is_read(
     assert len(glyphs) > 5 and 100 < len(plain) < 200  # both ways are exercised
     for d in glyphs + ["M 0 0 L 10 0 L 10 10 Z M 2 2 L 3 3 Z", "M 1 1 2 2 3 3 Z", "M 1 1 Z Z L 4 4", "Z M 0 0"] + randoms:
         assert _path_calls(svgpath.path, d) == _path_calls(svgpath.ORIGINAL, d), d
+        assert _path_calls(svgpath.path, d) == _path_calls(svgpath.ORIGINAL, d), d  # remembered

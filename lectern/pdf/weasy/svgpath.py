@@ -5,8 +5,10 @@ and re-joining the rest of the string as it goes, and sizes every coordinate as 
 A typeset formula is a few hundred points of glyph outlines (text/mathsvg: ziamath draws each
 glyph as an absolute path of M, L, Q and Z), so a guide with 300 formulas spent some seconds
 there. When a path is nothing but those commands (and C) with plain numbers, this reads them all
-at once and makes exactly the same drawing calls, with the same numbers and the same vertices
-(the markers' angles), as WeasyPrint's function; anything else goes to WeasyPrint's own.
+at once and writes exactly the bytes WeasyPrint's function has pydyf write, as one item of the
+stream, remembered by `d` (a formula is drawn again in a handout, its notes and its slide PDF);
+the vertices (the markers' angles) only when the node has markers. Anything else goes to
+WeasyPrint's own.
 
     svgpath.install()     # once a process, before layout (pdf/engine.py does it at import)
     svgpath.INSTALLED     # False when this WeasyPrint's SVG code is not the one this was made for
@@ -29,25 +31,99 @@ _ARITY = {"M": 2, "L": 2, "Q": 4, "C": 6, "Z": 0}
 
 
 def path(svg, node, font_size):
-    """WeasyPrint's `svg.path.path` for a path of plain absolute commands: the same calls on
-    the stream and the same `node.vertices`, in the same order."""
+    """WeasyPrint's `svg.path.path` for a path of plain absolute commands: the same bytes in the
+    stream and, when the node has markers to place, the same `node.vertices` in the same order."""
     d = node.get("d", "")
-    if not _PLAIN.fullmatch(d):
-        return ORIGINAL(svg, node, font_size)
+    drawn = _drawn.get(d)
+    if drawn is None:
+        if not _PLAIN.fullmatch(d):
+            return ORIGINAL(svg, node, font_size)
+        commands = _commands(d)
+        if commands is None:
+            return ORIGINAL(svg, node, font_size)
+        drawn = _drawn[d] = _Drawn(commands)
+        if len(_drawn) > KEPT:
+            _drawn.clear()
+    svg.stream.stream.append(drawn.operators)  # one item holding the lines pydyf would have appended
+    if any(node.get(name) for name in _MARKERS):
+        node.vertices.extend(drawn.vertices())
+
+
+KEPT = 4096  # paths remembered per process: a formula drawn in a handout, its notes and its slide PDF
+_MARKERS = ("marker", "marker-start", "marker-mid", "marker-end")
+
+
+class _Drawn:
+    """A path's PDF operators, made once; its marker vertices, made when a node asks for them."""
+
+    __slots__ = ("commands", "operators", "_vertices")
+
+    def __init__(self, commands):
+        self.commands = commands
+        self._vertices = None
+        self.operators = _operators(commands)
+
+    def vertices(self) -> list:
+        if self._vertices is None:
+            self._vertices = []
+            _draw(_NoStream, self._vertices, self.commands)
+        return self._vertices
+
+
+_drawn: dict[str, _Drawn] = {}
+
+
+def _commands(d: str):
+    """(letter, numbers) for each command, implicit repeats spelt out; None when the counts are off."""
     commands = []
     for letter, args in _COMMAND.findall(d):
         numbers = [float(n) for n in args.split()]
         arity = _ARITY[letter]
         if arity == 0:
             if numbers:
-                return ORIGINAL(svg, node, font_size)
+                return None
             commands.append((letter, numbers))
             continue
         if not numbers or len(numbers) % arity:
-            return ORIGINAL(svg, node, font_size)
+            return None
         for i in range(0, len(numbers), arity):  # implicit repeats: after M they are L
             commands.append((letter if i == 0 or letter != "M" else "L", numbers[i:i + arity]))
-    _draw(svg.stream, node.vertices, commands)
+    return commands
+
+
+def _num(v: float) -> str:
+    """A number as pydyf writes a float (`pydyf._to_bytes`)."""
+    return str(int(v)) if v.is_integer() else f"{v:f}".rstrip("0")
+
+
+def _operators(commands) -> bytes:
+    """The content-stream lines WeasyPrint's `path` makes pydyf write, joined as pydyf joins them."""
+    out = ["0 0 m"]  # WeasyPrint starts every path at the origin
+    last = None
+    first = None
+    current = (0.0, 0.0)
+    for letter, n in commands:
+        if last in (None, "M", "Z"):
+            first = None
+        if letter not in ("M", "Z") and first is None:
+            first = current
+        if letter == "L" or letter == "M":
+            out.append(f"{_num(n[0])} {_num(n[1])} {'l' if letter == 'L' else 'm'}")
+            current = n[0], n[1]
+        elif letter == "Q":
+            x1, y1 = current
+            x2, y2, x3, y3 = n
+            out.append(" ".join((_num(x2 * 2 / 3 + x1 / 3), _num(y2 * 2 / 3 + y1 / 3),
+                                 _num(x2 * 2 / 3 + x3 / 3), _num(y2 * 2 / 3 + y3 / 3), _num(x3), _num(y3), "c")))
+            current = x3, y3
+        elif letter == "C":
+            out.append(" ".join([_num(v) for v in n] + ["c"]))
+            current = n[4], n[5]
+        elif letter == "Z" and first:
+            out.append("h")
+            current = first
+        last = letter
+    return "\n".join(out).encode("ascii")
 
 
 def _draw(stream, vertices, commands) -> None:
@@ -96,6 +172,17 @@ def _draw(stream, vertices, commands) -> None:
         if letter != "Z":
             vertices.append(current)
         last = letter
+
+
+class _NoStream:
+    """Where `_draw` sends its drawing when only its vertices are wanted."""
+
+    @staticmethod
+    def move_to(*_): pass
+    line_to = curve_to = move_to
+
+    @staticmethod
+    def close(): pass
 
 
 def install() -> bool:
