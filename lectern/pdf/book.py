@@ -22,10 +22,10 @@ from .cut import _add_serialized, _joined, _number
 from .fetcher import ConfinedFetcher
 from .part import FolioPdf, PartPdf
 from .pdfwrite import PageLabel, PdfMeta, write_pdf
+from .weasy import zlevel
 
 _STREAMS_LOCK = threading.Lock()
 _STREAM_DATA = pydyf.Stream.data
-BOOK_ZLIB_LEVEL = 6  # pydyf's 9: the L guide's join took 0.3 s longer for 46 bytes less
 
 
 def _data_once(stream) -> bytes:
@@ -33,7 +33,7 @@ def _data_once(stream) -> bytes:
     if made is None:
         if stream.compress:
             # the book's own streams: its tag tree (an object stream of 3 MB at L) and its fonts
-            body = zlib.compress(b"\n".join(pydyf._to_bytes(item) for item in stream.stream), BOOK_ZLIB_LEVEL)
+            body = zlib.compress(b"\n".join(pydyf._to_bytes(item) for item in stream.stream), zlevel.LEVEL)
             extra = pydyf.Dictionary({**stream.extra, "Filter": "/FlateDecode", "Length": len(body)})
             made = b"\n".join((extra.data, b"stream", body, b"endstream"))
         else:
@@ -48,11 +48,12 @@ def _streams_made_once(switch: list):
     each stream is compressed once: pydyf compresses them all again for the file identifier,
     the book's object stream (its tag tree) the largest."""
     with _STREAMS_LOCK:
+        before = pydyf.Stream.data
         switch.append(lambda: setattr(pydyf.Stream, "data", property(_data_once)))
         try:
             yield
         finally:
-            pydyf.Stream.data = _STREAM_DATA
+            pydyf.Stream.data = before
 
 
 class _Marks:

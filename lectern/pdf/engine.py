@@ -22,7 +22,7 @@ from pathlib import Path
 import weasyprint
 from weasyprint.urls import URLFetcher
 
-from .weasy import colsearch, leaders, notekeep, svgpath, svgtext, tagging
+from .weasy import colsearch, leaders, notekeep, svgpath, svgtext, tagging, zlevel
 from . import htmltree, longruns
 from .fetcher import ConfinedFetcher
 from ..theme.fonts import stamp
@@ -33,6 +33,7 @@ svgtext.install()  # a chart's label is set as one run of text (see svgtext)
 svgpath.install()  # a formula's glyph outlines read in one pass (see svgpath)
 colsearch.install()  # columns balanced in a few layouts, not one a pixel (see colsearch)
 tagging.install()  # footnotes tagged Note, an SVG's /Alt its title and description (see tagging)
+zlevel.install()  # streams compressed at zlib level 6, not 9 (see zlevel)
 
 
 class _Collect(logging.Handler):
