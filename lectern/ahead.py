@@ -43,6 +43,14 @@ class Workers:
             if fonts.common_subsets_missing():
                 fonts.made_elsewhere(pool.submit(PdfJob("deck fonts", "deck-fonts", None, None, [])))
 
+    def fan_out(self):
+        """When the workers were started ahead, a function handing them a batch of formulas to
+        typeset while this process typesets others (mathsvg.typeset_all); else None."""
+        pool = self.session.pool if self.session is not None else self.owned
+        if pool is None:
+            return None
+        return lambda batch: _Formulas(pool.submit(PdfJob("formulas", "math", batch, None, [])))
+
     def close(self, cancel: bool = False) -> None:
         if self.owned is not None:
             self.owned.close(cancel=cancel)
@@ -52,6 +60,25 @@ class Workers:
         if self.session is not None and self.session.pool is not None:
             self.session.pool.close(cancel=True)
             self.session.pool = None
+
+
+class _Formulas:
+    """A batch of formulas in a worker, as mathsvg.Shared: its result is typeset_batch's list."""
+
+    def __init__(self, future):
+        self.future = future
+
+    def cancel(self) -> bool:
+        return self.future.cancel()
+
+    def cancelled(self) -> bool:
+        return self.future.cancelled()
+
+    def result(self) -> list:
+        done = self.future.result()
+        if done.error is not None:
+            raise RuntimeError(done.error)
+        return done.payload
 
 
 def compile_templates(course: Course, kinds: set[str]) -> None:

@@ -78,8 +78,10 @@ class Session:
 
 # ---- 1 load, 2 validate ---------------------------------------------------------------------
 
-def check(course_dir: Path, strict: bool = False, reporter: Reporter | None = None) -> Checked:
-    """Phases 1 and 2: load and validate; raises ContentError with every problem found."""
+def check(course_dir: Path, strict: bool = False, reporter: Reporter | None = None,
+          fan_out=None) -> Checked:
+    """Phases 1 and 2: load and validate; raises ContentError with every problem found.
+    (`fan_out` hands a batch of formulas to a PDF worker: see mathsvg.typeset_all.)"""
     from .course.load import keep_parsed, load_course
     from .course.validate import validate
     from .text.cite import read_bibliography
@@ -91,7 +93,7 @@ def check(course_dir: Path, strict: bool = False, reporter: Reporter | None = No
     marks = CourseMarks()
     if course is not None:
         reporter.phase("validate")
-        marks = parse_course(course, markup)
+        marks = parse_course(course, markup, fan_out)
         problems += validate(course, marks, read_bibliography(course.bibliography))
         problems += _glyphs(course)
         problems += _own_templates(course)
@@ -197,7 +199,7 @@ def _build(course_dir: Path, out_dir: Path, options: BuildOptions, reporter: Rep
     expected = expected_outputs(course_dir, options.only)
     workers.start_ahead(expected)  # they fork and import WeasyPrint while this process loads the course
     try:
-        checked = check(course_dir, options.strict, reporter)  # 1 load, 2 validate
+        checked = check(course_dir, options.strict, reporter, workers.fan_out())  # 1 load, 2 validate
         resolved, first = _resolve(run, checked, expected)  # 3 resolve
         plan = _plan(run, checked.course, resolved)  # 4 plan
         rendered = _render(run, checked.course, resolved, plan, workers)  # 5 render

@@ -32,7 +32,7 @@ class PdfJob:
     """One PDF to lay out: what to render it from and where its resources may come from."""
 
     name: str  # its path in the output folder
-    kind: str  # "guide", "handouts", "notes", "slides-pdf", "chapter" (see print.chapters) or "deck-fonts"
+    kind: str  # "guide", "handouts", "notes", "slides-pdf", "chapter" (see print.chapters), "deck-fonts" or "math"
     view: object  # GuideView, DeckView, or a chapter job's payload
     templates: Path | None  # the course's templates/ (the worker makes its own Jinja environment)
     roots: list[Path]  # folders the layout may read files from
@@ -95,6 +95,9 @@ def _run(job: PdfJob, result: JobResult) -> None:
         elif job.kind == "chapter":
             from .print.chapters import run_chapter_job
             result.payload, result.problems = run_chapter_job(job.view, env, job.roots)
+        elif job.kind == "math":  # not a PDF: formulas typeset for the parent (mathsvg.typeset_all)
+            from .text.mathsvg import typeset_batch
+            result.payload = typeset_batch(job.view)
         elif job.kind == "deck-fonts":  # not a PDF: the decks' common font subsets, made ahead
             from .theme import fonts
             result.payload = fonts.common_subsets()

@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from helpers import ROOT, copy_fixture, run_cli
+from lectern.text import mathsvg
 from test_markup import parse, render
 
 
@@ -24,7 +25,7 @@ def test_dollars_in_prose_stay_text(src):
     html, _, parsed = render(src)
     assert "<svg" not in html and 'role="math"' not in html
     assert "$" in html
-    assert parsed.math == []
+    assert parsed.formulas == []
 
 
 def test_inline_and_display_math_become_svg_with_the_source_as_label():
@@ -41,10 +42,40 @@ def test_inline_and_display_math_become_svg_with_the_source_as_label():
 def test_unsupported_command_named_at_its_position():
     src = r"Good $x^2$ then bad $\frobnicate{x}$ here"
     _, md, parsed = parse(src)
-    assert len(parsed.math) == 1
-    pos, message = parsed.math[0]
+    failed = mathsvg.typeset_all([key for _pos, key in parsed.formulas])
+    bad = [(pos, failed[key]) for pos, key in parsed.formulas if key in failed]
+    assert len(parsed.formulas) == 2 and len(bad) == 1
+    pos, message = bad[0]
     assert r"\frobnicate" in message
     assert (pos.line, pos.column) == (3, 5 + src.index(r"$\frob") + 1)
+
+
+def test_a_courses_formulas_are_shared_with_workers_and_come_out_as_typeset_here(tmp_path, monkeypatch):
+    """typeset_all hands batches to another process (here a thread stands in for a PDF worker)
+    while it typesets others itself: every formula is the one `typeset` gives, kept in the user
+    cache, and a formula that cannot be typeset has the same message either way."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    salt = sum(map(ord, str(tmp_path)))  # formulas no earlier test has typeset into memory
+    keys = [(rf"\frac{{a_{{{i}}}}}{{b}} + \sqrt{{x_{{{salt}}}}}", i % 3 == 0) for i in range(45)]
+    keys.insert(20, (r"\nosuchcommand{x}", False))
+    handed = []
+
+    with ThreadPoolExecutor(1) as worker:
+        def fan_out(batch):
+            handed.append(batch)
+            return worker.submit(mathsvg.typeset_batch, batch)
+        failed = mathsvg.typeset_all(keys, fan_out)
+    shared = {key for batch in handed for key in batch}
+    assert len(handed) == -(-len(keys) // mathsvg.BATCH) and len(shared) == len(keys)
+    assert list(failed) == [(r"\nosuchcommand{x}", False)] and r"\nosuchcommand" in failed[keys[20]]
+    assert len(list((tmp_path / "cache" / "lectern" / "math").glob("*.json"))) == len(keys) - 1
+
+    shared_out = {key: mathsvg._memory.pop(key) for key in keys if key in mathsvg._memory}
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh"))
+    for key, formula in shared_out.items():
+        assert mathsvg.typeset(*key) == formula  # typeset alone, in this process, from nothing
 
 
 # ---- a whole course ------------------------------------------------------------------------
@@ -132,6 +163,40 @@ def test_unsupported_command_fails_the_check_at_file_line_column(tmp_path):
     col = (course / "lectures" / "intro.yaml").read_text().splitlines()[line - 1].index("$") + 1
     assert re.search(rf"intro\.yaml:{line}:{col}\b.*\\nosuchthing", result.output), result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.pdf
+def test_a_build_sharing_its_formulas_with_the_pdf_workers_reports_a_bad_one_at_its_place(tmp_path, monkeypatch):
+    """A build that lays out PDFs typesets a course's new formulas with its workers (more than
+    SHARED_FROM of them): a bad one is still reported at file:line:column, nothing is written,
+    and once mended the build typesets the rest into the user cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    handed = []
+    real = mathsvg.typeset_all
+
+    def spy(keys, fan_out=None):
+        return real(keys, fan_out and (lambda batch: handed.append(batch) or fan_out(batch)))
+    monkeypatch.setattr(mathsvg, "typeset_all", spy)
+    many = " ".join(rf"$y_{{{i}}} = \frac{{{i}}}{{z}}$" for i in range(2 * mathsvg.SHARED_FROM))
+    course = _math_course(tmp_path, {"Ask the room which story they know.":
+                                     f"Ask the room {many} and $\\nosuchthing{{x}}$."})
+    result = run_cli("build", str(course), "--out", str(tmp_path / "out"), "--only", "deck,guide")
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    lines = (course / "lectures" / "intro.yaml").read_text().splitlines()
+    line = next(i for i, l in enumerate(lines, 1) if "nosuchthing" in l)
+    col = lines[line - 1].index(r"$\nosuchthing") + 1
+    assert re.search(rf"intro\.yaml:{line}:{col}\b.*\\nosuchthing", result.output), result.output
+    assert not (tmp_path / "out" / "study-guide.pdf").exists()
+    assert sum(map(len, handed)) > 2 * mathsvg.SHARED_FROM  # the new formulas were offered to the workers in batches
+
+    intro = course / "lectures" / "intro.yaml"
+    intro.write_text(intro.read_text("utf-8").replace(r" and $\nosuchthing{x}$", ""), "utf-8")
+    result = run_cli("build", str(course), "--out", str(tmp_path / "out"), "--only", "deck,guide")
+    assert result.exit_code == 0, result.output
+    kept = list((tmp_path / "cache" / "lectern" / "math").glob("*.json"))
+    assert len(kept) >= 2 * mathsvg.SHARED_FROM
+    deck = (tmp_path / "out" / "slides" / "intro.html").read_text("utf-8")
+    assert 'aria-label="y_{59} = \\frac{59}{z}"' in deck
 
 
 # ---- code ----------------------------------------------------------------------------------

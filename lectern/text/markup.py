@@ -95,7 +95,7 @@ class Parsed:
     inline_notes: int = 0
     nested: list[Pos] = field(default_factory=list)  # footnotes called inside a footnote
     local_links: list[tuple[str, Pos]] = field(default_factory=list)  # links to the author's own files
-    math: list[tuple[Pos, str]] = field(default_factory=list)  # formulas that cannot be typeset
+    formulas: list[tuple[Pos, tuple[str, bool]]] = field(default_factory=list)  # (where, (LaTeX, display))
     code: list[tuple[Pos, str]] = field(default_factory=list)  # code blocks in languages no one highlights
 
 
@@ -130,7 +130,7 @@ class Markup:
                 at = text.src.find(f"]({href}")
                 parsed.local_links.append((href, text.locate(at + 2 if at >= 0 else 0)))
             if tok.type in MATH_TOKENS:
-                parsed.math += _typeset_check(text, tok)
+                parsed.formulas.append(_formula_at(text, tok))
             elif tok.type == "fence":
                 parsed.code += _fence_check(text, tok)
             elif tok.type == "lectern_fnref":
@@ -168,17 +168,20 @@ def _fence_check(text: Md, tok) -> list[tuple[Pos, str]]:
     return [(text.locate(offset + len(lines[tok.map[0]]) - len(lines[tok.map[0]].lstrip())), message)]
 
 
-def _typeset_check(text: Md, tok) -> list[tuple[Pos, str]]:
-    """Typeset a formula now (so rendering finds it cached); its problem, at its position, if any."""
-    from .mathsvg import MathError, typeset
-    try:
-        typeset(tok.content.strip(), display=tok.type != "math_inline")
-        return []
-    except MathError as exc:
-        at = text.src.find(math_needle(tok))
-        if at < 0 and tok.type == "math_block":
-            at = text.src.find("$$")
-        return [(text.locate(max(at, 0)), str(exc))]
+def _formula_at(text: Md, tok) -> tuple[Pos, tuple[str, bool]]:
+    """A formula as `mathsvg` keys it, and where it is written (for its problem, if it has one)."""
+    at = text.src.find(math_needle(tok))
+    if at < 0 and tok.type == "math_block":
+        at = text.src.find("$$")
+    return text.locate(max(at, 0)), (tok.content.strip(), tok.type != "math_inline")
+
+
+def _typeset(found: list[tuple[Pos, tuple[str, bool]]], fan_out) -> dict[tuple[str, bool], str]:
+    """Typeset every formula found now (so rendering finds them kept); the message of each that cannot be."""
+    if not found:
+        return {}
+    from .mathsvg import typeset_all
+    return typeset_all([key for _pos, key in found], fan_out)
 
 
 # ---- rendering -------------------------------------------------------------------------------
@@ -208,6 +211,7 @@ class LectureMarks:
     local_links: list[tuple[str, Pos]] = field(default_factory=list)  # relative links (an error)
     math: list[tuple[Pos, str]] = field(default_factory=list)  # formulas that cannot be typeset
     code: list[tuple[Pos, str]] = field(default_factory=list)  # code blocks in languages no one highlights
+    formulas: list[tuple[Pos, tuple[str, bool]]] = field(default_factory=list)  # every formula, typeset or not
 
 
 @dataclass
@@ -238,7 +242,7 @@ def parse_lecture(lecture, markup: Markup) -> LectureMarks:
         lm.labels += parsed.labels
         lm.nested += parsed.nested
         lm.local_links += parsed.local_links
-        lm.math += parsed.math
+        lm.formulas += parsed.formulas
         lm.code += parsed.code
         if section is not None and text is lecture.sections[section].reading:
             lm.notes_per_section[section] += parsed.inline_notes + len(parsed.labels)
@@ -246,7 +250,7 @@ def parse_lecture(lecture, markup: Markup) -> LectureMarks:
         parsed = markup.parse(definition, inline=True)
         lm.clusters += parsed.clusters
         lm.local_links += parsed.local_links
-        lm.math += parsed.math
+        lm.formulas += parsed.formulas
         lm.code += parsed.code
         lm.nested += parsed.nested + [pos for _label, pos in parsed.labels]
         if parsed.inline_notes:
@@ -303,14 +307,17 @@ def _pane_texts(pane, i: int) -> list[tuple[Md, bool, int | None]]:
     return out
 
 
-def parse_course(course, markup: Markup) -> CourseMarks:
-    """Parse every Markdown text of the course once, collecting citations and footnote labels.
+def parse_course(course, markup: Markup, fan_out=None) -> CourseMarks:
+    """Parse every Markdown text of the course once, collecting citations and footnote labels,
+    and typeset its formulas (those of every lecture parsed at once, shared with the PDF
+    workers when `fan_out` hands them a batch: see mathsvg.typeset_all).
 
     A lecture's cluster ids are scoped to the lecture (`c<scope>-1`, ...), so its parse does not
     depend on the lectures before it: a lecture object loaded again unchanged (`load` keeps them
     between the builds of `serve`) keeps its tokens and marks, and only edited lectures are parsed.
     """
     marks = CourseMarks()
+    fresh: list[LectureMarks] = []
     for lecture in course.lectures:
         scope = lecture_scope(lecture.id)
         if lecture.parsed is not None and lecture.parsed[0] == (markup.lang, scope):
@@ -319,13 +326,19 @@ def parse_course(course, markup: Markup) -> CourseMarks:
         markup.begin(scope)
         marks.lectures[lecture.id] = lm = parse_lecture(lecture, markup)
         lecture.parsed = ((markup.lang, scope), lm)
+        fresh.append(lm)
     markup.begin("")
+    other_formulas: list[tuple[Pos, tuple[str, bool]]] = []
     others = [e.event for e in course.timeline] + [e.definition for e in course.glossary]
     for text in [*others, course.title, course.subtitle]:
         if text is not None:
             parsed = markup.parse(text, inline=True)
             marks.other_clusters += parsed.clusters
             marks.other_links += parsed.local_links
-            marks.other_math += parsed.math
+            other_formulas += parsed.formulas
             marks.other_code += parsed.code
+    failed = _typeset([f for lm in fresh for f in lm.formulas] + other_formulas, fan_out)
+    for lm in fresh:
+        lm.math = [(pos, failed[key]) for pos, key in lm.formulas if key in failed]
+    marks.other_math = [(pos, failed[key]) for pos, key in other_formulas if key in failed]
     return marks

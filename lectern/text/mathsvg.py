@@ -3,6 +3,7 @@
     formula = typeset(r"\\bar{x}_i", display=False)   # Formula, or raises MathError
     formula.deck_html()   # <span role="math" aria-label="..."><svg ...></span>: the deck inlines it
     formula.print_html()  # <img src="data:image/svg+xml;base64,..." alt="...">: WeasyPrint tags its /Alt
+    failed = typeset_all(keys, fan_out)  # a course's formulas at once, shared with the PDF workers
 
 Sizes are in `em`, so a formula follows the size of the text around it; `depth` (how far the
 formula reaches below the baseline) becomes its `vertical-align`, so it sits on the baseline.
@@ -16,6 +17,7 @@ import re
 import threading
 import warnings
 from dataclasses import asdict, dataclass
+from typing import Callable, Protocol
 from xml.etree import ElementTree as ET
 
 from markupsafe import escape
@@ -25,11 +27,22 @@ from ..state import usercache
 SIZE = 20.0  # px per em given to ziamath; every length is divided by it again
 VERSION = "2"  # part of the cache key: change it when the SVG we keep changes
 KEPT = 4096
+BATCH = 10  # formulas handed to a worker at a time (~0.1 s of typesetting)
+SHARED_FROM = 30  # fewer formulas to typeset than this: all here (a worker's first one imports ziamath)
 _TAG = re.compile(r"\\tag\*?\s*\{([^{}]*)\}")
 _GLYPH = r'<path d="[^"]*" fill="([^"]*)" />'
 _GLYPH_RUN = re.compile(_GLYPH + r'(?:<path d="[^"]*" fill="\1" />)+')  # glyphs side by side, one colour
 _lock = threading.Lock()
 _memory: dict[tuple[str, bool], "Formula"] = {}
+Key = tuple[str, bool]  # (the LaTeX as written, display)
+
+
+class Shared(Protocol):
+    """A batch handed to another process (`typeset_all`'s fan_out): a Future of `typeset_batch`'s list."""
+
+    def cancel(self) -> bool: ...
+    def cancelled(self) -> bool: ...
+    def result(self) -> list[tuple[dict | None, str | None]]: ...
 
 
 class MathError(ValueError):
@@ -70,20 +83,94 @@ class Formula:
 def typeset(latex: str, display: bool) -> Formula:
     """The formula for this LaTeX, from memory, the user cache, or ziamath (in that order)."""
     key = (latex, display)
+    formula = _found(key)
+    if formula is None:
+        formula = _typeset(latex, display)
+        _keep(key, formula, True)
+    return formula
+
+
+def typeset_all(keys, fan_out: Callable[[list[Key]], Shared] | None = None) -> dict[Key, str]:
+    """Every formula of `keys` typeset and kept, as `typeset` would; the message of each one that
+    cannot be. When `fan_out` is given (it hands a batch to another process: the build's PDF
+    workers), the formulas neither in memory nor in the user cache are shared out in batches:
+    this process typesets batches from the last while the workers take them from the first."""
+    misses = [key for key in dict.fromkeys(keys) if _found(key) is None]
+    failed: dict[Key, str] = {}
+    if fan_out is None or len(misses) < SHARED_FROM:
+        for key in misses:
+            _here(key, failed)
+        return failed
+    batches = [misses[i:i + BATCH] for i in range(0, len(misses), BATCH)]
+    shared = [fan_out(batch) for batch in batches]
+    for batch, job in zip(reversed(batches), reversed(shared)):
+        if job.cancel():  # no worker has taken it yet: typeset it here
+            for key in batch:
+                _here(key, failed)
+    for batch, job in zip(batches, shared):
+        if job.cancelled():
+            continue
+        try:
+            outcomes = job.result()
+        except Exception:  # a worker gone (killed, out of memory): typeset its batch here
+            outcomes = None
+        if outcomes is None or len(outcomes) != len(batch):
+            for key in batch:
+                _here(key, failed)
+            continue
+        for key, (fields, message) in zip(batch, outcomes):
+            if message is not None:
+                failed[key] = message
+            else:
+                _keep(key, Formula(**fields), True)
+    return failed
+
+
+def typeset_batch(keys: list[Key]) -> list[tuple[dict | None, str | None]]:
+    """In a worker of `typeset_all`: each formula's fields, or why it cannot be typeset (the
+    caller keeps them in its memory and the user cache)."""
+    out: list[tuple[dict | None, str | None]] = []
+    for latex, display in keys:
+        try:
+            out.append((asdict(_typeset(latex, display)), None))
+        except MathError as exc:
+            out.append((None, str(exc)))
+    return out
+
+
+def _here(key: Key, failed: dict[Key, str]) -> None:
+    try:
+        _keep(key, _typeset(*key), True)
+    except MathError as exc:
+        failed[key] = str(exc)
+
+
+def _found(key: Key) -> Formula | None:
+    """The formula from memory or the user cache, or None."""
     found = _memory.get(key)
     if found is not None:
         return found
-    digest = hashlib.sha256(f"{VERSION}\0{int(display)}\0{latex}".encode("utf-8")).hexdigest()[:32]
-    path = usercache.folder("math") / f"{digest}.json"
     try:
-        formula = Formula(**json.loads(path.read_text("utf-8")))
+        formula = Formula(**json.loads(_cache_path(key).read_text("utf-8")))
     except (OSError, ValueError, TypeError):
-        formula = _typeset(latex, display)
-        if usercache.keep(path, json.dumps(asdict(formula)).encode("utf-8")) and len(_memory) % 256 == 0:
-            usercache.prune(usercache.folder("math"), "*.json", KEPT)
+        return None
+    _keep(key, formula, False)
+    return formula
+
+
+def _cache_path(key: Key):
+    latex, display = key
+    digest = hashlib.sha256(f"{VERSION}\0{int(display)}\0{latex}".encode("utf-8")).hexdigest()[:32]
+    return usercache.folder("math") / f"{digest}.json"
+
+
+def _keep(key: Key, formula: Formula, new: bool) -> None:
+    """In memory, and (a formula just typeset) in the user cache."""
+    if new and usercache.keep(_cache_path(key), json.dumps(asdict(formula)).encode("utf-8")) \
+            and len(_memory) % 256 == 0:
+        usercache.prune(usercache.folder("math"), "*.json", KEPT)
     with _lock:
         _memory[key] = formula
-    return formula
 
 
 def _typeset(latex: str, display: bool) -> Formula:
