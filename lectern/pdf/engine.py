@@ -23,6 +23,7 @@ import weasyprint
 from weasyprint.urls import URLFetcher
 
 from .weasy import colsearch, leaders, notekeep, svgpath, svgtext, tagging, zlevel
+from .weasy import resume as resume_from
 from . import htmltree, longruns
 from .fetcher import ConfinedFetcher
 from ..theme.fonts import stamp
@@ -34,6 +35,7 @@ svgpath.install()  # a formula's glyph outlines read in one pass (see svgpath)
 colsearch.install()  # columns balanced in a few layouts, not one a pixel (see colsearch)
 tagging.install()  # footnotes tagged Note, an SVG's /Alt its title and description (see tagging)
 zlevel.install()  # streams compressed at zlib level 6, not 9 (see zlevel)
+resume_from.install()  # a part laid out again from the page its repair touches (see resume)
 
 
 class _Collect(logging.Handler):
@@ -46,12 +48,16 @@ class _Collect(logging.Handler):
 
 
 def render(html: str, base_url: str | Path, roots: list[Path],
-           log: list[str] | None = None) -> weasyprint.Document:
+           log: list[str] | None = None, keep: bool = False,
+           resume: resume_from.Resume | None = None) -> weasyprint.Document:
     """Lay out an HTML string (never a path) into pages; resources come only from `roots`.
 
     `base_url` resolves relative URLs (a folder gets a trailing slash). WeasyPrint's warnings
     (unknown CSS, missing images) are appended to `log` when given. The confined fetcher,
-    with its `refused` list, is `document.url_fetcher`.
+    with its `refused` list, is `document.url_fetcher`. With `keep`, the document keeps what a
+    later layout needs to `resume` from one of its pages (see weasy/resume: the pages before it
+    are taken from that document; when its state cannot be carried over, the document is laid
+    out whole).
     """
     if isinstance(base_url, Path):
         base_url = base_url.resolve().as_uri() + ("/" if base_url.is_dir() else "")
@@ -61,13 +67,25 @@ def render(html: str, base_url: str | Path, roots: list[Path],
     logger = logging.getLogger("weasyprint")
     handler = _Collect(sink)
     logger.addHandler(handler)
+    document = None
     try:
         root = htmltree.parse(html)
         longruns.break_long_runs(root)
         doc = _ParsedHTML(root, base_url, fetcher)
-        document = doc.render(stylesheets=sheets, pdf_tags=True, **settings)
+        if resume is not None and resume_from.INSTALLED:
+            resume_from.begin(resume)
+            try:
+                document = doc.render(stylesheets=sheets, pdf_tags=True, **settings)
+            except resume_from.CannotResume:
+                document = None
+        if document is None:
+            resume_from.begin(None)
+            document = doc.render(stylesheets=sheets, pdf_tags=True, **settings)
     finally:
         logger.removeHandler(handler)
+        if document is not None and keep:
+            resume_from.keep(document)
+        resume_from.begin(None)
     return document
 
 

@@ -15,7 +15,9 @@ earlier build (print.chapters) is neither laid out nor painted again. After each
 is laid out, every footnote is looked up on the laid-out pages; when a note was dropped or
 pushed off its call's page, the paragraph ending that page is nudged (kept whole, so it starts
 on the next page, see NUDGE; if that fails, the call's paragraph starts a new page, see PUSH)
-and the part is laid out again, keeping the best layout.
+and the part is laid out again, keeping the best layout. A part laid out again starts from the
+page before the first page its repairs touch: the pages before it are the last layout's
+(pdf.Resume), byte for byte what laying it out whole gives.
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ from ..theme.fonts import font_files
 from ..text.labels import labels_for
 from .floats import number_floats, pushed_floats
 from .hyphenate import Hyphenator, hyphenated_chapter
-from .repairs import Repairs, score
+from .repairs import Repairs, first_page_of, score
 from .guidehtml import (Appendix, appendices_of, extra_questions, font_url_of, fonts_url, keep_ranges,
                         link_note_calls, number_blocks, plain_text, point_count, theme_roots, with_nudges,
                         without_notes)
@@ -216,9 +218,10 @@ class GuideRenderer:
         html = number_floats(number_blocks(link_note_calls(html) if ids else html))
         repairs = Repairs()
         best: PartLayout | None = None
+        resume = None
         for attempt in range(1, MAX_ATTEMPTS + 1):
             log: list[str] = []
-            document = pdf.render(repairs.html(html), self.base, self.roots, log=log)
+            document = pdf.render(repairs.html(html), self.base, self.roots, log=log, keep=True, resume=resume)
             check = pdf.check_footnotes(document, ids)
             ladders = self.hyphenator.ladders(document)
             floats = pushed_floats(document)
@@ -233,7 +236,12 @@ class GuideRenderer:
             html, tried = repairs.apply(html, check, ladders, floats, self.hyphenator)
             if not tried:
                 break  # nothing new to try
+            # the pages before the one before the first page a repair touches come out the same:
+            # laid out again from there (pdf.Resume), the earlier pages are this layout's
+            first = first_page_of(document, repairs.changed)
+            resume = pdf.Resume(document, first - 1) if first is not None and first > 1 else None
         best.attempts = attempt
+        best.document.__dict__.pop("_lectern_layout", None)  # only the next attempt resumes from it
         return best
 
 

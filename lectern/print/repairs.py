@@ -23,6 +23,7 @@ class Repairs:
     pushed: list[str] = field(default_factory=list)  # ... and of blocks that start a new page
     whole: list[tuple[str, str]] = field(default_factory=list)  # (block, word) kept whole
     deferred: list[str] = field(default_factory=list)  # data-f numbers of floats moved (once a layout)
+    changed: set[tuple[str, str]] = field(default_factory=set)  # what the last `apply` changed: ("data-b", n), ("data-f", n)
 
     def html(self, html: str) -> str:
         """The part's HTML with the nudges and pushes applied (the other repairs change it in place)."""
@@ -32,23 +33,43 @@ class Repairs:
               hyphenator: Hyphenator) -> tuple[str, bool]:
         """The HTML for the next layout, and whether anything new was tried."""
         before = (len(set(self.nudged)), len(set(self.pushed)), len(self.whole), len(self.deferred))
+        self.changed = set()
         for place in check.lost + check.moved:
             target = place.page_end_block or place.call_block
             if target and target not in self.nudged:
                 self.nudged.append(target)
+                self.changed.add(("data-b", target))
             elif place.call_block and place.call_block not in self.pushed:
                 self.pushed.append(place.call_block)  # nudged already: start the call's block anew
+                self.changed.add(("data-b", place.call_block))
         for block, word in ladders:
             if (block, word) not in self.whole:
                 self.whole.append((block, word))
+                self.changed.add(("data-b", block))
                 html = hyphenator.unhyphenate(html, block, word)
         for number in floats:
             moved = defer(html, number)
             if moved != html:
                 self.deferred.append(number)
+                self.changed.add(("data-f", number))
                 html = moved
         after = (len(set(self.nudged)), len(set(self.pushed)), len(self.whole), len(self.deferred))
         return html, after != before
+
+
+def first_page_of(document, elements: set[tuple[str, str]]) -> int | None:
+    """The first page (0-based) on which any of these elements is laid out, or None."""
+    if not elements:
+        return None
+    wanted = {}
+    for attr, value in elements:
+        wanted.setdefault(attr, set()).add(value)
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is not None and any(element.get(attr) in values for attr, values in wanted.items()):
+                return index
+    return None
 
 
 def score(check, ladders: int, short_pages: int) -> tuple[int, ...]:

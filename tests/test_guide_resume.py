@@ -1,0 +1,98 @@
+"""A guide part laid out again after a repair starts from the page before the first page the
+repair touches (pdf/weasy/resume): the result is the part laid out whole, byte for byte."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from helpers import ROOT
+from lectern import pdf
+from lectern.pdf.weasy import resume
+
+pytestmark = pytest.mark.pdf
+
+
+def _course(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from gen_course import generate
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    return generate(tmp_path / "course", "S")  # a 20-page guide whose chapter is repaired twice
+
+
+def _guide(course):
+    from lectern.pipeline import check
+    from lectern.print.guide import render_guide
+    from lectern.text.resolve import resolve
+    from lectern.theme.templates import make_env
+    checked = check(course)
+    resolved = resolve(checked.course, checked.markup, checked.marks)
+    return render_guide(resolved.guide, make_env(checked.course.templates), [checked.course.root])
+
+
+def test_a_repaired_part_laid_out_from_its_first_touched_page_is_the_part_laid_out_whole(tmp_path, monkeypatch):
+    assert resume.INSTALLED
+    course = _course(tmp_path)
+    resumed = []
+    real = resume._resumed
+
+    def counting(html, root_box, context, at):
+        pages = list(real(html, root_box, context, at))
+        resumed.append((at.page, len(pages)))
+        yield from pages
+    monkeypatch.setattr(resume, "_resumed", counting)
+    laid_out = _guide(course)
+    assert resumed and all(0 < k < n for k, n in resumed)  # the repairs were laid out from a page on
+
+    monkeypatch.setattr(resume, "INSTALLED", False)  # every layout whole
+    whole = _guide(course)
+    assert laid_out.pages == whole.pages == 20
+    assert laid_out.pdf == whole.pdf
+
+
+NOTES = "<style>@page { size: A6; margin: 10mm } .fn { float: footnote }</style>"
+
+
+def _para(i: int, note: bool) -> str:
+    call = f'<span class="fn" id="fn-{i}">Note {i}.</span>' if note else ""
+    return f"<p>Paragraph {i} " + "words and more words " * 12 + f"{call}</p>"
+
+
+def test_a_resume_that_cannot_carry_the_state_over_lays_the_document_out_whole(tmp_path):
+    """A footnote added before the resume page (the new HTML's boxes differ there) or a page out
+    of range: the layout is made whole, and is the same as a layout never asked to resume."""
+    first = NOTES + "".join(_para(i, i % 3 == 0) for i in range(30))
+    last = pdf.render(first, tmp_path, [tmp_path], keep=True)
+    assert len(last.pages) > 4
+    changed = NOTES + _para(99, True) + "".join(_para(i, i % 3 == 0) for i in range(30))
+    plain = pdf.page_texts(pdf.render(changed, tmp_path, [tmp_path]))
+    for page in (3, 0, len(last.pages) + 2):
+        again = pdf.render(changed, tmp_path, [tmp_path], resume=pdf.Resume(last, page))
+        assert pdf.page_texts(again) == plain
+
+
+def test_resuming_the_same_html_from_any_page_gives_the_same_pages(tmp_path, monkeypatch):
+    resumed = []
+    real = resume._resumed
+
+    def counting(html, root_box, context, at):
+        pages = list(real(html, root_box, context, at))
+        resumed.append(at.page)
+        yield from pages
+    monkeypatch.setattr(resume, "_resumed", counting)
+    html = NOTES + "".join(_para(i, i % 4 == 1) for i in range(30))
+    whole = pdf.render(html, tmp_path, [tmp_path], keep=True)
+    texts = pdf.page_texts(whole)
+    boxes = [[(round(b.position_x, 3), round(b.position_y, 3)) for b in pdf._walk(p._page_box)] for p in whole.pages]
+    for page in range(1, len(whole.pages)):
+        again = pdf.render(html, tmp_path, [tmp_path], resume=pdf.Resume(whole, page))
+        assert pdf.page_texts(again) == texts
+        assert [[(round(b.position_x, 3), round(b.position_y, 3)) for b in pdf._walk(p._page_box)]
+                for p in again.pages] == boxes
+    boxes_of = [p._page_box for p in whole.pages]
+    carried = [k for k in range(1, len(whole.pages))  # a note called before page k, placed on or after it
+               if set(resume._called(boxes_of[:k])) != set(resume._footnote_ids(boxes_of[:k]))]
+    assert resumed == [k for k in range(1, len(whole.pages)) if k not in carried]
+    assert len(resumed) > len(carried)
