@@ -96,3 +96,25 @@ def test_resuming_the_same_html_from_any_page_gives_the_same_pages(tmp_path, mon
                if set(resume._called(boxes_of[:k])) != set(resume._footnote_ids(boxes_of[:k]))]
     assert resumed == [k for k in range(1, len(whole.pages)) if k not in carried]
     assert len(resumed) > len(carried)
+
+
+@pytest.mark.parametrize("margin", ["counter(page) ' / ' counter(pages)", "counter(page)"])
+def test_a_resumed_document_whose_page_count_changes_prints_the_new_count(tmp_path, monkeypatch, margin):
+    """Pages taken from the last layout had their margins made then: when they print the page
+    count and it changed, the document is laid out whole; a plain folio resumes."""
+    resumed = []
+    real = resume._resumed
+
+    def counting(html, root_box, context, at):
+        pages = list(real(html, root_box, context, at))
+        resumed.append(at.page)
+        yield from pages
+    monkeypatch.setattr(resume, "_resumed", counting)
+    css = f"<style>@page {{ size: A6; margin: 15mm; @bottom-center {{ content: {margin} }} }}</style>"
+    paras = [f"<p>Paragraph {i} " + "words " * 30 + "</p>" for i in range(26)]
+    last = pdf.render(css + "".join(paras[:20]), tmp_path, [tmp_path], keep=True)
+    longer = css + "".join(paras)
+    whole = pdf.page_texts(pdf.render(longer, tmp_path, [tmp_path]))
+    again = pdf.page_texts(pdf.render(longer, tmp_path, [tmp_path], resume=pdf.Resume(last, 3)))
+    assert again == whole and len(whole) > len(last.pages)
+    assert resumed == ([] if "pages" in margin else [3])

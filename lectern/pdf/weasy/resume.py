@@ -13,7 +13,8 @@ with the last layout's state at page `k`, and puts the last layout's first `k` p
 It applies only where the state carried over is the whole state: the new HTML's boxes up to page
 `k` are the same (the caller chooses `k` before anything it changed), no footnote is carried over
 the boundary and every footnote called before it is placed before it, nothing floats or is
-positioned across it, and no page-based counter has to be looked up again. Otherwise it raises
+positioned across it, no page-based counter has to be looked up again, and the page count is
+the same when the margins print it. Otherwise it raises
 `CannotResume` before laying anything out, and the caller lays the document out whole.
 
     resume.install()     # once a process (pdf/engine.py does it at import)
@@ -87,6 +88,8 @@ def _resumed(html, root_box, context, resume: Resume):
     if any(entry[-1]["content_changed"] or entry[-1]["pages_wanted"] for entry in context.page_maker[k + 1:]):
         raise CannotResume  # a page-based counter to look up again: lay it out whole
     total = k + len(new_pages)
+    if total != len(old_pages) and last.shows_total:
+        raise CannotResume  # the earlier pages' margins print the old page count
     for _, _, _, page_state, _ in context.page_maker:
         page_state[1]["pages"] = [total]
     _strings(context, new_pages, k)
@@ -160,6 +163,16 @@ class _Layout:
         self.running_elements = {name: p for name, p in context.running_elements.items() if any(p.values())}
         self.broken_out_of_flow = dict(context.broken_out_of_flow)
         self.footnote_count = len(_footnote_ids(pages)) + len(context.footnotes)
+        self.shows_total = _shows_total(context)
+
+
+def _shows_total(context) -> bool:
+    """Whether a page's margin boxes may print the page count (`counter(pages)`): conservative,
+    any page style whose content names `pages`."""
+    for key, style in getattr(context.style_for, "_computed_styles", {}).items():
+        if isinstance(key[0], wpage.PageType) and style is not None and "pages" in repr(style.get("content")):
+            return True
+    return False
 
 
 ORIGINAL_INIT = None
