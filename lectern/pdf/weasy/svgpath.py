@@ -97,7 +97,12 @@ def _num(v: float) -> str:
 
 
 def _operators(commands) -> bytes:
-    """The content-stream lines WeasyPrint's `path` makes pydyf write, joined as pydyf joins them."""
+    """The content-stream lines WeasyPrint's `path` makes pydyf write, joined as pydyf joins them.
+
+    `_draw`'s loop without the vertices and with the numbers formatted in place: `_draw` writing
+    to a recording stream gives the same bytes but made the math bench's guide 15 % slower
+    (3.5 s against 3.0 s), the angles of every segment computed for paths that have no markers.
+    The test compares both with WeasyPrint's own on the same paths."""
     out = ["0 0 m"]  # WeasyPrint starts every path at the origin
     last = None
     first = None
