@@ -13,6 +13,20 @@ from lectern.pdf.weasy import resume
 pytestmark = pytest.mark.pdf
 
 
+@pytest.fixture
+def resumed(monkeypatch) -> list[tuple[int, int]]:
+    """(resume page, pages in the document) of every layout that resumed, as they are made."""
+    made = []
+    real = resume._resumed
+
+    def counting(html, root_box, context, at):
+        pages = list(real(html, root_box, context, at))
+        made.append((at.page, len(pages)))
+        yield from pages
+    monkeypatch.setattr(resume, "_resumed", counting)
+    return made
+
+
 def _course(tmp_path):
     sys.path.insert(0, str(ROOT / "bench"))
     try:
@@ -32,17 +46,9 @@ def _guide(course):
     return render_guide(resolved.guide, make_env(checked.course.templates), [checked.course.root])
 
 
-def test_a_repaired_part_laid_out_from_its_first_touched_page_is_the_part_laid_out_whole(tmp_path, monkeypatch):
+def test_a_repaired_part_laid_out_from_its_first_touched_page_is_the_part_laid_out_whole(tmp_path, monkeypatch, resumed):
     assert resume.INSTALLED
     course = _course(tmp_path)
-    resumed = []
-    real = resume._resumed
-
-    def counting(html, root_box, context, at):
-        pages = list(real(html, root_box, context, at))
-        resumed.append((at.page, len(pages)))
-        yield from pages
-    monkeypatch.setattr(resume, "_resumed", counting)
     laid_out = _guide(course)
     assert resumed and all(0 < k < n for k, n in resumed)  # the repairs were laid out from a page on
 
@@ -73,15 +79,7 @@ def test_a_resume_that_cannot_carry_the_state_over_lays_the_document_out_whole(t
         assert pdf.page_texts(again) == plain
 
 
-def test_resuming_the_same_html_from_any_page_gives_the_same_pages(tmp_path, monkeypatch):
-    resumed = []
-    real = resume._resumed
-
-    def counting(html, root_box, context, at):
-        pages = list(real(html, root_box, context, at))
-        resumed.append(at.page)
-        yield from pages
-    monkeypatch.setattr(resume, "_resumed", counting)
+def test_resuming_the_same_html_from_any_page_gives_the_same_pages(tmp_path, resumed):
     html = NOTES + "".join(_para(i, i % 4 == 1) for i in range(30))
     whole = pdf.render(html, tmp_path, [tmp_path], keep=True)
     texts = pdf.page_texts(whole)
@@ -94,22 +92,14 @@ def test_resuming_the_same_html_from_any_page_gives_the_same_pages(tmp_path, mon
     boxes_of = [p._page_box for p in whole.pages]
     carried = [k for k in range(1, len(whole.pages))  # a note called before page k, placed on or after it
                if set(resume._called(boxes_of[:k])) != set(resume._footnote_ids(boxes_of[:k]))]
-    assert resumed == [k for k in range(1, len(whole.pages)) if k not in carried]
+    assert [k for k, _ in resumed] == [k for k in range(1, len(whole.pages)) if k not in carried]
     assert len(resumed) > len(carried)
 
 
 @pytest.mark.parametrize("margin", ["counter(page) ' / ' counter(pages)", "counter(page)"])
-def test_a_resumed_document_whose_page_count_changes_prints_the_new_count(tmp_path, monkeypatch, margin):
+def test_a_resumed_document_whose_page_count_changes_prints_the_new_count(tmp_path, resumed, margin):
     """Pages taken from the last layout had their margins made then: when they print the page
     count and it changed, the document is laid out whole; a plain folio resumes."""
-    resumed = []
-    real = resume._resumed
-
-    def counting(html, root_box, context, at):
-        pages = list(real(html, root_box, context, at))
-        resumed.append(at.page)
-        yield from pages
-    monkeypatch.setattr(resume, "_resumed", counting)
     css = f"<style>@page {{ size: A6; margin: 15mm; @bottom-center {{ content: {margin} }} }}</style>"
     paras = [f"<p>Paragraph {i} " + "words " * 30 + "</p>" for i in range(26)]
     last = pdf.render(css + "".join(paras[:20]), tmp_path, [tmp_path], keep=True)
@@ -117,4 +107,4 @@ def test_a_resumed_document_whose_page_count_changes_prints_the_new_count(tmp_pa
     whole = pdf.page_texts(pdf.render(longer, tmp_path, [tmp_path]))
     again = pdf.page_texts(pdf.render(longer, tmp_path, [tmp_path], resume=pdf.Resume(last, 3)))
     assert again == whole and len(whole) > len(last.pages)
-    assert resumed == ([] if "pages" in margin else [3])
+    assert [k for k, _ in resumed] == ([] if "pages" in margin else [3])
