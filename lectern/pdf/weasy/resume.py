@@ -64,8 +64,7 @@ def _resumed(html, root_box, context, resume: Resume):
     placed = _footnote_ids(old_pages[:k])
     if len(placed) != len(set(placed)) or None in placed or set(_called(old_pages[:k])) != set(placed):
         raise CannotResume  # a note carried over the boundary, or one placed without its call
-    ORIGINAL_INIT(context, root_box)
-    context.page_maker = [copy.deepcopy(entry) for entry in last.page_maker[:k + 1]]
+    context.page_maker = [copy.deepcopy(entry) for entry in last.page_maker[:k + 1]]  # all WeasyPrint's own start sets
     context.footnotes = [f for f in context.footnotes if f.element.get("id") not in placed]
     if len(context.footnotes) != last.footnote_count - len(placed):
         raise CannotResume  # the new HTML has other footnotes before the page
@@ -175,8 +174,6 @@ def _shows_total(context) -> bool:
     return False
 
 
-ORIGINAL_INIT = None
-
 
 def begin(resume: Resume | None) -> None:
     """Lay the next document of this thread out from `resume` (None: whole)."""
@@ -195,13 +192,11 @@ def keep(document) -> None:
 
 def install() -> bool:
     """Use `layout_document` in WeasyPrint's Document (idempotent); whether it is in use."""
-    global INSTALLED, ORIGINAL_INIT
+    global INSTALLED
     if INSTALLED:
         return True
     if getattr(wdocument, "layout_document", None) is not ORIGINAL:
         return False
-    from weasyprint import layout as wlayout
-    ORIGINAL_INIT = wlayout.initialize_page_maker
     wdocument.layout_document = layout_document
     INSTALLED = True
     return True
