@@ -32,7 +32,6 @@ class Repairs:
     def apply(self, html: str, check, ladders: list[tuple[str, str]], floats: list[str],
               hyphenator: Hyphenator) -> tuple[str, bool]:
         """The HTML for the next layout, and whether anything new was tried."""
-        before = (len(set(self.nudged)), len(set(self.pushed)), len(self.whole), len(self.deferred))
         self.changed = set()
         for place in check.lost + check.moved:
             target = place.page_end_block or place.call_block
@@ -53,8 +52,7 @@ class Repairs:
                 self.deferred.append(number)
                 self.changed.add(("data-f", number))
                 html = moved
-        after = (len(set(self.nudged)), len(set(self.pushed)), len(self.whole), len(self.deferred))
-        return html, after != before
+        return html, bool(self.changed)
 
 
 def first_page_of(document, elements: set[tuple[str, str]]) -> int | None:
