@@ -554,3 +554,23 @@ def test_streams_are_compressed_at_level_six_and_read_back_as_pydyfs_own_would()
 
     assert drawings(ours) == drawings(theirs) and len(drawings(ours)) >= 1
     assert ours != theirs and len(ours) < len(theirs) * 1.05
+
+
+def test_a_piece_of_a_document_prints_the_page_numbers_of_the_whole():
+    """pagenumbers: with PageNumbers(before=4, total=10) the margins of a three-page document read
+    5 / 10 to 7 / 10, and a counter inside the content is untouched; WeasyPrint's own: 1 / 3 to 3 / 3."""
+    from lectern.pdf.weasy import pagenumbers
+
+    assert pagenumbers.INSTALLED
+    html = ("<style>@page { size: 120mm 80mm; @bottom-center { content: counter(page) ' / ' counter(pages) } }"
+            "section { break-after: page; counter-increment: part } section::before { content: 'Part ' counter(part) }"
+            "</style>" + "<section>.</section>" * 3)
+
+    def folios(numbers=None) -> list[str]:
+        document = pdf.render(html, Path("."), [Path(".")], numbers=numbers)
+        return [" ".join(text.split()) for text in pdf.page_texts(document)]
+
+    assert folios(pdf.PageNumbers(before=4, total=10)) == [f"Part {k} . {k + 4} / 10" for k in (1, 2, 3)]
+    assert folios() == [f"Part {k} . {k} / 3" for k in (1, 2, 3)]
+    with pagenumbers.weasyprint_own():
+        assert folios(pdf.PageNumbers(before=4, total=10)) == [f"Part {k} . {k} / 3" for k in (1, 2, 3)]

@@ -22,7 +22,7 @@ from pathlib import Path
 import weasyprint
 from weasyprint.urls import URLFetcher
 
-from .weasy import colsearch, leaders, notekeep, svgpath, svgtext, tagging, zlevel
+from .weasy import colsearch, leaders, notekeep, pagenumbers, svgpath, svgtext, tagging, zlevel
 from .weasy import resume as resume_from
 from . import htmltree, longruns
 from .fetcher import ConfinedFetcher
@@ -36,6 +36,7 @@ colsearch.install()  # columns balanced in a few layouts, not one a pixel (see c
 tagging.install()  # footnotes tagged Note, an SVG's /Alt its title and description (see tagging)
 zlevel.install()  # streams compressed at zlib level 6, not 9 (see zlevel)
 resume_from.install()  # a part laid out again from the page its repair touches (see resume)
+pagenumbers.install()  # a piece of a document numbered as pages of the whole (see pagenumbers)
 
 
 class _Collect(logging.Handler):
@@ -49,7 +50,8 @@ class _Collect(logging.Handler):
 
 def render(html: str, base_url: str | Path, roots: list[Path],
            log: list[str] | None = None, keep: bool = False,
-           resume: resume_from.Resume | None = None) -> weasyprint.Document:
+           resume: resume_from.Resume | None = None,
+           numbers: pagenumbers.PageNumbers | None = None) -> weasyprint.Document:
     """Lay out an HTML string (never a path) into pages; resources come only from `roots`.
 
     `base_url` resolves relative URLs (a folder gets a trailing slash). WeasyPrint's warnings
@@ -57,7 +59,8 @@ def render(html: str, base_url: str | Path, roots: list[Path],
     with its `refused` list, is `document.url_fetcher`. With `keep`, the document keeps what a
     later layout needs to `resume` from one of its pages (see weasy/resume: the pages before it
     are taken from that document; when its state cannot be carried over, the document is laid
-    out whole).
+    out whole). With `numbers`, the margins print page numbers as pages of a larger document
+    (see weasy/pagenumbers: the document is a piece of it).
     """
     if isinstance(base_url, Path):
         base_url = base_url.resolve().as_uri() + ("/" if base_url.is_dir() else "")
@@ -72,15 +75,20 @@ def render(html: str, base_url: str | Path, roots: list[Path],
         root = htmltree.parse(html)
         longruns.break_long_runs(root)
         doc = _ParsedHTML(root, base_url, fetcher)
+
+        def lay_out():
+            with pagenumbers.numbered(numbers):
+                return doc.render(stylesheets=sheets, pdf_tags=True, **settings)
+
         if resume is not None and resume_from.INSTALLED:
             resume_from.begin(resume)
             try:
-                document = doc.render(stylesheets=sheets, pdf_tags=True, **settings)
+                document = lay_out()
             except resume_from.CannotResume:
                 document = None
         if document is None:
             resume_from.begin(None)
-            document = doc.render(stylesheets=sheets, pdf_tags=True, **settings)
+            document = lay_out()
     finally:
         logger.removeHandler(handler)
         if document is not None and keep:
