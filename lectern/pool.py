@@ -37,7 +37,7 @@ class PdfJob:
     templates: Path | None  # the course's templates/ (the worker makes its own Jinja environment)
     roots: list[Path]  # folders the layout may read files from
     paper: str = "A4"
-    store: tuple[Path, str] | None = None  # guide: (folder, salt) where laid-out parts are kept
+    store: tuple[Path, str] | None = None  # guide, print kinds: (folder, salt) where laid-out parts are kept
 
 
 @dataclass
@@ -103,9 +103,14 @@ def _run(job: PdfJob, result: JobResult) -> None:
             result.payload = fonts.common_subsets()
         elif job.kind in ("handouts", "notes", "slides-pdf"):
             from .print import handout
+            from .print.chapters import PartStore
             make = {"handouts": handout.render_handout, "notes": handout.render_notes,
                     "slides-pdf": handout.render_slides_pdf}[job.kind]
-            result.data = make(job.view, env, job.roots, job.paper)
+            store = PartStore(*job.store) if job.store is not None else None
+            result.data = make(job.view, env, job.roots, job.paper, store)
+            if store is not None:
+                store.prune()
+                result.payload = {"reused": store.hits, "laid_out": store.misses}
         else:
             raise ValueError(f"unknown PDF kind {job.kind!r}")
     except LecternError as exc:

@@ -78,13 +78,22 @@ def _submit_pdfs(course: Course, pdfs: list[Planned], request: RenderRequest,
     futures: dict[Future, Planned] = {}
     for p in pdfs:
         reporter.output_started(p.name)
-        store = request.parts if p.kind == "guide" else None
+        store = _store_of(p, request.parts)
         job = PdfJob(p.name, p.kind, p.view, course.templates, roots, course.paper, store)
         if p.kind == "guide" and request.parts is not None and request.guide_hint is not None:
             futures[GuideChain(request.pool, job, request.guide_hint).start()] = p
         else:
             futures[request.pool.submit(job)] = p
     return futures
+
+
+def _store_of(p: Planned, parts: tuple[Path, str] | None) -> tuple[Path, str] | None:
+    """Where an output's laid-out parts are kept: the guide's chapters in the parts folder, a
+    print document's chunks (print/printparts) in a folder of its own beside it."""
+    if parts is None or p.kind == "guide":
+        return parts
+    folder, salt = parts
+    return outputs.prints_folder(folder.parent, p.name), salt
 
 
 class _Collector:

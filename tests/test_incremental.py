@@ -396,3 +396,39 @@ def test_kept_guide_parts_not_signed_by_lectern_are_never_unpickled(course, tmp_
     guide = result.details["study-guide.pdf"]
     assert guide["reused"] <= 1 and guide["laid_out"] >= 4  # only the chapter laid out ahead was kept
     check_guide(out / "study-guide.pdf")
+
+
+@pytest.mark.pdf
+def test_a_handout_edit_lays_out_one_chunk_again_and_a_lecture_dropped_takes_its_chunks(course, tmp_path):
+    """A handout is laid out a dozen slides at a time (print/printparts), each chunk kept: a
+    slide edited lays out its chunk alone, the PDF as a fresh build makes it; a lecture dropped
+    from the course takes its kept chunks with its handout, and `clean` leaves nothing."""
+    from lectern.state import outputs
+    extra = "".join(f"      - title: Extra slide {k}\n        points: [Point {k}]\n" for k in range(1, 15))
+    edit(course / "lectures" / "second.yaml", "        notes: Compare the bars.\n", "        notes: Compare the bars.\n" + extra)
+    edit(course / "timeline.yaml", "  lecture: second\n", "")
+    out = tmp_path / "out"
+    result, _ = run(course, out, only=["handouts"])
+    assert result.details["handouts/second.pdf"] == {"reused": 0, "laid_out": 2}
+    kept = out / ".lectern" / "prints" / "handouts--second.pdf"
+    assert len(list(kept.glob("*.pkl"))) == 2
+    edit(course / "lectures" / "second.yaml", "Point 14]", "Point fourteen revised]")  # a slide of the second chunk
+    result, _ = run(course, out, only=["handouts"])
+    assert result.details["handouts/second.pdf"] == {"reused": 1, "laid_out": 1}
+    fresh = tmp_path / "fresh"
+    run(course, fresh, only=["handouts"])
+
+    def text(path: Path) -> str:
+        return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True).stdout.decode()
+
+    assert "Point fourteen revised" in text(out / "handouts" / "second.pdf")
+    assert text(out / "handouts" / "second.pdf") == text(fresh / "handouts" / "second.pdf")
+    assert len(list(kept.glob("*.pkl"))) == 2  # the chunk replaced is gone
+    edit(course / "course.yaml", "  - lectures/second.yaml\n", "")
+    run(course, out, only=["handouts"])
+    assert not (out / "handouts" / "second.pdf").exists() and not kept.exists()
+    edit(course / "course.yaml", "lectures:\n", "lectures:\n  - lectures/second.yaml\n")
+    run(course, out, only=["handouts"])
+    assert kept.is_dir()
+    outputs.clean(out)
+    assert not (out / ".lectern").exists()

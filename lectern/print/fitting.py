@@ -12,14 +12,15 @@ import jinja2
 from ..text.view import DeckView
 from . import slidepages  # its _layout looked up at each call, as by `handout`: one place to count layouts
 from .overflow import _slide_pages, overflowing
-from .slidepages import print_html
+from .slidepages import Chunk, print_html
 
 MIN_FIT = 0.6  # as deck/js/scale.js: type shrinks by 0.05 at a time, never below 60 %
 FIT_STEP = 0.05
 
 
 def refit(document, kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str,
-          crowded: set[int], fits: dict[int, float] | None = None, log: list[str] | None = None):
+          crowded: set[int], fits: dict[int, float] | None = None, log: list[str] | None = None,
+          chunk: Chunk | None = None):
     """`document` with its crowded slides fitted, and all fits: (document, {number: fit}).
 
     `fits` are those `document` was laid out with (of slides known to fit with them).
@@ -29,7 +30,8 @@ def refit(document, kind: str, deck: DeckView, env: jinja2.Environment, roots: l
     that keeps every page in its place (running heads, folios, ruled lines, notes), and its
     pages replace the first document's (WeasyPrint writes pages of several documents as one).
     When the pages do not line up (a crowded slide had run on to another page), the fits are
-    found on their own and the whole document is laid out again.
+    found on their own and the whole document is laid out again. A `chunk`'s document is that
+    chunk's (see slidepages.Chunk).
     """
     where = _slide_pages(document)
     fits = dict(fits or {})
@@ -39,12 +41,13 @@ def refit(document, kind: str, deck: DeckView, env: jinja2.Environment, roots: l
         fits.update({n: fit for n in pending})
         pages = set().union(*(where.get(n, set()) for n in pending))
         keep = {n for n, on in where.items() if on & pages}
-        part = slidepages._layout(print_html(kind, deck, env, roots, paper, fits, only=keep, placeholders=True),
-                                  roots, log)
+        part = slidepages._layout(print_html(kind, deck, env, roots, paper, fits, only=keep, placeholders=True,
+                                             chunk=chunk), roots, log, chunk)
         if len(part.pages) != len(document.pages) or any(
                 on != where.get(n) for n, on in _slide_pages(part).items()):
             fits.update(fit_slides(deck, env, roots, crowded))
-            return slidepages._layout(print_html(kind, deck, env, roots, paper, fits), roots, log), fits
+            return slidepages._layout(print_html(kind, deck, env, roots, paper, fits, chunk=chunk), roots, log,
+                                      chunk), fits
         for index in pages:
             document.pages[index] = part.pages[index]
         # the new pages' fonts belong to the second document's font configuration: keep it alive

@@ -26,7 +26,9 @@ from . import slidepages  # its _layout looked up at each call, as by `fitting`:
 from .fitting import refit
 from .knownfits import known_fits, remember_fits, slide_keys
 from .overflow import overflowing
-from .slidepages import print_html
+from .slidepages import Chunk, print_html
+from .chapters import PartStore
+from .printparts import PrintRequest, print_pdf
 
 # the names callers import from here, wherever they now live
 from .fitting import FIT_STEP, MIN_FIT, fit_slides  # noqa: F401
@@ -39,7 +41,7 @@ from .slidepages import (CUSTOM_CSS, KINDS, NOTES_LIMITS, Entry, _layout, entrie
 
 
 def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str,
-                     log: list[str] | None = None):
+                     log: list[str] | None = None, chunk: Chunk | None = None):
     """The laid-out WeasyPrint document of a print kind (see `print_html`).
 
     Like the deck's runtime (deck/js/scale.js), a slide whose content would run past its box
@@ -47,15 +49,18 @@ def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: 
     the pages holding crowded slides are laid out again, a step smaller each time, and put in
     place of the first ones (see `refit`). Each slide's fit is remembered by what the slide is
     (`slide_keys`), so the deck's other print kinds, and a rebuild after an edit (serve keeps
-    its workers), lay those slides out once, already fitted.
+    its workers), lay those slides out once, already fitted. With `chunk`, the document is that
+    chunk of the whole (see printparts).
     """
     keys = slide_keys(deck, env, roots)
+    if chunk is not None:
+        keys = {n: key for n, key in keys.items() if n in chunk.slides}
     known = known_fits(keys)
     fits = {n: fit for n, fit in known.items() if fit < 1}
-    document = slidepages._layout(print_html(kind, deck, env, roots, paper, fits), roots, log)
+    document = slidepages._layout(print_html(kind, deck, env, roots, paper, fits, chunk=chunk), roots, log, chunk)
     crowded = overflowing(document) - set(known)
     if crowded:
-        document, fits = refit(document, kind, deck, env, roots, paper, crowded, fits, log)
+        document, fits = refit(document, kind, deck, env, roots, paper, crowded, fits, log, chunk)
     remember_fits(keys, known, fits)
     return document
 
@@ -63,23 +68,27 @@ def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: 
 TITLES = {"handout": "handout", "notes": "speaker notes", "slides": "slides"}
 
 
-def _pdf(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str) -> bytes:
-    document = handout_document(kind, deck, env, roots, paper)
+def print_request(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str) -> PrintRequest:
+    """What `printparts.print_pdf` makes one of KINDS from, with the PDF's title and metadata."""
     meta = pdf.PdfMeta(title=f"{deck.plain_title} ({TITLES[kind]})", authors=[deck.author], lang=deck.lang,
                        subject=deck.course_title)
-    return pdf.write_pdf(document, meta)
+    return PrintRequest(kind, deck, env, roots, paper, meta)
 
 
-def render_handout(deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str) -> bytes:
-    """Three slides a page down the left, ruled lines for notes beside each; `paper` is A4 or letter."""
-    return _pdf("handout", deck, env, roots, paper)
+def render_handout(deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str,
+                   store: PartStore | None = None) -> bytes:
+    """Three slides a page down the left, ruled lines for notes beside each; `paper` is A4 or letter.
+    Laid out a chunk of slides at a time, each chunk kept in `store` when given (see printparts)."""
+    return print_pdf(print_request("handout", deck, env, roots, paper), store)
 
 
-def render_notes(deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str) -> bytes:
+def render_notes(deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str,
+                 store: PartStore | None = None) -> bytes:
     """The presenter's script: one slide a page, its speaker notes beneath."""
-    return _pdf("notes", deck, env, roots, paper)
+    return print_pdf(print_request("notes", deck, env, roots, paper), store)
 
 
-def render_slides_pdf(deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str) -> bytes:
+def render_slides_pdf(deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str,
+                      store: PartStore | None = None) -> bytes:
     """The deck one slide per 16:9 page, bookmarks per section; `paper` is ignored."""
-    return _pdf("slides", deck, env, roots, paper)
+    return print_pdf(print_request("slides", deck, env, roots, paper), store)

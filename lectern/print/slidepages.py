@@ -46,6 +46,13 @@ class Entry:
     blank: bool = False  # an empty cell holding the slide's place (pages re-laid out for a splice)
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """A run of a print document's slides laid out as a document of its own (see printparts)."""
+
+    slides: frozenset[int]  # the deck's numbers of its slides
+    numbers: pdf.PageNumbers  # where its pages sit in the whole document (its margins' page numbers)
+
 
 
 _plain = plain
@@ -61,11 +68,13 @@ def notes_size(notes: object) -> int:
 
 
 def entries(deck: DeckView, per_page: int, fits: dict[int, float] | None = None,
-            only: set[int] | None = None, placeholders: bool = False) -> list[Entry]:
+            only: set[int] | None = None, placeholders: bool = False,
+            chunk: Chunk | None = None) -> list[Entry]:
     """The deck's slides (as the deck numbers them) placed on pages; `only` keeps just those numbers.
 
     With `placeholders`, the slides not in `only` stay in their places as blank cells instead,
-    so every page is where it is in the whole document.
+    so every page is where it is in the whole document. With `chunk`, the document is that
+    chunk's: its slides alone, from its first page (each keeps its section).
     """
     fits = fits or {}
     out: list[Entry] = []
@@ -76,6 +85,8 @@ def entries(deck: DeckView, per_page: int, fits: dict[int, float] | None = None,
             section = title
         elif r.slide.kind in ("questions", "references"):
             section = ""
+        if chunk is not None and r.number not in chunk.slides:
+            continue
         blank = only is not None and r.number not in only
         if blank and not placeholders:
             continue
@@ -122,11 +133,12 @@ def print_css(env: jinja2.Environment) -> str:
 
 def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str,
                fits: dict[int, float] | None = None, only: set[int] | None = None,
-               placeholders: bool = False) -> str:
+               placeholders: bool = False, chunk: Chunk | None = None) -> str:
     """The print document (HTML) for one of KINDS: the deck's slides in the handout templates.
 
     `fits` gives crowded slides their --fit (see `fit_slides`); `only` prints just those slides,
-    the others left out or, with `placeholders`, left blank in their places.
+    the others left out or, with `placeholders`, left blank in their places; `chunk` makes the
+    HTML of that chunk of the document (its templates see the whole document's page count).
     """
     if kind == "handout":
         geometry = handout_geometry(paper)
@@ -136,16 +148,18 @@ def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[P
         geometry = slides_geometry()
     else:
         raise ValueError(f"unknown print kind {kind!r}")
-    items = entries(deck, geometry.per_page, fits, only, placeholders)
+    items = entries(deck, geometry.per_page, fits, only, placeholders, chunk)
     template = env.get_template(f"handout/{kind}.html.j2")
     return charts.for_print(template.render(
         deck=deck, entries=items, slide_count=len(prepare(deck)), g=geometry, kind=kind, paper=True, L=labels(deck.lang),
-        page_count=items[-1].page if items else 0, lecture_label=lecture_label(deck),
+        page_count=chunk.numbers.total if chunk else items[-1].page if items else 0, lecture_label=lecture_label(deck),
         fonts=Markup(font_css(env)), deck_css=Markup(theme_css(env)),
         print_css=Markup(print_css(env))))
 
 
-def _layout(html: str, roots: list[Path], log: list[str] | None = None):
+def _layout(html: str, roots: list[Path], log: list[str] | None = None, chunk: Chunk | None = None):
     """A print document's HTML laid out (the document, and every relayout while fitting, goes
-    through here): `roots` are the folders it may read, the last one its base URL."""
-    return pdf.render(html, base_url=Path(roots[-1]) if roots else Path.cwd(), roots=roots, log=log)
+    through here): `roots` are the folders it may read, the last one its base URL; a `chunk`'s
+    margins are numbered as pages of the whole document."""
+    return pdf.render(html, base_url=Path(roots[-1]) if roots else Path.cwd(), roots=roots, log=log,
+                      numbers=chunk.numbers if chunk else None)

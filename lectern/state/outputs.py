@@ -23,6 +23,7 @@ FILE_MODE = 0o666 & ~_UMASK  # what a plain open() would give: temporary files s
 STATE_DIR = ".lectern"
 MANIFEST = "manifest.json"
 LOCK = "lock"
+PRINTS = "prints"  # under STATE_DIR: each print document's laid-out chunks (print/printparts), a folder an output
 LOCK_WAIT = 120.0  # seconds a build waits for another one writing to the same folder
 _TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # what _atomic_write's mkstemp names look like
 
@@ -202,6 +203,7 @@ def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_extra: dict |
                 target = _safe_target(out, rel)
                 if target.is_file() and not target.is_symlink():
                     target.unlink()
+                _remove_kept_parts(prints_folder(out / STATE_DIR, rel))
     except OSError as exc:
         raise OutputError(_os_message(exc, out_dir)) from None
     return written
@@ -262,6 +264,22 @@ def _os_message(exc: OSError, out_dir: Path) -> str:
     return f"cannot write to {out_dir}: {exc.strerror or exc}"
 
 
+def prints_folder(state: Path, rel: str) -> Path:
+    """Where the print document `rel` (handouts/x.pdf) keeps its laid-out chunks, in the state folder."""
+    return state / PRINTS / rel.replace("/", "--")
+
+
+def _remove_kept_parts(folder: Path) -> None:
+    """A folder of kept parts (the guide's, a print document's): its parts, then itself if empty."""
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for child in folder.iterdir():
+        if child.is_file() and child.suffix in (".pkl", ".tmp"):
+            child.unlink()
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
 def read_manifest(out: Path) -> dict:
     path = out / STATE_DIR / MANIFEST
     try:
@@ -313,13 +331,13 @@ def _clean_locked(out: Path) -> list[str]:
         removed.append(rel)
     _remove_leftovers({out} | {(out / rel).parent for rel in files if (out / rel).parent.is_dir()})
     state = out / STATE_DIR
-    parts = state / "parts"  # the study guide's laid-out chapters (pipeline.PARTS_DIR)
-    if parts.is_dir() and not parts.is_symlink():
-        for child in parts.iterdir():
-            if child.is_file() and child.suffix in (".pkl", ".tmp"):
-                child.unlink()
+    _remove_kept_parts(state / "parts")  # the study guide's laid-out chapters (pipeline.PARTS_DIR)
+    prints = state / PRINTS
+    if prints.is_dir() and not prints.is_symlink():
+        for folder in prints.iterdir():
+            _remove_kept_parts(folder)
         with contextlib.suppress(OSError):
-            parts.rmdir()
+            prints.rmdir()
     for child in state.iterdir():
         if child.is_file() and (child.name in (MANIFEST, LOCK) or _TEMP.match(child.name)):
             child.unlink()

@@ -1,0 +1,125 @@
+"""A print document laid out a dozen slides at a time, each chunk kept on disk, joined into one PDF.
+
+A handout's, notes PDF's or slide PDF's pages are independent of one another: a page holds its
+slides, the running head and the folio, nothing that flows from the page before. So the
+document is laid out in chunks of CHUNK_SLIDES slides, each its own WeasyPrint document whose
+margins are numbered as pages of the whole (pdf.PageNumbers), painted for a book
+(`pdf.write_part`) and joined (`pdf.write_book`, as the study guide's parts are: one outline,
+the theme's fonts embedded once). Two things follow:
+
+- an edit lays out only the chunk holding the slide it changed: each chunk is kept in a
+  `PartStore` (print/chapters.py), keyed by its exact HTML and its page numbers;
+- a lecture of any length is laid out in bounded memory: one chunk's boxes at a time.
+
+A course whose print CSS carries state from page to page (page selectors such as `:first` or
+`:left`, counters, named strings: `WHOLE_ONLY`) gets its document laid out whole, as before.
+
+    data = print_pdf(PrintRequest("handout", deck, env, roots, "A4", meta), store)
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .. import pdf
+from ..deck.deck import prepare
+from ..text.view import DeckView
+from ..theme.fonts import font_files
+from .chapters import PartStore, StoredPart
+from .geometry import handout_geometry, notes_geometry, slides_geometry
+from .guidehtml import theme_roots
+from .slidepages import NOTES_LIMITS, Chunk, notes_size, print_html
+
+CHUNK_SLIDES = 12  # slides a chunk (a whole number of pages: rounded up to a multiple of the page's slides)
+# CSS that carries state from one page to the next: such a document is laid out whole
+WHOLE_ONLY = re.compile(r"@page[^{;]*:(?:first|left|right|recto|verso|blank|nth)\b|counter-(?:reset|increment|set)\s*:"
+                        r"|string-set\s*:")
+
+
+@dataclass
+class PrintRequest:
+    """One print document to make: which kind, of which deck, with which templates and paper."""
+
+    kind: str  # "handout", "notes" or "slides"
+    deck: DeckView
+    env: jinja2.Environment
+    roots: list[Path]
+    paper: str
+    meta: pdf.PdfMeta
+    layouts: list[str] = field(default_factory=list)  # the chunks laid out (not taken from the store), for tests
+
+
+def _per_page(kind: str, paper: str) -> int:
+    geometry = {"handout": handout_geometry, "notes": notes_geometry}.get(kind)
+    return geometry(paper).per_page if geometry else slides_geometry().per_page
+
+
+def plan_chunks(request: PrintRequest) -> list[list[int]]:
+    """The deck's slide numbers in chunks of CHUNK_SLIDES (whole pages), in order."""
+    per_page = _per_page(request.kind, request.paper)
+    size = per_page * math.ceil(CHUNK_SLIDES / per_page)
+    numbers = [r.number for r in prepare(request.deck)]
+    return [numbers[i:i + size] for i in range(0, len(numbers), size)]
+
+
+def _pages_expected(request: PrintRequest, slides: list[int]) -> int:
+    """The pages a chunk should take: its rows of slides; notes longer than a page run on to a second."""
+    if request.kind == "notes":
+        renders = {r.number: r for r in prepare(request.deck)}
+        return sum(2 if notes_size(renders[n].slide.notes) == len(NOTES_LIMITS) else 1 for n in slides)
+    return math.ceil(len(slides) / _per_page(request.kind, request.paper))
+
+
+def print_pdf(request: PrintRequest, store: PartStore | None = None) -> bytes:
+    """The print document's PDF: laid out by chunks and joined, or whole (see the module's docstring)."""
+    from .handout import handout_document
+    chunks = plan_chunks(request)
+    if len(chunks) <= 1 or WHOLE_ONLY.search(_css(request)):
+        return pdf.write_pdf(handout_document(request.kind, request.deck, request.env, request.roots,
+                                              request.paper), request.meta)
+    programs = pdf.font_programs(list(font_files(theme_roots(request.env)).values()))
+    total = sum(_pages_expected(request, slides) for slides in chunks)
+    for _ in range(3):  # a chunk longer than expected (notes run on): every folio's count changes once
+        parts, before = [], 0
+        for slides in chunks:
+            part = _chunk_part(request, Chunk(frozenset(slides), pdf.PageNumbers(before, total)), programs, store)
+            parts.append(part)
+            before += len(part.pages)
+        if before == total:
+            break
+        total = before
+    return pdf.write_book(parts, request.meta, programs=programs)
+
+
+def _css(request: PrintRequest) -> str:
+    """The print document's style sheets (all of its <style>), as its first chunk's HTML holds them."""
+    html = print_html(request.kind, request.deck, request.env, request.roots, request.paper, only=set())
+    return "\n".join(re.findall(r"<style[^>]*>(.*?)</style>", html, re.S))
+
+
+def _chunk_part(request: PrintRequest, chunk: Chunk, programs: dict[str, bytes],
+                store: PartStore | None) -> pdf.PartPdf:
+    """One chunk laid out (with its crowded slides fitted) and painted for the book, or as kept."""
+    from .handout import handout_document, known_fits, slide_keys
+    keys = slide_keys(request.deck, request.env, request.roots)
+    fits = {n: fit for n, fit in known_fits(keys).items() if fit < 1 and n in chunk.slides}
+    html = print_html(request.kind, request.deck, request.env, request.roots, request.paper, fits, chunk=chunk)
+    numbers = [f"pages {chunk.numbers.before} + of {chunk.numbers.total}"]
+    digest = store.key(request.kind, html, numbers) if store is not None else ""
+    if store is not None:
+        kept = store.load(digest)
+        if kept is not None and all(use.digest in programs for use in kept.pdf.fonts):
+            store.hits += 1
+            return kept.pdf
+        store.misses += 1
+    document = handout_document(request.kind, request.deck, request.env, request.roots, request.paper, chunk=chunk)
+    part = pdf.write_part(document, programs)
+    request.layouts.append(f"{min(chunk.slides)}-{max(chunk.slides)}")
+    if store is not None:
+        store.save(digest, StoredPart(request.kind, f"slides {min(chunk.slides)}-{max(chunk.slides)}",
+                                      len(part.pages), None, 1, [], [], [], part))
+    return part
