@@ -134,3 +134,25 @@ def test_print_css_that_carries_state_between_pages_has_the_document_laid_out_wh
     count = len(texts)
     assert count >= 3
     assert _folios(texts) == [""] + [f"{k} / {count}" for k in range(2, count + 1)]
+
+
+def test_a_chunk_whose_crowded_slide_was_fitted_is_kept_for_the_next_build(course, tmp_path, monkeypatch):
+    """The next build knows the fit (in the user's cache) and asks the store for the chunk's HTML
+    with it: nothing is laid out again."""
+    from lectern.print import knownfits
+    from lectern.text.view import PointView
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(knownfits, "_FITS", {})
+    monkeypatch.setattr(knownfits, "_KEPT_LOADED", [])
+    intro = course.decks["intro"]
+    text = "A long point about the sugar harvest and the unions of Havana, one of many: number {}"
+    deck = replace(intro, slides=[replace(s, points=[PointView(Markup(text.format(k))) for k in range(24)])
+                                  if s.number == 5 else s for s in intro.slides])
+    first = course.request("handout", deck)
+    data = printparts.print_pdf(first, PartStore(tmp_path / "prints", "theme"))
+    assert len(first.layouts) >= 3 and knownfits.known_fits(handout.slide_keys(deck, course.env, course.roots))[5] < 1
+    monkeypatch.setattr(knownfits, "_FITS", {})  # as in a new process
+    monkeypatch.setattr(knownfits, "_KEPT_LOADED", [])
+    again = course.request("handout", deck)
+    assert printparts.print_pdf(again, PartStore(tmp_path / "prints", "theme")) == data
+    assert again.layouts == []

@@ -5,6 +5,7 @@ import base64
 import hashlib
 import json
 import re
+import weakref
 from dataclasses import dataclass, field, replace
 
 import jinja2
@@ -187,12 +188,23 @@ def _all_points(points) -> str:
 
 
 def prepare(deck: DeckView) -> list[SlideRender]:
+    """The deck's slides as rendered (paginated, each with its number, layout, density and
+    footnote steps); remembered for the deck object while it lives (a print document asks for
+    them once per chunk: 2,000 slides took 50 ms a time)."""
+    kept = _PREPARED.get(id(deck))
+    if kept is not None and kept[0]() is deck:
+        return list(kept[1])
     slides = paginate(deck)
     out = []
     for i, s in enumerate(slides, start=1):
         layout = layout_of(s)
         out.append(SlideRender(s, i, layout, density_of(s, layout), footnote_steps(s)))
-    return out
+    key = id(deck)
+    _PREPARED[key] = (weakref.ref(deck, lambda _ref: _PREPARED.pop(key, None)), out)
+    return list(out)
+
+
+_PREPARED: dict[int, tuple[weakref.ref, list[SlideRender]]] = {}  # id(deck) -> (the deck, its renders)
 
 
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)

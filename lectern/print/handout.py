@@ -41,7 +41,7 @@ from .slidepages import (CUSTOM_CSS, KINDS, NOTES_LIMITS, Entry, _layout, entrie
 
 
 def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str,
-                     log: list[str] | None = None, chunk: Chunk | None = None):
+                     log: list[str] | None = None, chunk: Chunk | None = None, keys: dict[int, str] | None = None):
     """The laid-out WeasyPrint document of a print kind (see `print_html`).
 
     Like the deck's runtime (deck/js/scale.js), a slide whose content would run past its box
@@ -50,9 +50,9 @@ def handout_document(kind: str, deck: DeckView, env: jinja2.Environment, roots: 
     place of the first ones (see `refit`). Each slide's fit is remembered by what the slide is
     (`slide_keys`), so the deck's other print kinds, and a rebuild after an edit (serve keeps
     its workers), lay those slides out once, already fitted. With `chunk`, the document is that
-    chunk of the whole (see printparts).
+    chunk of the whole (see printparts); `keys` are the deck's `slide_keys` when already made.
     """
-    keys = slide_keys(deck, env, roots)
+    keys = keys if keys is not None else slide_keys(deck, env, roots)
     if chunk is not None:
         keys = {n: key for n, key in keys.items() if n in chunk.slides}
     known = known_fits(keys)

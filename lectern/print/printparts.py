@@ -27,6 +27,7 @@ import jinja2
 
 from .. import pdf
 from ..deck.deck import prepare
+from ..state import gcpolicy
 from ..text.view import DeckView
 from ..theme.fonts import font_files
 from .chapters import PartStore, StoredPart
@@ -81,14 +82,18 @@ def print_pdf(request: PrintRequest, store: PartStore | None = None) -> bytes:
     if len(chunks) <= 1 or WHOLE_ONLY.search(_css(request)):
         return pdf.write_pdf(handout_document(request.kind, request.deck, request.env, request.roots,
                                               request.paper), request.meta)
+    from .handout import slide_keys
     programs = pdf.font_programs(list(font_files(theme_roots(request.env)).values()))
+    keys = slide_keys(request.deck, request.env, request.roots)
     total = sum(_pages_expected(request, slides) for slides in chunks)
     for _ in range(3):  # a chunk longer than expected (notes run on): every folio's count changes once
         parts, before = [], 0
-        for slides in chunks:
-            part = _chunk_part(request, Chunk(frozenset(slides), pdf.PageNumbers(before, total)), programs, store)
+        for index, slides in enumerate(chunks):
+            chunk = Chunk(frozenset(slides), pdf.PageNumbers(before, total))
+            part = _chunk_part(request, chunk, {n: keys[n] for n in slides}, programs, store)
             parts.append(part)
             before += len(part.pages)
+            gcpolicy.piece_done(index)
         if before == total:
             break
         total = before
@@ -101,25 +106,37 @@ def _css(request: PrintRequest) -> str:
     return "\n".join(re.findall(r"<style[^>]*>(.*?)</style>", html, re.S))
 
 
-def _chunk_part(request: PrintRequest, chunk: Chunk, programs: dict[str, bytes],
+def _chunk_part(request: PrintRequest, chunk: Chunk, keys: dict[int, str], programs: dict[str, bytes],
                 store: PartStore | None) -> pdf.PartPdf:
-    """One chunk laid out (with its crowded slides fitted) and painted for the book, or as kept."""
-    from .handout import handout_document, known_fits, slide_keys
-    keys = slide_keys(request.deck, request.env, request.roots)
-    fits = {n: fit for n, fit in known_fits(keys).items() if fit < 1 and n in chunk.slides}
-    html = print_html(request.kind, request.deck, request.env, request.roots, request.paper, fits, chunk=chunk)
-    numbers = [f"pages {chunk.numbers.before} + of {chunk.numbers.total}"]
-    digest = store.key(request.kind, html, numbers) if store is not None else ""
+    """One chunk laid out (with its crowded slides fitted) and painted for the book, or as kept;
+    `keys` are its slides' `slide_keys`."""
+    from .handout import handout_document
+    digest = _digest(request, chunk, keys, store)
     if store is not None:
         kept = store.load(digest)
         if kept is not None and all(use.digest in programs for use in kept.pdf.fonts):
             store.hits += 1
             return kept.pdf
         store.misses += 1
-    document = handout_document(request.kind, request.deck, request.env, request.roots, request.paper, chunk=chunk)
+    document = handout_document(request.kind, request.deck, request.env, request.roots, request.paper, chunk=chunk,
+                                keys=keys)
     part = pdf.write_part(document, programs)
     request.layouts.append(f"{min(chunk.slides)}-{max(chunk.slides)}")
     if store is not None:
-        store.save(digest, StoredPart(request.kind, f"slides {min(chunk.slides)}-{max(chunk.slides)}",
-                                      len(part.pages), None, 1, [], [], [], part))
+        stored = StoredPart(request.kind, f"slides {min(chunk.slides)}-{max(chunk.slides)}", len(part.pages), None,
+                            1, [], [], [], part)
+        store.save(digest, stored)
+        fitted = _digest(request, chunk, keys, store)  # its crowded slides' fits, found by this layout, are known now
+        if fitted != digest:  # the next build asks for it by the HTML with those fits
+            store.save(fitted, stored)
     return part
+
+
+def _digest(request: PrintRequest, chunk: Chunk, keys: dict[int, str], store: PartStore | None) -> str:
+    """A chunk's key in the store: its HTML with the fits known for its slides, and its page numbers."""
+    from .handout import known_fits
+    if store is None:
+        return ""
+    fits = {n: fit for n, fit in known_fits(keys).items() if fit < 1}
+    html = print_html(request.kind, request.deck, request.env, request.roots, request.paper, fits, chunk=chunk)
+    return store.key(request.kind, html, [f"pages {chunk.numbers.before} + of {chunk.numbers.total}"])

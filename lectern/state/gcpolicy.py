@@ -10,6 +10,7 @@ PDF worker (lectern/pool.py) now
     gcpolicy.settle()          # after its imports: what is loaded for good is never walked again
     with gcpolicy.job():       # around each job: the last job's garbage collected in one go, then
         ...                    # only young objects are collected, now and then
+        gcpolicy.piece_done(i) # a job laid out in pieces: their garbage collected every few pieces
 
 Young collections still run during a job (every 100,000 new objects), so a long job's garbage
 does not pile up; only the full walks of everything alive are put off, to the start of the next
@@ -23,6 +24,7 @@ import contextlib
 import gc
 
 JOB_THRESHOLDS = (100_000, 1_000, 1_000)  # young every 100,000 allocations; older ones in effect never
+PIECES_A_COLLECTION = 8  # a job laid out in pieces: their garbage collected every 8 pieces (about 100 slides)
 
 
 def settle() -> None:
@@ -44,3 +46,12 @@ def job(collect_first: bool = True):
         yield
     finally:
         gc.set_threshold(*before)
+
+
+def piece_done(index: int) -> None:
+    """In a job laid out in pieces (print/printparts: a handout a dozen slides at a time), after
+    piece `index` (0-based): every PIECES_A_COLLECTION pieces, the finished pieces' garbage is
+    collected, so a job of any length holds a few pieces' garbage at most (a 2,000-slide
+    handout piled up 1.1 GB without it). Nothing is half laid out then: the walk is short."""
+    if index % PIECES_A_COLLECTION == PIECES_A_COLLECTION - 1:
+        gc.collect()
