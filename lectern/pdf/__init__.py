@@ -21,6 +21,6 @@ from .weasy.resume import Resume  # noqa: F401
 from .weasy.pagenumbers import PageNumbers  # noqa: F401
 from .notes import FootnoteCheck, NotePlace, _walk, check_footnotes, page_texts  # noqa: F401
 from .pdfwrite import PageLabel, PdfMeta, write_pdf  # noqa: F401
-from .part import FolioPdf, PartPdf, write_folios, write_part  # noqa: F401
+from .part import FolioPdf, PartPdf, join_parts, write_folios, write_part  # noqa: F401
 from .book import write_book  # noqa: F401
 from .bookfonts import font_programs  # noqa: F401

@@ -188,3 +188,37 @@ def write_folios(document: weasyprint.Document, programs: dict[str, bytes] | Non
     new = {obj.number: index for index, obj in enumerate(kept, 1)}
     objects, streams = _serialized(kept, new.__getitem__)
     return FolioPdf(objects, streams, [new[n] for n in forms], shared)
+
+
+def join_parts(parts: list[PartPdf]) -> PartPdf:
+    """Parts painted one after the other (a chapter laid out in pieces) joined into one part:
+    each part's object numbers, structure parent keys and folio slots moved past the ones before."""
+    if len(parts) == 1:
+        return parts[0]
+    joined = PartPdf([], [], [], [], [], 0, [], [], [], [], all(part.folio_slots for part in parts))
+    pages = 0
+    for part in parts:
+        base, keys = len(joined.objects), joined.keys
+
+        def shifted(pieces: list) -> list:
+            out = list(pieces)
+            for i in range(1, len(out), 2):
+                token = out[i]
+                if token.__class__ is int:
+                    out[i] = token + base
+                elif token.__class__ is tuple and token[0] in (b"K", b"O"):
+                    out[i] = (token[0], b"%d" % (int(token[1]) + (keys if token[0] == b"K" else pages)))
+            return out
+
+        joined.objects += [shifted(pieces) for pieces in part.objects]
+        joined.streams += [base + n for n in part.streams]
+        joined.pages += [base + n for n in part.pages]
+        joined.kids += [base + n for n in part.kids]
+        joined.parent_tree += [(keys + k, shifted(value)) for k, value in part.parent_tree]
+        joined.keys += part.keys
+        joined.dests += [(name, pages + page, rest) for name, page, rest in part.dests]
+        joined.marks += part.marks
+        joined.heights += part.heights
+        joined.fonts += part.fonts
+        pages += len(part.pages)
+    return joined

@@ -21,7 +21,7 @@ page before the first page its repairs touch: the pages before it are the last l
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -34,6 +34,8 @@ from ..text.view import Chapter, Footnote, GuideView
 from .. import pdf
 from ..theme.fonts import font_files
 from ..text.labels import labels_for
+from ..state import gcpolicy
+from .chapterpieces import Piece, pieces_of
 from .floats import number_floats, pushed_floats
 from .hyphenate import Hyphenator, hyphenated_chapter
 from .repairs import Repairs, first_page_of, score
@@ -111,24 +113,30 @@ class GuideRenderer:
         self.font_url = font_url_of(env)
         self.programs = pdf.font_programs(list(font_files(theme_roots(env)).values()))  # embedded once for the whole book
         self.chapter_numbers = {c.id: c.number for c in guide.chapters}
+        self.chapters_by_id = {c.id: c for c in guide.chapters}
         self.folio_pages: list = []  # for tests: the margin boxes of these pages are the body's folios
         self.hyphenator = Hyphenator(guide.lang, guide.names)
 
     def html(self, part: str, first_page: int | None = None, chapter: Chapter | None = None,
              appendix: Appendix | None = None, folios: dict[str, int] | None = None,
-             folio_free: bool = False, folio_pages: list[str] | None = None) -> str:
+             folio_free: bool = False, folio_pages: list[str] | None = None, piece: Piece | None = None,
+             questions: list[Markup] | None = None) -> str:
         return charts.for_print(self.template.render(
-            guide=self.guide, part=part, chapter=chapter, appendix=appendix,
+            guide=self.guide, part=part, chapter=chapter, appendix=appendix, piece=piece,
             labels=self.labels, appendices=self.appendices, pages=folios or {},
             chapter_numbers=self.chapter_numbers, first_page=first_page,
             folio_free=folio_free, folio_pages=folio_pages or [], short_box=SHORT_BOX,
-            extra_questions=extra_questions(chapter) if chapter else [],
+            extra_questions=questions if questions is not None else extra_questions(chapter) if chapter else [],
             fonts=Markup(self.fonts), font_url=self.font_url, paper=Markup("letter" if self.guide.paper.lower() == "letter" else "A4"),
         ))
 
-    def chapter_html(self, chapter: Chapter) -> str:
-        """A chapter's HTML: the same wherever it lands (no folio: see `folios`)."""
-        return self.html("chapter", chapter=hyphenated_chapter(chapter, self.hyphenator), folio_free=True)
+    def chapter_html(self, chapter: Chapter, piece: Piece | None = None) -> str:
+        """A chapter's HTML: the same wherever it lands (no folio: see `folios`); or one piece's
+        of a chapter laid out in pieces (see `layout_pieces`)."""
+        if piece is None:
+            return self.html("chapter", chapter=hyphenated_chapter(chapter, self.hyphenator), folio_free=True)
+        return self.html("chapter", chapter=hyphenated_chapter(piece.chapter, self.hyphenator), folio_free=True,
+                         piece=piece, questions=extra_questions(chapter))
 
     def appendix_html(self, appendix: Appendix) -> str:
         return self.html("appendix", appendix=appendix, folio_free=True)
@@ -136,10 +144,33 @@ class GuideRenderer:
     def layout(self, kind: str, key: str, html: str, notes: list[Footnote],
                first_folio: int = 1) -> PartLayout:
         """Lay out one part of the body and paint it for the book (`pdf.write_part`); a chapter's
-        or appendix's pages get a slot for the folio the book draws on them."""
+        or appendix's pages get a slot for the folio the book draws on them. A chapter too long
+        to lay out at once is laid out in pieces (`layout_pieces`)."""
+        chapter = self.chapters_by_id.get(key) if kind == "chapter" else None
+        pieces = pieces_of(chapter) if chapter is not None else []
+        if len(pieces) > 1:
+            return self.layout_pieces(chapter, pieces, notes, first_folio)
         part = self.lay_out(kind, key, html, notes, first_folio).described()
         part.pdf = pdf.write_part(part.document, self.programs, folio_slots=kind in FOLIO_FREE_KINDS)
         return part
+
+    def layout_pieces(self, chapter: Chapter, pieces: list[Piece], notes: list[Footnote],
+                      first_folio: int) -> PartLayout:
+        """A long chapter laid out piece by piece (print/chapterpieces), each piece on the side of
+        the page it lands on, painted and let go before the next (so memory holds one piece's
+        boxes), and joined into the chapter's one part."""
+        done: list[PartLayout] = []
+        pages = 0
+        for index, piece in enumerate(pieces):
+            html = self.chapter_html(chapter, replace(piece, left=pages % 2 == 1))
+            own = [note for note in notes if f'"{note.id}"' in html]
+            part = self.lay_out("chapter", chapter.id, html, own, first_folio + pages).described()
+            part.pdf = pdf.write_part(part.document, self.programs, folio_slots=True)
+            part.document = None
+            done.append(part)
+            pages += part.pages
+            gcpolicy.piece_done(index)
+        return _joined(chapter.id, done, first_folio)
 
     def body(self, chapters_only: bool = False) -> tuple[list[PartLayout], dict[str, int]]:
         """The chapters and appendices (or only the chapters, and the blank verso the first
@@ -243,6 +274,25 @@ class GuideRenderer:
         best.attempts = attempt
         best.document.__dict__.pop("_lectern_layout", None)  # only the next attempt resumes from it
         return best
+
+
+def _joined(key: str, pieces: list[PartLayout], first_folio: int) -> PartLayout:
+    """The laid-out pieces of a chapter as the chapter's one part: pages, anchors, footnote
+    places (their pages counted from the chapter's first) and painted pages one after the other."""
+    check = pdf.FootnoteCheck()
+    before = 0
+    for piece in pieces:
+        for note_id, place in piece.check.places.items():
+            check.places[note_id] = replace(
+                place, call_page=place.call_page + before if place.call_page is not None else None,
+                note_page=place.note_page + before if place.note_page is not None else None)
+        before += piece.pages
+    return PartLayout("chapter", key, None, first_folio, check=check,
+                      attempts=max(p.attempts for p in pieces), log=[line for p in pieces for line in p.log],
+                      pages=before, anchors=[a for p in pieces for a in p.anchors],
+                      refused=sorted({url for p in pieces for url in p.refused}),
+                      pdf=pdf.join_parts([p.pdf for p in pieces]), ladders=sum(p.ladders for p in pieces),
+                      short_pages=sum(p.short_pages for p in pieces))
 
 
 def _score(part: PartLayout) -> tuple[int, ...]:

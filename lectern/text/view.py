@@ -143,6 +143,8 @@ class GuideSection:
     key_points: list[PointView]
     figures: list[Figure]
     questions: list[Markup]
+    continued: bool = False  # a later piece of a section split across a long chapter's pieces (print/chapterpieces)
+    points_continued: bool = False  # its key points go on from the piece before (the box has no heading)
 
 
 @dataclass
