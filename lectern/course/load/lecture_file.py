@@ -65,7 +65,8 @@ def _lecture(r: Reader, path: Path, lecture_id: str, display: str, raw: bytes | 
     return out
 
 
-MAX_SLIDES = 500  # in one lecture (docs/format.md): a lecture has dozens; 10,000 took a handout 10 minutes and 6.7 GB
+MAX_SLIDES = 5000  # in one lecture (docs/format.md): a lecture has dozens; the handout and the guide chapter
+# of one are laid out in pieces (print/printparts, print/chapterpieces): 2,000 slides peak under 0.4 GB
 
 
 def sections(r: Reader, node: Node | None, out: Lecture) -> None:
