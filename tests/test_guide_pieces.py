@@ -97,3 +97,34 @@ def test_a_guide_with_chapters_in_pieces_reads_as_one_book(guide, small_pieces, 
             assert course in head.upper() and chapter is None, (folio, head)
         elif course in head.upper():
             pytest.fail(f"page {folio} is a right-hand page with the left-hand running head: {head}")
+
+
+def test_an_edit_lays_out_again_only_the_pieces_from_the_one_it_changed(guide, small_pieces, tmp_path, monkeypatch):
+    """Each piece is kept like a part: a key point of the chapter's last section edited lays out
+    that piece again (and none before it); the PDF is the one a fresh build makes."""
+    from dataclasses import replace
+
+    from markupsafe import Markup
+
+    from lectern.print import chapters
+    from lectern.print import guide as guide_module
+    from lectern.text.view import PointView
+    roots = [FIXTURE]
+    chapters.render_guide_cached(guide, make_env(None), roots, chapters.PartStore(tmp_path / "parts", "t"))
+    first = guide.chapters[0]
+    last = first.sections[-1]
+    edited_section = replace(last, key_points=[PointView(Markup("Real wages, edited"), last.key_points[0].children)]
+                             + last.key_points[1:])
+    edited = replace(guide, chapters=[replace(first, sections=first.sections[:-1] + [edited_section]),
+                                      *guide.chapters[1:]])
+    laid_out = []
+    real = guide_module.GuideRenderer.lay_out
+    monkeypatch.setattr(guide_module.GuideRenderer, "lay_out",
+                        lambda self, kind, key, html, *a, **k: laid_out.append((kind, key)) or real(self, kind, key, html, *a, **k))
+    result = chapters.render_guide_cached(edited, make_env(None), roots, chapters.PartStore(tmp_path / "parts", "t"))
+    pieces = chapterpieces.pieces_of(edited.chapters[0])
+    assert laid_out.count(("chapter", first.id)) == 1 < len(pieces)  # the last piece alone
+    monkeypatch.setattr(guide_module.GuideRenderer, "lay_out", real)
+    fresh = render_guide(edited, make_env(None), roots)
+    assert _pages(result.pdf, tmp_path) == _pages(fresh.pdf, tmp_path)
+    assert "Real wages, edited" in " ".join(" ".join(_pages(result.pdf, tmp_path)).split())

@@ -204,6 +204,20 @@ def _renderer_class(store: PartStore):
                                           part.refused, part.anchors, part.pdf, extra))
             return part
 
+        def lay_out_piece(self, key, html, notes, first_folio):
+            """A piece of a long chapter (print/chapterpieces), kept like a part: an edit lays out
+            again the piece it changed (and those after it, when its page count's parity changed)."""
+            digest = store.key("chapter-piece", html, [n.id for n in notes])
+            meta = self.kept(digest)
+            if meta is not None:
+                return guide_module.PartLayout("chapter", key, None, first_folio, check=meta.check,
+                                               log=list(meta.log), pages=meta.pages, anchors=meta.anchors,
+                                               refused=list(meta.refused), pdf=meta.pdf, attempts=meta.attempts)
+            part = super().lay_out_piece(key, html, notes, first_folio)
+            store.save(digest, StoredPart("chapter-piece", key, part.pages, part.check, part.attempts, list(part.log),
+                                          part.refused, part.anchors, part.pdf))
+            return part
+
         def paint_folios(self, html):
             """The body's folios, kept like a part (the same while no part changes length)."""
             digest = store.key("folios", html, [])

@@ -164,13 +164,18 @@ class GuideRenderer:
         for index, piece in enumerate(pieces):
             html = self.chapter_html(chapter, replace(piece, left=pages % 2 == 1))
             own = [note for note in notes if f'"{note.id}"' in html]
-            part = self.lay_out("chapter", chapter.id, html, own, first_folio + pages).described()
-            part.pdf = pdf.write_part(part.document, self.programs, folio_slots=True)
-            part.document = None
+            part = self.lay_out_piece(chapter.id, html, own, first_folio + pages)
             done.append(part)
             pages += part.pages
-            gcpolicy.piece_done(index)
+            gcpolicy.piece_done(index, every=1)
         return _joined(chapter.id, done, first_folio)
+
+    def lay_out_piece(self, key: str, html: str, notes: list[Footnote], first_folio: int) -> PartLayout:
+        """One piece of a long chapter laid out and painted, its document let go."""
+        part = self.lay_out("chapter", key, html, notes, first_folio).described()
+        part.pdf = pdf.write_part(part.document, self.programs, folio_slots=True)
+        part.document = None
+        return part
 
     def body(self, chapters_only: bool = False) -> tuple[list[PartLayout], dict[str, int]]:
         """The chapters and appendices (or only the chapters, and the blank verso the first

@@ -48,10 +48,11 @@ def job(collect_first: bool = True):
         gc.set_threshold(*before)
 
 
-def piece_done(index: int) -> None:
-    """In a job laid out in pieces (print/printparts: a handout a dozen slides at a time), after
-    piece `index` (0-based): every PIECES_A_COLLECTION pieces, the finished pieces' garbage is
-    collected, so a job of any length holds a few pieces' garbage at most (a 2,000-slide
-    handout piled up 1.1 GB without it). Nothing is half laid out then: the walk is short."""
-    if index % PIECES_A_COLLECTION == PIECES_A_COLLECTION - 1:
+def piece_done(index: int, every: int = PIECES_A_COLLECTION) -> None:
+    """In a job laid out in pieces (print/printparts: a handout a dozen slides at a time; a long
+    guide chapter fifteen pages at a time, `every` 1), after piece `index` (0-based): every
+    `every` pieces, the finished pieces' garbage is collected, so a job of any length holds a
+    few pieces' garbage at most (a 2,000-slide handout piled up 1.1 GB without it). Nothing is
+    half laid out then: the walk is short."""
+    if index % every == every - 1:
         gc.collect()
