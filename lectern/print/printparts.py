@@ -111,7 +111,8 @@ def _chunk_part(request: PrintRequest, chunk: Chunk, keys: dict[int, str], progr
     """One chunk laid out (with its crowded slides fitted) and painted for the book, or as kept;
     `keys` are its slides' `slide_keys`."""
     from .handout import handout_document
-    digest = _digest(request, chunk, keys, store)
+    fits = _fits(keys)
+    digest = _digest(request, chunk, fits, store)
     if store is not None:
         kept = store.load(digest)
         if kept is not None and all(use.digest in programs for use in kept.pdf.fonts):
@@ -126,17 +127,21 @@ def _chunk_part(request: PrintRequest, chunk: Chunk, keys: dict[int, str], progr
         stored = StoredPart(request.kind, f"slides {min(chunk.slides)}-{max(chunk.slides)}", len(part.pages), None,
                             1, [], [], [], part)
         store.save(digest, stored)
-        fitted = _digest(request, chunk, keys, store)  # its crowded slides' fits, found by this layout, are known now
-        if fitted != digest:  # the next build asks for it by the HTML with those fits
-            store.save(fitted, stored)
+        found = _fits(keys)  # crowded slides' fits this layout found: the next build asks by the HTML with them
+        if found != fits:
+            store.save(_digest(request, chunk, found, store), stored)
     return part
 
 
-def _digest(request: PrintRequest, chunk: Chunk, keys: dict[int, str], store: PartStore | None) -> str:
-    """A chunk's key in the store: its HTML with the fits known for its slides, and its page numbers."""
+def _fits(keys: dict[int, str]) -> dict[int, float]:
+    """The fits known for these slides (of `slide_keys`) that shrink their type."""
     from .handout import known_fits
+    return {n: fit for n, fit in known_fits(keys).items() if fit < 1}
+
+
+def _digest(request: PrintRequest, chunk: Chunk, fits: dict[int, float], store: PartStore | None) -> str:
+    """A chunk's key in the store: its HTML with `fits`, and its page numbers."""
     if store is None:
         return ""
-    fits = {n: fit for n, fit in known_fits(keys).items() if fit < 1}
     html = print_html(request.kind, request.deck, request.env, request.roots, request.paper, fits, chunk=chunk)
     return store.key(request.kind, html, [f"pages {chunk.numbers.before} + of {chunk.numbers.total}"])
