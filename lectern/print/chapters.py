@@ -131,6 +131,18 @@ class PartStore:
         self.used.add(digest)
         return meta
 
+    def take(self, digest: str, programs: dict[str, bytes]) -> StoredPart | None:
+        """The stored part, unless it was painted with a font program the theme no longer has
+        (`programs`, see pdf.font_programs); counted as a hit or a miss."""
+        meta = self.load(digest)
+        if meta is not None and any(use.digest not in programs for use in meta.pdf.fonts):
+            meta = None
+        if meta is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return meta
+
     def _sign(self, digest: str, payload: bytes) -> bytes:
         return hmac.new(self.secret, digest.encode() + b"\0" + payload, hashlib.sha256).digest()
 
@@ -176,52 +188,37 @@ def _renderer_class(store: PartStore):
     class StoringRenderer(base):
         """GuideRenderer whose parts come from the store when their HTML was laid out before."""
 
-        def kept(self, digest: str) -> StoredPart | None:
-            """The stored part, unless it was painted with a font program the theme no longer has."""
-            meta = store.load(digest)
-            if meta is not None and any(use.digest not in self.programs for use in meta.pdf.fonts):
-                meta = None
-            if meta is None:
-                store.misses += 1
-            else:
-                store.hits += 1
-            return meta
-
         def layout(self, kind, key, html, notes, first_folio=1):
-            digest = store.key(kind, html, [n.id for n in notes])
-            meta = self.kept(digest)
-            if meta is not None:
-                part = guide_module.PartLayout(kind, key, None, first_folio, check=meta.check,
-                                               log=list(meta.log), pages=meta.pages, anchors=meta.anchors,
-                                               refused=list(meta.refused), pdf=meta.pdf)
-                part.attempts = meta.attempts
-                for name, value in meta.extra.items():
-                    setattr(part, name, value)
-                return part
-            part = super().layout(kind, key, html, notes, first_folio)
-            extra = {name: getattr(part, name) for name in ("nudged", "pushed") if hasattr(part, name)}
-            store.save(digest, StoredPart(kind, key, part.pages, part.check, part.attempts, list(part.log),
-                                          part.refused, part.anchors, part.pdf, extra))
-            return part
+            return self.stored(kind, kind, key, html, notes, first_folio,
+                               lambda: base.layout(self, kind, key, html, notes, first_folio))
 
         def lay_out_piece(self, key, html, notes, first_folio):
             """A piece of a long chapter (print/chapterpieces), kept like a part: an edit lays out
             again the piece it changed (and those after it, when its page count's parity changed)."""
-            digest = store.key("chapter-piece", html, [n.id for n in notes])
-            meta = self.kept(digest)
+            return self.stored("chapter-piece", "chapter", key, html, notes, first_folio,
+                               lambda: base.lay_out_piece(self, key, html, notes, first_folio))
+
+        def stored(self, stored_as, kind, key, html, notes, first_folio, make):
+            """The part (or piece) kept for this HTML (`stored_as` kind), or `make()`'s, kept."""
+            digest = store.key(stored_as, html, [n.id for n in notes])
+            meta = store.take(digest, self.programs)
             if meta is not None:
-                return guide_module.PartLayout("chapter", key, None, first_folio, check=meta.check,
+                part = guide_module.PartLayout(kind, key, None, first_folio, check=meta.check,
                                                log=list(meta.log), pages=meta.pages, anchors=meta.anchors,
                                                refused=list(meta.refused), pdf=meta.pdf, attempts=meta.attempts)
-            part = super().lay_out_piece(key, html, notes, first_folio)
-            store.save(digest, StoredPart("chapter-piece", key, part.pages, part.check, part.attempts, list(part.log),
-                                          part.refused, part.anchors, part.pdf))
+                for name, value in meta.extra.items():
+                    setattr(part, name, value)
+                return part
+            part = make()
+            extra = {name: getattr(part, name) for name in ("nudged", "pushed") if hasattr(part, name)}
+            store.save(digest, StoredPart(stored_as, key, part.pages, part.check, part.attempts, list(part.log),
+                                          part.refused, part.anchors, part.pdf, extra))
             return part
 
         def paint_folios(self, html):
             """The body's folios, kept like a part (the same while no part changes length)."""
             digest = store.key("folios", html, [])
-            meta = self.kept(digest)
+            meta = store.take(digest, self.programs)
             if meta is not None:
                 return meta.pdf
             painted = super().paint_folios(html)

@@ -31,9 +31,8 @@ from ..state import gcpolicy
 from ..text.view import DeckView
 from ..theme.fonts import font_files
 from .chapters import PartStore, StoredPart
-from .geometry import handout_geometry, notes_geometry, slides_geometry
 from .guidehtml import theme_roots
-from .slidepages import NOTES_LIMITS, Chunk, notes_size, print_html
+from .slidepages import NOTES_LIMITS, Chunk, geometry_of, notes_size, print_html
 
 CHUNK_SLIDES = 12  # slides a chunk (a whole number of pages: rounded up to a multiple of the page's slides)
 # CSS that carries state from one page to the next: such a document is laid out whole
@@ -54,14 +53,9 @@ class PrintRequest:
     layouts: list[str] = field(default_factory=list)  # the chunks laid out (not taken from the store), for tests
 
 
-def _per_page(kind: str, paper: str) -> int:
-    geometry = {"handout": handout_geometry, "notes": notes_geometry}.get(kind)
-    return geometry(paper).per_page if geometry else slides_geometry().per_page
-
-
 def plan_chunks(request: PrintRequest) -> list[list[int]]:
     """The deck's slide numbers in chunks of CHUNK_SLIDES (whole pages), in order."""
-    per_page = _per_page(request.kind, request.paper)
+    per_page = geometry_of(request.kind, request.paper).per_page
     size = per_page * math.ceil(CHUNK_SLIDES / per_page)
     numbers = [r.number for r in prepare(request.deck)]
     return [numbers[i:i + size] for i in range(0, len(numbers), size)]
@@ -72,17 +66,16 @@ def _pages_expected(request: PrintRequest, slides: list[int]) -> int:
     if request.kind == "notes":
         renders = {r.number: r for r in prepare(request.deck)}
         return sum(2 if notes_size(renders[n].slide.notes) == len(NOTES_LIMITS) else 1 for n in slides)
-    return math.ceil(len(slides) / _per_page(request.kind, request.paper))
+    return math.ceil(len(slides) / geometry_of(request.kind, request.paper).per_page)
 
 
 def print_pdf(request: PrintRequest, store: PartStore | None = None) -> bytes:
     """The print document's PDF: laid out by chunks and joined, or whole (see the module's docstring)."""
-    from .handout import handout_document
+    from .handout import handout_document, slide_keys
     chunks = plan_chunks(request)
     if len(chunks) <= 1 or WHOLE_ONLY.search(_css(request)):
         return pdf.write_pdf(handout_document(request.kind, request.deck, request.env, request.roots,
                                               request.paper), request.meta)
-    from .handout import slide_keys
     programs = pdf.font_programs(list(font_files(theme_roots(request.env)).values()))
     keys = slide_keys(request.deck, request.env, request.roots)
     total = sum(_pages_expected(request, slides) for slides in chunks)
@@ -113,12 +106,9 @@ def _chunk_part(request: PrintRequest, chunk: Chunk, keys: dict[int, str], progr
     from .handout import handout_document
     fits = _fits(keys)
     digest = _digest(request, chunk, fits, store)
-    if store is not None:
-        kept = store.load(digest)
-        if kept is not None and all(use.digest in programs for use in kept.pdf.fonts):
-            store.hits += 1
-            return kept.pdf
-        store.misses += 1
+    kept = store.take(digest, programs) if store is not None else None
+    if kept is not None:
+        return kept.pdf
     document = handout_document(request.kind, request.deck, request.env, request.roots, request.paper, chunk=chunk,
                                 keys=keys)
     part = pdf.write_part(document, programs)

@@ -22,7 +22,7 @@ from ..deck.deck import SlideRender, prepare, theme_css
 from ..theme.fonts import FACES, FAMILY, find_font, stamp
 from ..text.labels import labels
 from ..theme.templates import env_dirs, read_asset
-from .geometry import handout_geometry, notes_geometry, slides_geometry
+from .geometry import Geometry, handout_geometry, notes_geometry, slides_geometry
 
 KINDS = ("handout", "notes", "slides")
 CUSTOM_CSS = "handout/custom.css"  # a course's templates/ may add this to restyle the print documents
@@ -131,6 +131,17 @@ def print_css(env: jinja2.Environment) -> str:
     return "\n".join(parts).replace("</style", "<\\/style")
 
 
+def geometry_of(kind: str, paper: str) -> Geometry:
+    """The page geometry of one of KINDS on `paper` (the slide PDF's pages are always 16:9)."""
+    if kind == "handout":
+        return handout_geometry(paper)
+    if kind == "notes":
+        return notes_geometry(paper)
+    if kind == "slides":
+        return slides_geometry()
+    raise ValueError(f"unknown print kind {kind!r}")
+
+
 def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[Path], paper: str,
                fits: dict[int, float] | None = None, only: set[int] | None = None,
                placeholders: bool = False, chunk: Chunk | None = None) -> str:
@@ -140,14 +151,7 @@ def print_html(kind: str, deck: DeckView, env: jinja2.Environment, roots: list[P
     the others left out or, with `placeholders`, left blank in their places; `chunk` makes the
     HTML of that chunk of the document (its templates see the whole document's page count).
     """
-    if kind == "handout":
-        geometry = handout_geometry(paper)
-    elif kind == "notes":
-        geometry = notes_geometry(paper)
-    elif kind == "slides":
-        geometry = slides_geometry()
-    else:
-        raise ValueError(f"unknown print kind {kind!r}")
+    geometry = geometry_of(kind, paper)
     items = entries(deck, geometry.per_page, fits, only, placeholders, chunk)
     template = env.get_template(f"handout/{kind}.html.j2")
     return charts.for_print(template.render(
