@@ -156,3 +156,39 @@ def test_a_chunk_whose_crowded_slide_was_fitted_is_kept_for_the_next_build(cours
     again = course.request("handout", deck)
     assert printparts.print_pdf(again, PartStore(tmp_path / "prints", "theme")) == data
     assert again.layouts == []
+
+
+@pytest.mark.parametrize("kind", ["handout", "notes"])
+def test_a_crowded_slide_is_fitted_on_its_own_page_of_the_chunk(course, kind, tmp_path, monkeypatch):
+    """Refitting a crowded slide lays out again only the page holding it (as a chunk of its own,
+    numbered as that page of the whole), and the PDF is the one laid out whole."""
+    from PIL import Image, ImageChops
+    from lectern.print import knownfits, slidepages
+    from lectern.text.view import PointView
+    monkeypatch.setattr(printparts, "CHUNK_SLIDES", 6)  # handout: slides 4-9 on two pages, 8 on the second
+    intro = course.decks["intro"]
+    text = "A long point about the sugar harvest and the unions of Havana, one of many: number {}"
+    deck = replace(intro, slides=[replace(s, points=[PointView(Markup(text.format(k))) for k in range(24)])
+                                  if s.number == 8 else s for s in intro.slides])
+
+    def fresh_fits(name):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / name))
+        monkeypatch.setattr(knownfits, "_FITS", {})
+        monkeypatch.setattr(knownfits, "_KEPT_LOADED", [])
+
+    laid_out = []
+    layout = slidepages._layout
+    monkeypatch.setattr(slidepages, "_layout", lambda html, *a, **k: laid_out.append(layout(html, *a, **k)) or laid_out[-1])
+    fresh_fits("chunked")
+    request = course.request(kind, deck)
+    chunked = printparts.print_pdf(request)
+    assert knownfits.known_fits(handout.slide_keys(deck, course.env, course.roots))[8] < 1
+    refits = laid_out[len(printparts.plan_chunks(request)):]
+    assert refits and all(len(document.pages) == 1 for document in refits)
+    fresh_fits("whole")
+    whole = _whole(request)
+    assert _texts(chunked) == _texts(whole)
+    for a, b in zip(_pictures(chunked, tmp_path, "chunked"), _pictures(whole, tmp_path, "whole"), strict=True):
+        assert ImageChops.difference(Image.open(a).convert("RGB"), Image.open(b).convert("RGB")).getbbox() is None, a
+    count = len(_texts(chunked))
+    assert _folios(_texts(chunked)) == [f"{k} / {count}" for k in range(1, count + 1)]

@@ -5,10 +5,12 @@ drawn with smaller type rather than clipped. Every layout goes through `slidepag
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
+from .. import pdf
 from ..text.view import DeckView
 from . import slidepages  # its _layout looked up at each call, as by `handout`: one place to count layouts
 from .overflow import _slide_pages, overflowing
@@ -41,19 +43,47 @@ def refit(document, kind: str, deck: DeckView, env: jinja2.Environment, roots: l
         fits.update({n: fit for n in pending})
         pages = set().union(*(where.get(n, set()) for n in pending))
         keep = {n for n, on in where.items() if on & pages}
+        run = page_run(where, pages, chunk)
         part = slidepages._layout(print_html(kind, deck, env, roots, paper, fits, only=keep, placeholders=True,
-                                             chunk=chunk), roots, log, chunk)
-        if len(part.pages) != len(document.pages) or any(
-                on != where.get(n) for n, on in _slide_pages(part).items()):
+                                             chunk=run.chunk if run else chunk), roots, log,
+                                  run.chunk if run else chunk)
+        first = run.first if run else 0
+        span = run.pages if run else len(document.pages)
+        if len(part.pages) != span or any(
+                {p + first for p in on} != where.get(n) for n, on in _slide_pages(part).items()):
             fits.update(fit_slides(deck, env, roots, crowded))
             return slidepages._layout(print_html(kind, deck, env, roots, paper, fits, chunk=chunk), roots, log,
                                       chunk), fits
         for index in pages:
-            document.pages[index] = part.pages[index]
+            document.pages[index] = part.pages[index - first]
         # the new pages' fonts belong to the second document's font configuration: keep it alive
         document.lectern_parts = [*getattr(document, "lectern_parts", []), part]
         pending &= overflowing(part)
     return document, fits
+
+
+@dataclass(frozen=True)
+class PageRun:
+    """The pages of a chunk a refit lays out again, as a chunk of their own."""
+
+    chunk: Chunk  # their slides, numbered as pages of the whole document
+    first: int  # 0-based index of its first page in the chunk's document
+    pages: int  # how many pages it spans
+
+
+def page_run(where: dict[int, set[int]], pages: set[int], chunk: Chunk | None) -> PageRun | None:
+    """The run of a chunk's pages from the first to the last of `pages`, when its slides lie on
+    those pages alone; None for a document laid out whole (its print CSS may carry state from
+    page to page: printparts.WHOLE_ONLY) or when a slide spans the run's edge."""
+    if chunk is None or not pages:
+        return None
+    first, last = min(pages), max(pages)
+    span = set(range(first, last + 1))
+    slides = {n for n, on in where.items() if on & span}
+    if any(not where[n] <= span for n in slides):
+        return None
+    numbers = pdf.PageNumbers(chunk.numbers.before + first, chunk.numbers.total)
+    return PageRun(Chunk(frozenset(slides), numbers), first, last - first + 1)
 
 
 def fit_slides(deck: DeckView, env: jinja2.Environment, roots: list[Path], numbers: set[int]) -> dict[int, float]:
