@@ -474,6 +474,34 @@ def test_a_figure_that_does_not_fit_floats_down_and_the_text_fills_the_page(tmp_
     assert moved >= 2  # the figure floated down in some of them
 
 
+
+def test_a_figure_is_moved_past_as_many_short_paragraphs_as_fill_its_gap_in_one_more_layout(tmp_path: Path):
+    """Short paragraphs after a figure that leaves a deep gap: the paragraphs it must be moved past
+    are measured on the first layout, so the second fills the page (not one layout a paragraph)."""
+    from markupsafe import Markup
+    from guide_fixture import make_guide
+
+    jumps = 0
+    for lines in range(20, 34, 2):
+        guide = make_guide(chapters=1, seed=2, note_rate=0)
+        chapter = guide.chapters[0]
+        words = " ".join(["the revolution of the island turned on sugar and the harvest"] * 60).split()
+        first, second = chapter.sections[0], chapter.sections[1]
+        first.reading = Markup(f"<p>{' '.join(words[:lines * 11])}.</p>")
+        first.key_points, first.questions = [], []
+        first.figures = first.figures[:1]
+        second.reading = Markup("".join(f"<p>{' '.join(words[:16])}.</p>" for _ in range(14)))
+        for later in chapter.sections[1:]:  # the one float of the chapter
+            later.figures, later.key_points = [], []
+        chapter.summary, chapter.objectives = None, []
+        result = render_guide(guide, make_env(None), [tmp_path])
+        part = next(p for p in result.parts if p.kind == "chapter")
+        assert short_pages(result, allow_figure=False) == [], f"{lines} lines before the figure"
+        if part.deferred:
+            assert part.attempts == 2, (lines, part.attempts, part.deferred)
+            jumps += 1
+    assert jumps >= 2  # the figure left a gap deeper than one paragraph in some of them
+
 # --- 5. small things a reader sees ----------------------------------------------------------------
 
 def _plain(markup) -> str:

@@ -269,7 +269,7 @@ class GuideRenderer:
                 best = part
             if not (check.lost or check.moved or ladders or floats):
                 break
-            html, tried = repairs.apply(html, check, ladders, floats, self.hyphenator)
+            html, tried = repairs.apply(html, check, ladders, floats, self.hyphenator, document)
             if not tried:
                 break  # nothing new to try
             # the pages before the one before the first page a repair touches come out the same:

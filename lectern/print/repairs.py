@@ -6,13 +6,13 @@ Three faults are repaired by changing the part's HTML and laying it out again (p
   the call's block starts a new page (PUSH) (print.guidehtml);
 - three hyphenated lines in a row: the middle line's word is kept whole (print.hyphenate);
 - a page left short by a figure or key-points box that did not fit: the box is moved after
-  the next paragraph (print.floats).
+  the next paragraph, or past as many as fill the gap (print.floats).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .floats import defer
+from .floats import Pushed, defer_to_fill
 from .guidehtml import with_nudges
 from .hyphenate import Hyphenator
 
@@ -29,8 +29,8 @@ class Repairs:
         """The part's HTML with the nudges and pushes applied (the other repairs change it in place)."""
         return with_nudges(html, self.nudged, self.pushed)
 
-    def apply(self, html: str, check, ladders: list[tuple[str, str]], floats: list[str],
-              hyphenator: Hyphenator) -> tuple[str, bool]:
+    def apply(self, html: str, check, ladders: list[tuple[str, str]], floats: list[Pushed],
+              hyphenator: Hyphenator, document=None) -> tuple[str, bool]:
         """The HTML for the next layout, and whether anything new was tried."""
         self.changed = set()
         for place in check.lost + check.moved:
@@ -46,11 +46,11 @@ class Repairs:
                 self.whole.append((block, word))
                 self.changed.add(("data-b", block))
                 html = hyphenator.unhyphenate(html, block, word)
-        for number in floats:
-            moved = defer(html, number)
+        for pushed in floats:
+            moved = defer_to_fill(html, pushed, document)
             if moved != html:
-                self.deferred.append(number)
-                self.changed.add(("data-f", number))
+                self.deferred.append(pushed.number)
+                self.changed.add(("data-f", pushed.number))
                 html = moved
         return html, bool(self.changed)
 
