@@ -574,3 +574,41 @@ def test_a_piece_of_a_document_prints_the_page_numbers_of_the_whole():
     assert folios() == [f"Part {k} . {k} / 3" for k in (1, 2, 3)]
     with pagenumbers.weasyprint_own():
         assert folios(pdf.PageNumbers(before=4, total=10)) == [f"Part {k} . {k} / 3" for k in (1, 2, 3)]
+
+
+def test_text_laid_out_with_shared_pango_contexts_is_weasyprints_own_byte_for_byte(tmp_path: Path):
+    """pangoshare makes each Pango layout from a context and font description shared by its
+    font: text in several fonts, sizes, weights, languages and directions, underlined, struck,
+    with OpenType features, letter- and word-spacing, hyphenated, gives WeasyPrint's own PDF."""
+    from lectern.pdf.weasy import pangoshare
+
+    assert pangoshare.INSTALLED
+    words = "The harvest of 1970 fell short of its ten million tonnes, and the economy paid for it. "
+    for font in ("LinLibertine_R.otf", "LinLibertine_RI.otf", "LinBiolinum_RB.otf"):
+        (tmp_path / font).write_bytes((THEME_FONTS / font).read_bytes())
+    faces = ("@font-face { font-family: Lib; src: url(LinLibertine_R.otf); } "
+             "@font-face { font-family: Lib; font-style: italic; src: url(LinLibertine_RI.otf); } "
+             "@font-face { font-family: Bio; font-weight: bold; src: url(LinBiolinum_RB.otf); } ")
+    css = (faces + "p { font-family: Lib; font-size: 11pt; hyphens: auto; text-align: justify; } "
+           ".u { text-decoration: underline overline; } .w { font-family: Bio; } "
+           ".s { text-decoration: line-through; font-variant-numeric: oldstyle-nums; } "
+           ".w { letter-spacing: 0.05em; word-spacing: 3px; font-weight: bold; } .i { font-style: italic; } "
+           ".sc { font-variant-caps: small-caps; font-family: serif; } .m { font-family: monospace; font-size: 9pt; }")
+    body = "".join([
+        f'<p lang="en">{words * 3}<span class="u">{words}</span></p>',
+        f'<p lang="es" class="i">La zafra de 1970 no alcanzó los diez millones de toneladas. {words}</p>',
+        f'<p lang="de" class="w">Die Zuckerrohrernte blieb hinter dem Ziel zurück. {words}</p>',
+        f'<p class="s">{words * 2}</p><p class="sc">{words}</p><p class="m">{words}</p>',
+        '<p dir="rtl" lang="ar">السكر والحصاد</p>',
+    ])
+    html = doc(body, css)
+    meta = pdf.PdfMeta(title="Shared", authors=["A"], lang="en")
+
+    def written() -> bytes:
+        return pdf.write_pdf(pdf.render(html, tmp_path, [tmp_path]), meta)
+
+    ours, again = written(), written()
+    with pangoshare.weasyprint_own():
+        theirs = written()
+    assert ours == theirs == again
+    assert len(pangoshare._fonts) >= 6  # kept per font: the fonts above, each made once

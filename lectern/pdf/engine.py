@@ -22,7 +22,7 @@ from pathlib import Path
 import weasyprint
 from weasyprint.urls import URLFetcher
 
-from .weasy import colsearch, leaders, notekeep, pagenumbers, svgpath, svgtext, tagging, zlevel
+from .weasy import colsearch, leaders, notekeep, pagenumbers, pangoshare, svgpath, svgtext, tagging, zlevel
 from .weasy import resume as resume_from
 from . import htmltree, longruns
 from .fetcher import ConfinedFetcher
@@ -37,6 +37,7 @@ tagging.install()  # footnotes tagged Note, an SVG's /Alt its title and descript
 zlevel.install()  # streams compressed at zlib level 6, not 9 (see zlevel)
 resume_from.install()  # a part laid out again from the page its repair touches (see resume)
 pagenumbers.install()  # a piece of a document numbered as pages of the whole (see pagenumbers)
+pangoshare.install()  # one Pango context and font description a font, not one a run of text (see pangoshare)
 
 
 class _Collect(logging.Handler):
