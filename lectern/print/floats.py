@@ -194,10 +194,10 @@ def _element_end(html: str, start: int) -> int | None:
     return None
 
 
-def _open_at(html: str, pos: int) -> list[str]:
-    """The elements open at `pos`, outermost first ("reading" for a reading)."""
-    stack: list[str] = []
-    for tag in TAG_RE.finditer(html, 0, pos):
+def _opening_tags(html: str, stack: list[str], start: int = 0, end: int | None = None):
+    """The opening tags from `start` (to `end`) as (match, attributes, classes), keeping `stack`
+    (the elements open, "reading" for a reading) up to date; each is pushed once yielded."""
+    for tag in TAG_RE.finditer(html, start, len(html) if end is None else end):
         closing, name, attrs, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3), tag.group(4)
         if name in VOID or self_closing:
             continue
@@ -205,27 +205,20 @@ def _open_at(html: str, pos: int) -> list[str]:
             if stack:
                 stack.pop()
             continue
-        classes = re.search(r'class="([^"]*)"', attrs)
-        stack.append("reading" if classes and "reading" in classes.group(1).split() else name)
-    return stack
+        found = re.search(r'class="([^"]*)"', attrs)
+        classes = found.group(1).split() if found else []
+        yield tag, attrs, classes
+        stack.append("reading" if "reading" in classes else name)
 
 
 def _next_block_end(html: str, pos: int) -> int | None:
     """The end of the first element after `pos` that is a child of a reading or a closing block
     (a float already moved into a reading passes the paragraph after it, not the reading's rest)."""
-    stack = _open_at(html, pos)  # the elements open, "reading" for a reading
-    for tag in TAG_RE.finditer(html, pos):
-        closing, name, attrs, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3), tag.group(4)
-        if name in VOID or self_closing:
-            continue
-        if closing:
-            if stack:
-                stack.pop()
-            continue
-        classes = re.search(r'class="([^"]*)"', attrs)
-        classes = classes.group(1).split() if classes else []
+    stack: list[str] = []
+    for _ in _opening_tags(html, stack, 0, pos):
+        pass  # the elements open at pos
+    for tag, attrs, classes in _opening_tags(html, stack, pos):
         parent = stack[-1] if stack else ""
         if "data-f=" not in attrs and (parent == "reading" or set(classes) & set(CLOSERS)):
             return _element_end(html, tag.start())
-        stack.append("reading" if "reading" in classes else name)
     return None
