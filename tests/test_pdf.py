@@ -612,3 +612,7 @@ def test_text_laid_out_with_shared_pango_contexts_is_weasyprints_own_byte_for_by
         theirs = written()
     assert ours == theirs == again
     assert len(pangoshare._fonts) >= 6  # kept per font: the fonts above, each made once
+    for n in range(pangoshare.MOST_CONFIGS + 2):  # as many sets of sheets, each its own font configuration
+        pdf.render(doc(f"<p>{words}</p>", f"/* set {n} */"), tmp_path, [tmp_path])
+    assert len(pangoshare._configs) <= pangoshare.MOST_CONFIGS  # the oldest let go, with their fonts
+    assert {key[0] for key in pangoshare._fonts} <= set(pangoshare._configs)

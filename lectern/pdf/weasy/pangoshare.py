@@ -15,6 +15,7 @@ attribute list. Same Pango inputs, same glyphs: the PDFs are byte for byte Weasy
 from __future__ import annotations
 
 import inspect
+import threading
 from dataclasses import dataclass
 
 from weasyprint.text import line_break
@@ -28,6 +29,7 @@ from .rewrite import swapped
 INSTALLED = False
 ORIGINAL = line_break.Layout.setup  # for tests: WeasyPrint's own
 MOST_FONTS = 512  # fonts kept a process; past it the oldest half is let go
+MOST_CONFIGS = 16  # font configurations whose fonts are kept (pdf/engine keeps 16 sets of sheets, each its own)
 # the lines of WeasyPrint's `setup` this was written against (a digest would hide what changed)
 EXPECTED = ("pango.pango_font_map_create_context(font_map)", "get_font_description(style)",
             "pango.pango_layout_set_font_description(self.layout, font_description)",
@@ -46,6 +48,8 @@ class _Font:
 
 
 _fonts: dict[tuple, _Font] = {}
+_configs: dict[int, object] = {}  # id -> font configuration with fonts in `_fonts`, oldest first
+_lock = threading.Lock()  # held while the two change
 
 
 def _key(style) -> tuple:
@@ -88,11 +92,27 @@ def _font(style) -> _Font:
                    FROM_UNITS * pango.pango_font_metrics_get_strikethrough_position(found),
                    FROM_UNITS * pango.pango_font_metrics_get_underline_thickness(found),
                    FROM_UNITS * pango.pango_font_metrics_get_strikethrough_thickness(found))
+    font = _Font(style.font_config, context, description, language, metrics)
+    with _lock:
+        _make_room(style.font_config)
+        _fonts[key] = font
+    return font
+
+
+def _make_room(config) -> None:
+    """Let go of the fonts of the oldest font configurations past MOST_CONFIGS (a configuration
+    the engine no longer uses, such as one of a font replaced while `serve` runs, is not kept
+    alive here for ever), and of the oldest half of the fonts past MOST_FONTS."""
+    _configs.pop(id(config), None)
+    _configs[id(config)] = config
+    while len(_configs) > MOST_CONFIGS:
+        gone = next(iter(_configs))
+        del _configs[gone]
+        for key in [key for key in _fonts if key[0] == gone]:
+            del _fonts[key]
     if len(_fonts) >= MOST_FONTS:
         for old in list(_fonts)[:MOST_FONTS // 2]:
             del _fonts[old]
-    font = _fonts[key] = _Font(style.font_config, context, description, language, metrics)
-    return font
 
 
 def setup(self, style):
