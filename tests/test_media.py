@@ -155,6 +155,7 @@ def test_every_key_steps_through_with_no_overflow_console_error_or_foreign_reque
     count = page.evaluate("lectern.slideCount")
     assert overflowing_slides(page) == []
     page.evaluate("lectern.go(1)")
+    page.wait_for_function("lectern.current === 1")  # the deck shows its first slide on a timer of its own
     seen = set()
     for _ in range(200):  # every step of every slide, by the keys a lecturer presses
         seen.add(page.evaluate("lectern.current"))
