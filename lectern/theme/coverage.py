@@ -1,6 +1,7 @@
 """Which characters the course's fonts can draw, and a warning (file:line) for each one they cannot."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -45,15 +46,17 @@ def _surely_covered(chars: set[str], template_dirs: list[Path]) -> bool:
 
 
 _ALWAYS = set(fonts.ALWAYS)
+_BEYOND_ASCII = re.compile(r"[^\x00-\x7e]")  # the characters a text's scan looks at (found by the regex engine, not a loop)
 
 
 def missing_glyphs(texts, template_dirs: list[Path]) -> list[Problem]:
     """A warning at the first place of each character no font covers; `texts` are Md values."""
     first: dict[str, tuple[object, int]] = {}
     for md in texts:
-        for i, ch in enumerate(md.src):
-            if ord(ch) > 0x7E and ch not in first and _drawn(ch):
-                first[ch] = (md, i)
+        for found in _BEYOND_ASCII.finditer(md.src):
+            ch = found.group()
+            if ch not in first and _drawn(ch):
+                first[ch] = (md, found.start())
     if not first or _surely_covered(set(first), template_dirs):
         return []
     have = covered(template_dirs)
