@@ -286,6 +286,37 @@ def test_the_bad_breaks_seen_are_gone_and_names_stay_whole():
     assert "told\u00a0of\u00a0it." in tied  # the last words together, none of them broken
 
 
+def test_hyphenation_patterns_are_parsed_once_and_read_back_by_the_next_process(tmp_path: Path, monkeypatch):
+    """A worker that hyphenates finds the language's patterns parsed by an earlier process in the
+    user's cache folder (0.1 s of parsing each time otherwise), and breaks words as parsed ones do;
+    a kept file that cannot be read is parsed again and replaced."""
+    import pyphen
+
+    from lectern.print import hyphenate
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    words = ("directions", "bureaucracy", "practicalities", "revolution", "harvest")
+
+    def fresh_process() -> dict[str, str]:
+        monkeypatch.setattr(pyphen, "hdcache", {})
+        hyphenate._dictionary.cache_clear()
+        hy = hyphenate.Hyphenator("en-GB")
+        return {w: hy.word(w) for w in words}
+
+    parsed = []
+    real = pyphen.HyphDict.__init__
+    monkeypatch.setattr(pyphen.HyphDict, "__init__", lambda self, path: parsed.append(path) or real(self, path))
+    first = fresh_process()
+    kept = list((tmp_path / "cache" / "lectern" / "hyphenation").glob("*.pkl"))
+    assert len(parsed) == 1 and len(kept) == 1
+    assert fresh_process() == first and len(parsed) == 1  # read back, not parsed
+    assert first["revolution"] == "rev\u00ado\u00adlu\u00adtion"
+    kept[0].write_bytes(b"not a pickle")
+    assert fresh_process() == first and len(parsed) == 2  # parsed again ...
+    assert fresh_process() == first and len(parsed) == 2  # ... and kept again
+    hyphenate._dictionary.cache_clear()
+
+
 def test_the_course_names_list_is_read_and_a_wrong_one_is_an_error_naming_its_line(tmp_path: Path):
     import shutil as sh
 

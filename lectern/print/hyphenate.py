@@ -18,11 +18,16 @@ hyphens put here: pyphen's patterns (the data WeasyPrint itself uses), with Lect
 """
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import pyphen
 from markupsafe import Markup
+
+from ..state import usercache
 
 SHY = "\u00ad"
 NBSP = "\u00a0"
@@ -53,7 +58,34 @@ SKIPPED_TAGS = ("code", "pre", "kbd", "samp")
 def _dictionary(lang: str) -> pyphen.Pyphen | None:
     base = (lang or "en").replace("_", "-").split("-")[0].lower()
     chosen = PATTERNS.get(base) or pyphen.language_fallback((lang or "en").replace("-", "_"))
-    return pyphen.Pyphen(lang=chosen, left=LEFT, right=RIGHT) if chosen else None
+    if not chosen:
+        return None
+    _patterns_kept(pyphen.LANGUAGES[chosen])
+    return pyphen.Pyphen(lang=chosen, left=LEFT, right=RIGHT)
+
+
+def _patterns_kept(path: Path) -> None:
+    """pyphen's parsed patterns of `path` (0.1 s to parse in each worker that hyphenates, twice on
+    an edit's way to the guide) from the user's cache folder, or parsed and kept there; pyphen
+    finds them in its own cache (`hdcache`), as WeasyPrint's hyphenation does."""
+    if path in pyphen.hdcache:
+        return
+    try:
+        info = path.stat()
+    except OSError:
+        return  # pyphen reports it
+    stamp = f"{path.name}|{info.st_size}|{info.st_mtime_ns}|{pyphen.VERSION}|{pickle.HIGHEST_PROTOCOL}"
+    kept = usercache.folder("hyphenation") / f"{hashlib.blake2b(stamp.encode(), digest_size=10).hexdigest()}.pkl"
+    try:
+        patterns = pickle.loads(kept.read_bytes())  # this user's own file (state/usercache)
+        if isinstance(patterns, pyphen.HyphDict) and patterns.patterns:
+            pyphen.hdcache[path] = patterns
+            return
+    except Exception:  # missing, or written by another version: parsed again below
+        pass
+    patterns = pyphen.HyphDict(path)
+    pyphen.hdcache[path] = patterns
+    usercache.keep(kept, pickle.dumps(patterns, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class Hyphenator:
