@@ -571,3 +571,33 @@ def test_chart_values_too_large_to_draw_are_a_problem_at_the_chart(tmp_path, how
         assert result.exit_code == 1, result.output
         assert re.search(r"lectures/intro\.yaml:\d+:\d+: " + want, result.stderr), result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_drawn_chart_is_read_back_by_the_next_process_and_drawn_again_when_it_changes(tmp_path, monkeypatch):
+    """A build after an edit (a new process) takes the charts it did not change from the user's
+    cache folder, as drawn; a chart whose data changed is drawn afresh."""
+    from lectern.charts import draw
+    from lectern.text import keptcharts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    drawings = []
+    real = draw.draw_chart_svg
+    monkeypatch.setattr(draw, "draw_chart_svg", lambda *a, **k: drawings.append(a[0].title) or real(*a, **k))
+
+    def new_process():
+        monkeypatch.setattr(keptcharts, "_KEPT", {})
+        monkeypatch.setattr(keptcharts, "_STATE", {"loaded": False, "new": False})
+        monkeypatch.setattr(draw, "_SVGS", {})
+
+    how = {"id_prefix": "gfig1.1", "show_title": False, "width": WIDTH, "height": HEIGHT}
+    wages = bar(["year", "wages"], [["1990", "40"], ["1995", "55"]], title="Wages")
+    new_process()
+    first = keptcharts.drawn(wages, "en", **how)
+    keptcharts.keep_drawn()
+    assert drawings == ["Wages"] and "<svg" in first
+    new_process()
+    again = keptcharts.drawn(bar(["year", "wages"], [["1990", "40"], ["1995", "55"]], title="Wages"), "en", **how)
+    assert again == first and drawings == ["Wages"]  # read back, not drawn
+    changed = keptcharts.drawn(bar(["year", "wages"], [["1990", "40"], ["1995", "61"]], title="Wages"), "en", **how)
+    assert changed != first and drawings == ["Wages", "Wages"]
+    assert keptcharts.drawn(wages, "es", **how) != first  # the language's number format: drawn again

@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from ..charts import HEIGHT, PHONE_SIZE, SLIDE_SIZE, WIDTH, chart_summary, chart_svg
+from ..charts import HEIGHT, PHONE_SIZE, SLIDE_SIZE, WIDTH, chart_summary
+from .keptcharts import drawn
 from .cite import CitationResult, format_citations, style_path
 from .cite.people import names_in
 from .markup import CourseMarks, Markup as MarkupParser, RenderContext, bare_citation, quotes_for
@@ -195,12 +196,12 @@ class Resolver:
         if slide.chart is not None and slide.chart.table is not None:
             chart = slide.chart
             width, height = SLIDE_SIZE if on_slide else (WIDTH, HEIGHT)
-            svg = chart_svg(chart, self.course.lang, id_prefix=f"{'s' if on_slide else 'g'}fig{number}",
-                            show_title=False, width=width, height=height)
+            svg = drawn(chart, self.course.lang, id_prefix=f"{'s' if on_slide else 'g'}fig{number}",
+                        show_title=False, width=width, height=height)
             narrow = None
             if on_slide:  # on a phone the card is some 350 px wide: the same text, a narrower plot
-                narrow = chart_svg(chart, self.course.lang, id_prefix=f"nfig{number}", show_title=False,
-                                   width=PHONE_SIZE[0], height=PHONE_SIZE[1])
+                narrow = drawn(chart, self.course.lang, id_prefix=f"nfig{number}", show_title=False,
+                               width=PHONE_SIZE[0], height=PHONE_SIZE[1])
             if id(chart) not in self.summaries:
                 self.summaries[id(chart)] = chart_summary(chart, self.course.lang)
             return Figure("chart", number, f"fig-{number.replace('.', '-')}", svg, self.summaries[id(chart)],
