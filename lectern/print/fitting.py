@@ -44,9 +44,9 @@ def refit(document, kind: str, deck: DeckView, env: jinja2.Environment, roots: l
         pages = set().union(*(where.get(n, set()) for n in pending))
         keep = {n for n, on in where.items() if on & pages}
         run = page_run(where, pages, chunk)
+        laid = run.chunk if run else chunk
         part = slidepages._layout(print_html(kind, deck, env, roots, paper, fits, only=keep, placeholders=True,
-                                             chunk=run.chunk if run else chunk), roots, log,
-                                  run.chunk if run else chunk)
+                                             chunk=laid), roots, log, laid)
         first = run.first if run else 0
         span = run.pages if run else len(document.pages)
         if len(part.pages) != span or any(

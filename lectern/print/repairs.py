@@ -30,8 +30,9 @@ class Repairs:
         return with_nudges(html, self.nudged, self.pushed)
 
     def apply(self, html: str, check, ladders: list[tuple[str, str]], floats: list[Pushed],
-              hyphenator: Hyphenator, document=None) -> tuple[str, bool]:
-        """The HTML for the next layout, and whether anything new was tried."""
+              hyphenator: Hyphenator, document) -> tuple[str, bool]:
+        """The HTML for the next layout, and whether anything new was tried (`document`: the
+        layout the faults were found on, which a float's move measures)."""
         self.changed = set()
         for place in check.lost + check.moved:
             target = place.page_end_block or place.call_block
