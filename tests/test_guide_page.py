@@ -21,7 +21,7 @@ import pypdf
 import pytest
 
 from lectern.pipeline import check
-from lectern.print.guide import render_guide
+from lectern.print.guide import GuideRenderer, render_guide
 from lectern.text.resolve import resolve
 from lectern.theme.templates import make_env
 
@@ -506,32 +506,72 @@ def test_a_figure_that_does_not_fit_floats_down_and_the_text_fills_the_page(tmp_
 
 
 
-def test_a_figure_is_moved_past_as_many_short_paragraphs_as_fill_its_gap_in_one_more_layout(tmp_path: Path):
-    """Short paragraphs after a figure that leaves a deep gap: the paragraphs it must be moved past
-    are measured on the first layout, so the second fills the page (not one layout a paragraph)."""
+def _one_figure_guide(lines: int, paragraphs: list[int]):
+    """A one-chapter guide: `lines` lines of reading, one figure (the chapter's only float), then
+    paragraphs of these numbers of words."""
     from markupsafe import Markup
     from guide_fixture import make_guide
 
+    guide = make_guide(chapters=1, seed=2, note_rate=0)
+    chapter = guide.chapters[0]
+    words = " ".join(["the revolution of the island turned on sugar and the harvest"] * 60).split()
+    first, second = chapter.sections[0], chapter.sections[1]
+    first.reading = Markup(f"<p>{' '.join(words[:lines * 11])}.</p>")
+    first.key_points, first.questions = [], []
+    first.figures = first.figures[:1]
+    second.reading = Markup("".join(f"<p>{' '.join(words[:n])}.</p>" for n in paragraphs))
+    for later in chapter.sections[1:]:
+        later.figures, later.key_points = [], []
+    chapter.summary, chapter.objectives = None, []
+    return guide
+
+
+def test_a_figure_is_moved_past_as_many_short_paragraphs_as_fill_its_gap_in_one_more_layout(tmp_path: Path):
+    """Short paragraphs after a figure that leaves a deep gap: the paragraphs it must be moved past
+    are measured on the first layout, so the second fills the page (not one layout a paragraph)."""
+
     jumps = 0
     for lines in range(20, 34, 2):
-        guide = make_guide(chapters=1, seed=2, note_rate=0)
-        chapter = guide.chapters[0]
-        words = " ".join(["the revolution of the island turned on sugar and the harvest"] * 60).split()
-        first, second = chapter.sections[0], chapter.sections[1]
-        first.reading = Markup(f"<p>{' '.join(words[:lines * 11])}.</p>")
-        first.key_points, first.questions = [], []
-        first.figures = first.figures[:1]
-        second.reading = Markup("".join(f"<p>{' '.join(words[:16])}.</p>" for _ in range(14)))
-        for later in chapter.sections[1:]:  # the one float of the chapter
-            later.figures, later.key_points = [], []
-        chapter.summary, chapter.objectives = None, []
+        guide = _one_figure_guide(lines, [16] * 14)
         result = render_guide(guide, make_env(None), [tmp_path])
         part = next(p for p in result.parts if p.kind == "chapter")
         assert short_pages(result, allow_figure=False) == [], f"{lines} lines before the figure"
-        if part.deferred:
-            assert part.attempts == 2, (lines, part.attempts, part.deferred)
+        if part.deferred:  # one layout stopped at the figure's page, one going on from the short page
+            assert part.attempts + part.stops == 2, (lines, part.attempts, part.stops, part.deferred)
             jumps += 1
     assert jumps >= 2  # the figure left a gap deeper than one paragraph in some of them
+
+
+def test_a_figure_is_moved_as_soon_as_the_layout_shows_its_short_page(tmp_path: Path, monkeypatch):
+    """A figure that leaves an early page short is moved when the layout reaches the page after
+    it, and the layout goes on from the short page: the chapter's later pages are laid out once,
+    not once before the move and again after it."""
+    from weasyprint.layout import page as wpage
+
+    made = []
+    original = wpage.remake_page
+    monkeypatch.setattr(wpage, "remake_page", lambda index, *a: made.append(index) or original(index, *a))
+    checked = 0
+    for lines in range(20, 34, 2):
+        guide = _one_figure_guide(lines, [660] * 8)  # pages of text after the figure
+        chapter = guide.chapters[0]
+        made.clear()
+        renderer = GuideRenderer(guide, make_env(None), [tmp_path])
+        part = renderer.lay_out("chapter", chapter.id, renderer.chapter_html(chapter), chapter.footnotes).described()
+        chapter_pages = list(made)  # every page made while laying the chapter out
+        if not part.deferred:
+            continue
+        checked += 1
+        assert part.stops == 1 and part.attempts == 1 and part.short_pages == 0, (lines, part.stops, part.attempts)
+        assert part.pages >= 8
+        # the first layout stopped two pages after the short one; the second began at the short page
+        assert len(chapter_pages) <= part.pages + 3, (lines, part.pages, chapter_pages)
+        assert sorted(set(chapter_pages)) == list(range(part.pages)), chapter_pages
+        if checked == 1:  # unwatched (a piece of a long chapter): moved after a whole layout
+            whole = renderer.lay_out("chapter", chapter.id, renderer.chapter_html(chapter), chapter.footnotes,
+                                     watched=False)
+            assert (whole.stops, whole.attempts, whole.deferred) == (0, 2, part.deferred)
+    assert checked >= 2  # the figure left its page short in some of them
 
 # --- 5. small things a reader sees ----------------------------------------------------------------
 

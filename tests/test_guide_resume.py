@@ -96,6 +96,40 @@ def test_resuming_the_same_html_from_any_page_gives_the_same_pages(tmp_path, res
     assert len(resumed) > len(carried)
 
 
+def test_a_layout_stopped_at_any_page_and_resumed_gives_the_pages_laid_out_whole(tmp_path, resumed):
+    """`stop` ends a layout after the page it names (the document holds only the pages so far);
+    resumed from any page before that, with a stop further on or none, the pages are those of
+    one layout never stopped: texts, box positions and the footnotes at their calls' feet
+    (WeasyPrint would otherwise have laid the stopped document out again, or a resume refused)."""
+    html = NOTES + "".join(_para(i, i % 4 == 1) for i in range(30))
+    whole = pdf.render(html, tmp_path, [tmp_path], keep=True)
+    texts = pdf.page_texts(whole)
+    boxes = [[(round(b.position_x, 3), round(b.position_y, 3)) for b in pdf._walk(p._page_box)] for p in whole.pages]
+    n = len(whole.pages)
+    assert n > 6 and not pdf.stopped(whole)
+    boxes_of = [p._page_box for p in whole.pages]
+    carried = {k for k in range(1, n)  # a note called before page k, placed on or after it: refused
+               if set(resume._called(boxes_of[:k])) != set(resume._footnote_ids(boxes_of[:k]))}
+    for at in range(2, n - 1):
+        stopped = pdf.render(html, tmp_path, [tmp_path], keep=True, stop=lambda pages, at=at: len(pages) == at)
+        assert pdf.stopped(stopped) and len(stopped.pages) == at
+        assert pdf.page_texts(stopped) == texts[:at]
+        for page in range(1, at):
+            resumed.clear()
+            stop_again = min(at + 2, n - 1)  # stopped once more further on, then resumed to the end
+            part = pdf.render(html, tmp_path, [tmp_path], keep=True, resume=pdf.Resume(stopped, page),
+                              stop=lambda pages, s=stop_again: len(pages) == s)
+            assert bool(resumed) == (page not in carried), (at, page)
+            if not resumed:
+                continue
+            assert pdf.stopped(part) and len(part.pages) == stop_again
+            rest = pdf.render(html, tmp_path, [tmp_path], keep=True, resume=pdf.Resume(part, stop_again - 1))
+            assert not pdf.stopped(rest)
+            assert pdf.page_texts(rest) == texts
+            assert [[(round(b.position_x, 3), round(b.position_y, 3)) for b in pdf._walk(p._page_box)]
+                    for p in rest.pages] == boxes
+
+
 @pytest.mark.parametrize("margin", ["counter(page) ' / ' counter(pages)", "counter(page)"])
 def test_a_resumed_document_whose_page_count_changes_prints_the_new_count(tmp_path, resumed, margin):
     """Pages taken from the last layout had their margins made then: when they print the page

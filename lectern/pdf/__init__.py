@@ -17,7 +17,7 @@ May import: lectern.theme.fonts, lectern.problems. Never text, deck, print or pi
 
 from .engine import render  # noqa: F401  (first: installs weasy/'s changes before any layout)
 from .fetcher import ConfinedFetcher  # noqa: F401
-from .weasy.resume import Resume  # noqa: F401
+from .weasy.resume import Resume, stopped  # noqa: F401
 from .weasy.pagenumbers import PageNumbers  # noqa: F401
 from .notes import FootnoteCheck, NotePlace, _walk, check_footnotes, page_texts  # noqa: F401
 from .pdfwrite import PageLabel, PdfMeta, write_pdf  # noqa: F401

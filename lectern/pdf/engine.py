@@ -52,7 +52,7 @@ class _Collect(logging.Handler):
 def render(html: str, base_url: str | Path, roots: list[Path],
            log: list[str] | None = None, keep: bool = False,
            resume: resume_from.Resume | None = None,
-           numbers: pagenumbers.PageNumbers | None = None) -> weasyprint.Document:
+           numbers: pagenumbers.PageNumbers | None = None, stop=None) -> weasyprint.Document:
     """Lay out an HTML string (never a path) into pages; resources come only from `roots`.
 
     `base_url` resolves relative URLs (a folder gets a trailing slash). WeasyPrint's warnings
@@ -61,7 +61,9 @@ def render(html: str, base_url: str | Path, roots: list[Path],
     later layout needs to `resume` from one of its pages (see weasy/resume: the pages before it
     are taken from that document; when its state cannot be carried over, the document is laid
     out whole). With `numbers`, the margins print page numbers as pages of a larger document
-    (see weasy/pagenumbers: the document is a piece of it).
+    (see weasy/pagenumbers: the document is a piece of it). With `stop` (and `keep`),
+    `stop(pages)` is asked after each page; when true the layout ends there, and
+    `resume_from.stopped(document)` says the document holds only those pages.
     """
     if isinstance(base_url, Path):
         base_url = base_url.resolve().as_uri() + ("/" if base_url.is_dir() else "")
@@ -82,13 +84,13 @@ def render(html: str, base_url: str | Path, roots: list[Path],
                 return doc.render(stylesheets=sheets, pdf_tags=True, **settings)
 
         if resume is not None and resume_from.INSTALLED:
-            resume_from.begin(resume)
+            resume_from.begin(resume, stop)
             try:
                 document = lay_out()
             except resume_from.CannotResume:
                 document = None
         if document is None:
-            resume_from.begin(None)
+            resume_from.begin(None, stop if keep else None)
             document = lay_out()
     finally:
         logger.removeHandler(handler)

@@ -13,7 +13,8 @@ moved after the next paragraph (or closing block) that follows it, and the part 
 The blocks it passes are measured where the layout put them (after the float, on the next
 page): while they would all fit in the gap and leave it more than SHORT_LINES lines short, the
 float is moved past the next block too, so that one more layout, not one a paragraph, fills
-the page (`defer_to_fill`).
+the page (`defer_to_fill`). print/watch applies it as the layout goes: the layout stops at
+the first such float, which is moved on the layout as it is, and goes on from the short page.
 """
 from __future__ import annotations
 
@@ -64,18 +65,28 @@ class Pushed:
 def pushed_floats(document, short_lines: int = SHORT_LINES) -> list[Pushed]:
     """The floats that start a page after a page left with more than `short_lines` blank lines
     above its notes (or its foot)."""
-    from weasyprint.formatting_structure import boxes
-
     found = []
     pages = document.pages
     for index, (page, following) in enumerate(zip(pages, pages[1:])):
-        blank = _blank(page._page_box, boxes)
+        blank = page_blank(page._page_box)
         if blank // LINE <= short_lines:
             continue
-        first = _first_float(following._page_box, boxes)
+        first = first_float(following._page_box)
         if first:
             found.append(Pushed(first, index + 1, blank))
     return found
+
+
+def page_blank(page_box) -> float:
+    """The blank space (px) between a laid-out page's last line of body and its notes (or its foot)."""
+    from weasyprint.formatting_structure import boxes
+    return _blank(page_box, boxes)
+
+
+def first_float(page_box) -> str | None:
+    """The data-f of the float a laid-out page's body starts with (None when it starts with text)."""
+    from weasyprint.formatting_structure import boxes
+    return _first_float(page_box, boxes)
 
 
 def _blank(page_box, boxes) -> float:

@@ -39,6 +39,7 @@ from .chapterpieces import Piece, pieces_of
 from .floats import number_floats, pushed_floats
 from .hyphenate import Hyphenator, hyphenated_chapter
 from .repairs import Repairs, first_page_of, score
+from .watch import Watch
 from .guidehtml import (Appendix, appendices_of, extra_questions, font_url_of, fonts_url, keep_ranges,
                         link_note_calls, number_blocks, plain_text, point_count, theme_roots, with_nudges,
                         without_notes)
@@ -63,7 +64,8 @@ class PartLayout:
     first_folio: int = 1
     first_index: int = 0  # 0-based index of its first page in the whole PDF
     check: pdf.FootnoteCheck | None = None
-    attempts: int = 1
+    attempts: int = 1  # whole layouts (each possibly resumed from the last)
+    stops: int = 0  # ... and layouts stopped early to move a float (print/watch)
     log: list[str] = field(default_factory=list)
     nudged: list[str] = field(default_factory=list)  # data-b numbers of the nudged blocks
     pushed: list[str] = field(default_factory=list)  # ... and of blocks that start a new page
@@ -172,7 +174,7 @@ class GuideRenderer:
 
     def lay_out_piece(self, key: str, html: str, notes: list[Footnote], first_folio: int) -> PartLayout:
         """One piece of a long chapter laid out and painted, its document let go."""
-        part = self.lay_out("chapter", key, html, notes, first_folio).described()
+        part = self.lay_out("chapter", key, html, notes, first_folio, watched=False).described()
         part.pdf = pdf.write_part(part.document, self.programs, folio_slots=True)
         part.document = None
         return part
@@ -246,18 +248,20 @@ class GuideRenderer:
                           anchors=known.anchors, refused=known.refused, pdf=known.pdf)
 
     def lay_out(self, kind: str, key: str, html: str, notes: list[Footnote],
-                first_folio: int = 1) -> PartLayout:
+                first_folio: int = 1, watched: bool = True) -> PartLayout:
         """Lay out one part; while notes are lost or moved, three lines in a row end in a hyphen
         or a float leaves a page short, repair the HTML (print.repairs) and lay it out again (at
-        most MAX_ATTEMPTS times), keeping the best layout."""
+        most MAX_ATTEMPTS times), keeping the best layout. The first floats that leave a page
+        short are moved as the layout shows them (print/watch) unless not `watched` (a piece of
+        a long chapter)."""
         ids = [n.id for n in notes]
         html = number_floats(number_blocks(link_note_calls(html) if ids else html))
         repairs = Repairs()
         best: PartLayout | None = None
         resume = None
+        watch = Watch() if watched else Watch(most=0)
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            log: list[str] = []
-            document = pdf.render(repairs.html(html), self.base, self.roots, log=log, keep=True, resume=resume)
+            html, document, log = self.watched(html, repairs, watch, resume)
             check = pdf.check_footnotes(document, ids)
             ladders = self.hyphenator.ladders(document)
             floats = pushed_floats(document)
@@ -276,9 +280,30 @@ class GuideRenderer:
             # laid out again from there (pdf.Resume), the earlier pages are this layout's
             first = first_page_of(document, repairs.changed)
             resume = pdf.Resume(document, first - 1) if first is not None and first > 1 else None
-        best.attempts = attempt
+        best.attempts, best.stops = attempt, watch.stops
         best.document.__dict__.pop("_lectern_layout", None)  # only the next attempt resumes from it
         return best
+
+    def watched(self, html: str, repairs: Repairs, watch: Watch,
+                resume: pdf.Resume | None) -> tuple[str, object, list[str]]:
+        """Lay the part out whole (from `resume`), moving each float that leaves a page short as
+        soon as the layout shows it (print/watch) and going on from the short page: the HTML
+        laid out last, its document, and what WeasyPrint said while laying it out."""
+        while True:
+            log: list[str] = []
+            watch.since = resume.page if resume is not None else 0
+            document = pdf.render(repairs.html(html), self.base, self.roots, log=log, keep=True, resume=resume,
+                                  stop=watch.stop if watch.watching else None)
+            if not pdf.stopped(document):
+                return html, document, log
+            html, tried = repairs.apply(html, pdf.FootnoteCheck(), [], [watch.found], self.hyphenator, document)
+            if tried:
+                first = first_page_of(document, repairs.changed)
+                page = first - 1 if first is not None else len(document.pages) - 1
+            else:  # nothing after it to move it past: watch on from the page after it
+                watch.stuck.add(watch.found.number)
+                page = len(document.pages) - 1
+            resume = pdf.Resume(document, page) if page > 0 else None
 
 
 def _joined(key: str, pieces: list[PartLayout], first_folio: int) -> PartLayout:

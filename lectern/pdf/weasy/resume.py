@@ -10,6 +10,11 @@ with the last layout's state at page `k`, and puts the last layout's first `k` p
     engine.render(html, ..., keep=True)                 # the document keeps its layout state
     engine.render(new_html, ..., resume=Resume(last, k))  # pages [:k] from `last`, the rest new
 
+A layout may also be stopped early: with `stop` set (`begin(resume, stop)`), `stop(pages)` is
+asked after each page is made (all the document's pages so far); when it says so, the layout
+ends there and the document holds only those pages (`stopped(document)`), ready to be resumed
+from after its HTML is mended (print/watch: a float that left a page short).
+
 It applies only where the state carried over is the whole state: the new HTML's boxes up to page
 `k` are the same (the caller chooses `k` before anything it changed), no footnote is carried over
 the boundary and every footnote called before it is placed before it, nothing floats or is
@@ -27,12 +32,15 @@ import threading
 from dataclasses import dataclass
 
 from weasyprint import document as wdocument
+from weasyprint import layout as wlayout
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import background, layout_fixed_boxes, page as wpage
 from weasyprint.layout import layout_document as ORIGINAL
 
 INSTALLED = False
-_local = threading.local()  # .resume: the Resume of the document being laid out; .context: its context
+_local = threading.local()  # .resume: the Resume of the document being laid out; .context: its context;
+# .stop: asked after each page whether to end the layout there; .stopped: whether it did
+ORIGINAL_PAGES = wpage.make_all_pages
 
 
 class CannotResume(Exception):
@@ -55,6 +63,30 @@ def layout_document(html, root_box, context, max_loops=8):
     yield from _resumed(html, root_box, context, resume)
 
 
+def make_all_pages(context, root_box, html, pages):
+    """WeasyPrint's `make_all_pages`, ended early when the layout's `stop` asks for it."""
+    stop = getattr(_local, "stop", None)
+    if stop is None:
+        yield from ORIGINAL_PAGES(context, root_box, html, pages)
+        return
+    made = []
+    for page in ORIGINAL_PAGES(context, root_box, html, pages):
+        made.append(page)
+        yield page
+        if stop(made):
+            _stop_at(context, len(made))
+            return
+
+
+def _stop_at(context, count: int) -> None:
+    """End the layout after `count` pages. The state kept to make page `count` asks for it to
+    be made (`content_changed`); it never will be from this layout, and the flag would make
+    WeasyPrint lay the document out again (or a resumed layout refuse): cleared."""
+    context.page_maker = context.page_maker[:count + 1]
+    context.page_maker[count][-1]["content_changed"] = False
+    _local.stopped = True
+
+
 def _resumed(html, root_box, context, resume: Resume):
     last = resume.document._lectern_layout
     k = resume.page
@@ -74,6 +106,7 @@ def _resumed(html, root_box, context, resume: Resume):
                 context.string_set[name][number] = list(texts)
     context.rendered_notes = []
     new_pages = []
+    stop = getattr(_local, "stop", None)
     i = k
     while True:
         state = context.page_maker[i][-1]
@@ -82,6 +115,9 @@ def _resumed(html, root_box, context, resume: Resume):
         new_pages.append(page)
         i += 1
         if resume_at is None and not context.reported_footnotes:
+            break
+        if stop is not None and stop(old_pages[:k] + new_pages):
+            _stop_at(context, i)
             break
     context.page_maker = context.page_maker[:i + 1]
     if any(entry[-1]["content_changed"] or entry[-1]["pages_wanted"] for entry in context.page_maker[k + 1:]):
@@ -161,7 +197,8 @@ class _Layout:
         self.string_set = {name: dict(pages_) for name, pages_ in context.string_set.items()}
         self.running_elements = {name: p for name, p in context.running_elements.items() if any(p.values())}
         self.broken_out_of_flow = dict(context.broken_out_of_flow)
-        self.footnote_count = len(_footnote_ids(pages)) + len(context.footnotes)
+        # notes placed, still to come, and (in a layout stopped early) put off to the next page
+        self.footnote_count = len(_footnote_ids(pages)) + len(context.footnotes) + len(context.reported_footnotes)
         self.shows_total = _shows_total(context)
 
 
@@ -175,19 +212,31 @@ def _shows_total(context) -> bool:
 
 
 
-def begin(resume: Resume | None) -> None:
-    """Lay the next document of this thread out from `resume` (None: whole)."""
+def begin(resume: Resume | None, stop=None) -> None:
+    """Lay the next document of this thread out from `resume` (None: whole), asking `stop`
+    (when given) after each page whether to end the layout there."""
     _local.resume = resume
     _local.context = None
+    _local.stop = stop
+    _local.stopped = False
 
 
 def keep(document) -> None:
-    """Keep on `document` what a later Resume needs of the layout just made."""
+    """Keep on `document` what a later Resume needs of the layout just made, and whether its
+    layout was stopped early (`stopped`)."""
     context = getattr(_local, "context", None)
     if context is not None:
         document._lectern_layout = _Layout(context, [p._page_box for p in document.pages])
+    document._lectern_stopped = bool(getattr(_local, "stopped", False))
     _local.resume = None
     _local.context = None
+    _local.stop = None
+    _local.stopped = False
+
+
+def stopped(document) -> bool:
+    """Whether the document's layout was ended early by its `stop` (it holds only the pages so far)."""
+    return getattr(document, "_lectern_stopped", False)
 
 
 def install() -> bool:
@@ -195,8 +244,9 @@ def install() -> bool:
     global INSTALLED
     if INSTALLED:
         return True
-    if getattr(wdocument, "layout_document", None) is not ORIGINAL:
+    if getattr(wdocument, "layout_document", None) is not ORIGINAL or wlayout.make_all_pages is not ORIGINAL_PAGES:
         return False
     wdocument.layout_document = layout_document
+    wlayout.make_all_pages = make_all_pages
     INSTALLED = True
     return True
