@@ -83,6 +83,7 @@ def render(html: str, base_url: str | Path, roots: list[Path],
             with pagenumbers.numbered(numbers):
                 return doc.render(stylesheets=sheets, pdf_tags=True, **settings)
 
+        stop = stop if keep else None  # a stopped document says so only when it keeps its layout
         if resume is not None and resume_from.INSTALLED:
             resume_from.begin(resume, stop)
             try:
@@ -90,7 +91,7 @@ def render(html: str, base_url: str | Path, roots: list[Path],
             except resume_from.CannotResume:
                 document = None
         if document is None:
-            resume_from.begin(None, stop if keep else None)
+            resume_from.begin(None, stop)
             document = lay_out()
     finally:
         logger.removeHandler(handler)

@@ -13,8 +13,9 @@ moved after the next paragraph (or closing block) that follows it, and the part 
 The blocks it passes are measured where the layout put them (after the float, on the next
 page): while they would all fit in the gap and leave it more than SHORT_LINES lines short, the
 float is moved past the next block too, so that one more layout, not one a paragraph, fills
-the page (`defer_to_fill`). print/watch applies it as the layout goes: the layout stops at
-the first such float, which is moved on the layout as it is, and goes on from the short page.
+the page (`defer_to_fill`). print/watch applies it as the layout goes to a chapter's first
+two such floats: the layout stops at each, moves it on the pages as they are, and goes on from
+the short page.
 """
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .. import charts
+from ..charts import draw
 from ..state import usercache
 
 KEPT_CHARTS = 4096  # drawn charts kept between processes (the most recently used)
@@ -26,7 +27,8 @@ _STATE = {"loaded": False, "new": False}
 
 
 def drawn(chart, lang: str, **how) -> Markup:
-    """`charts.chart_svg`, from the user's cache folder when an earlier process drew it."""
+    """The chart's SVG (`charts.draw_chart_svg`), remembered for the process and, from the user's
+    cache folder, from an earlier process that drew it."""
     key = charts.chart_key(chart, lang, **how)
     with _LOCK:
         _load()
@@ -34,7 +36,7 @@ def drawn(chart, lang: str, **how) -> Markup:
         if svg is not None:
             _KEPT[key] = svg  # most recently used last
             return Markup(svg)
-    made = charts.chart_svg(chart, lang, **how)
+    made = draw.draw_chart_svg(chart, lang, **how)  # (_KEPT is this process's memo too: not chart_svg's as well)
     with _LOCK:
         _KEPT[key] = str(made)
         _STATE["new"] = True
