@@ -112,6 +112,7 @@ def _read_kept(key: tuple, digest: str) -> _Kept | None:
         return None
     if not isinstance(kept, _Kept) or kept.digest != digest or kept.lecture is None or kept.lecture.parsed is None:
         return None
+    kept.saved = True  # it is in the cache (pickled before it was marked): `keep_parsed` need not write it again
     return kept
 
 
