@@ -250,7 +250,7 @@ def _resolve(run: _Run, checked: Checked, expected: set[str]):
     """Phase 3: Markdown to HTML, citations formatted (in pandoc's thread, while the deck's
     templates compile), footnotes and figures numbered: the views of every output. In serve's
     mode, the decks just edited are rendered and written before the rest is resolved."""
-    from .text.keptcharts import keep_drawn
+    from .state.keptmemo import write_all
     from .text.resolve import cite_ahead, resolve, resolver_for
     course, reporter = checked.course, run.reporter
     reporter.phase("resolve")
@@ -261,7 +261,7 @@ def _resolve(run: _Run, checked: Checked, expected: set[str]):
     if run.options.write_as_ready:
         first = edited_decks_first(course, resolver, run.snapshot, run.state, run.out_dir, run.options, reporter)
     resolved = resolve(course, checked.markup, checked.marks, resolver)
-    keep_drawn()  # for the next build's process: charts it need not draw again
+    write_all()  # for the next build's process: charts it need not draw, code it need not highlight
     return resolved, first
 
 

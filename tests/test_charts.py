@@ -585,8 +585,8 @@ def test_a_drawn_chart_is_read_back_by_the_next_process_and_drawn_again_when_it_
     monkeypatch.setattr(draw, "draw_chart_svg", lambda *a, **k: drawings.append(a[0].title) or real(*a, **k))
 
     def new_process():
-        monkeypatch.setattr(keptcharts, "_KEPT", {})
-        monkeypatch.setattr(keptcharts, "_STATE", {"loaded": False, "new": False})
+        for name, value in (("_kept", {}), ("_loaded", False), ("_new", False)):
+            monkeypatch.setattr(keptcharts._CHARTS, name, value)
         monkeypatch.setattr(draw, "_SVGS", {})
 
     how = {"id_prefix": "gfig1.1", "show_title": False, "width": WIDTH, "height": HEIGHT}

@@ -211,6 +211,41 @@ def test_fenced_code_is_highlighted_and_unknown_languages_warn_with_close_names(
     assert pos.line == 3 + 2
 
 
+def test_highlighted_code_is_read_back_by_the_next_process_and_highlighted_again_when_it_changes(
+        tmp_path, monkeypatch):
+    """A build (a new process) takes the blocks an earlier build highlighted from the user's cache
+    folder, neither importing Pygments' lexers nor running them; changed code, marks or language
+    are highlighted afresh (issue 17: highlighted blocks cached between builds)."""
+    from lectern.text import codehl
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    runs = []
+    real = codehl._highlight
+    monkeypatch.setattr(codehl, "_highlight", lambda *a: runs.append(a[:3]) or real(*a))
+
+    def new_process():
+        for name, value in (("_kept", {}), ("_loaded", False), ("_new", False)):
+            monkeypatch.setattr(codehl._BLOCKS, name, value)
+
+    course = _code_course(tmp_path, BODY_SLIDE)
+    new_process()
+    assert run_cli("build", str(course), "--out", str(tmp_path / "out"), "--only", "deck").exit_code == 0
+    assert len(runs) == 1 and list((tmp_path / "cache" / "lectern").glob("code-*.pkl"))
+    deck = (tmp_path / "out" / "slides" / "second.html").read_text("utf-8")
+    new_process()
+    assert run_cli("build", str(course), "--out", str(tmp_path / "again"), "--only", "deck").exit_code == 0
+    assert len(runs) == 1  # read back, not highlighted
+    assert (tmp_path / "again" / "slides" / "second.html").read_text("utf-8") == deck
+
+    code = "x = 1\nprint(x)"
+    first = codehl.highlight(code, "python", frozenset({2}))
+    assert len(runs) == 2 and 'class="line hl"' in first
+    assert codehl.highlight(code, "python", frozenset({2})) == first and len(runs) == 2
+    assert codehl.highlight(code, "python", frozenset({1})) != first and len(runs) == 3
+    assert codehl.highlight(code, "r", frozenset({2})) != first and len(runs) == 4
+    assert codehl.highlight(code.replace("1", "2"), "python", frozenset({2})) != first and len(runs) == 5
+
+
 def _code_course(tmp_path, slide_yaml: str):
     course = copy_fixture("mini", tmp_path)
     second = course / "lectures" / "second.yaml"

@@ -1,4 +1,6 @@
-"""Code highlighted by Pygments into `<pre class="code">` with short token classes, cached in memory.
+"""Code highlighted by Pygments into `<pre class="code">` with short token classes, kept in memory
+and in the user's cache folder (state.keptmemo: a build after an edit neither imports Pygments
+nor compiles its lexers for code it highlighted before).
 
     highlight("print(1)", "python")            # -> '<pre class="code" data-lang="python"><code>...'
     highlight(src, "python", marked={3, 7})    # lines 3 and 7 wrapped in <span class="hl">
@@ -11,8 +13,26 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
+from pathlib import Path
 
 from markupsafe import escape
+
+from ..state.keptmemo import KeptMemo
+
+KEPT_BLOCKS = 4096  # highlighted blocks kept between processes (the most recently used)
+
+
+@functools.lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """This module's code and Pygments' version: a change to either highlights every block again."""
+    from importlib.metadata import version
+    h = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=10)
+    h.update(version("pygments").encode())
+    return h.hexdigest()
+
+
+_BLOCKS = KeptMemo("code", _code_stamp, KEPT_BLOCKS)
 
 
 @functools.lru_cache(maxsize=1)
@@ -35,13 +55,17 @@ def unknown_language(lang: str) -> str | None:
     return f"no highlighter knows the language '{lang}'{hint}"
 
 
-@functools.lru_cache(maxsize=4096)
 def highlight(code: str, lang: str, marked: frozenset[int] = frozenset(), first: int = 1, step_from: int = 0) -> str:
     """The code as highlighted HTML; `marked` line numbers (counted from `first`) are emphasised.
 
     With `step_from` > 0 (a `build: true` slide), each group of consecutive marked lines is a step
     of its own, numbered from `step_from`: the deck emphasises the groups in turn.
     """
+    key = repr((code, lang, sorted(marked), first, step_from))
+    return _BLOCKS.get(key, lambda: _highlight(code, lang, marked, first, step_from))
+
+
+def _highlight(code: str, lang: str, marked: frozenset[int], first: int, step_from: int) -> str:
     from pygments import highlight as run
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import get_lexer_by_name
