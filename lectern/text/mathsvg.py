@@ -25,7 +25,7 @@ from markupsafe import escape
 from ..state import usercache
 
 SIZE = 20.0  # px per em given to ziamath; every length is divided by it again
-VERSION = "2"  # part of the cache key: change it when the SVG we keep changes
+VERSION = "3"  # part of the cache key: change it when the SVG we keep changes
 KEPT = 4096
 BATCH = 10  # formulas handed to a worker at a time (~0.1 s of typesetting)
 SHARED_FROM = 30  # fewer formulas to typeset than this: all here (a worker's first one imports ziamath)
@@ -200,6 +200,7 @@ def _typeset(latex: str, display: bool) -> Formula:
     if unknown:
         raise MathError(f"the math command {unknown[0]} is not supported; "
                         "write it with the commands listed in docs/format.md (Mathematics)")
+    mathml = _small_accents(mathml)
     try:
         with _lock:  # ziafont's config is global
             ziafont.config.svg2 = False  # plain paths: no <symbol> ids to clash between formulas in one page
@@ -227,6 +228,30 @@ def _quiet_logging() -> None:
             continue
         if getattr(module, "logging", None) is logging:
             module.logging = own
+
+
+_MATHML = "http://www.w3.org/1998/Math/MathML"
+_ACCENT_CHARS = {"^": "\u02c6", "~": "\u02dc"}  # MODIFIER LETTER CIRCUMFLEX ACCENT, SMALL TILDE
+
+
+def _small_accents(mathml: str) -> str:
+    """`\\hat` and `\\tilde` as the font's accents: latex2mathml writes them as the ASCII ^ and ~,
+    which ziamath sets as characters of text size, floating high above the letter; the modifier
+    letters (U+02C6, U+02DC) are set close on it, as TeX does. `\\widehat` and `\\widetilde`
+    (no accent="true", no stretchy="false") stay as they are."""
+    if "&#x0005E;" not in mathml and "&#x0007E;" not in mathml:
+        return mathml
+    root = ET.fromstring(mathml)
+    changed = False
+    for mover in root.iter(f"{{{_MATHML}}}mover"):
+        kids = list(mover)
+        if len(kids) != 2 or kids[1].tag != f"{{{_MATHML}}}mo":
+            continue
+        mark = (kids[1].text or "").strip()
+        if (mark == "^" and mover.get("accent") == "true") or (mark == "~" and kids[1].get("stretchy") == "false"):
+            kids[1].text = _ACCENT_CHARS[mark]
+            changed = True
+    return ET.tostring(root, encoding="unicode") if changed else mathml  # (as ns0:math: ziamath drops namespaces)
 
 
 def _unknown_commands(mathml: str) -> list[str]:
