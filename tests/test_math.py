@@ -39,6 +39,20 @@ def test_inline_and_display_math_become_svg_with_the_source_as_label():
     assert '<span class="math-tag">(2.1)</span>' in block
 
 
+def test_hat_and_tilde_sit_close_on_their_letter():
+    """\\hat and \\tilde are the font's accents set on the letter: the formula is as wide as the
+    letter alone and the accent adds less than 0.4 em above it (latex2mathml's ASCII ^ and ~ were
+    set as text-size characters: a hat 0.54 em above y, and y a third wider)."""
+    y = mathsvg._typeset("y", False)
+    for latex in (r"\hat{y}", r"\tilde{y}"):
+        accented = mathsvg._typeset(latex, False)
+        assert accented.width == y.width, latex
+        assert 0.1 < accented.height - y.height < 0.4, latex
+        assert accented.depth == y.depth, latex
+    wide = mathsvg._typeset(r"\widehat{xy}", False)  # the wide accents stretch over their base
+    assert wide.width >= mathsvg._typeset("xy", False).width
+
+
 def test_unsupported_command_named_at_its_position():
     src = r"Good $x^2$ then bad $\frobnicate{x}$ here"
     _, md, parsed = parse(src)
@@ -326,6 +340,31 @@ def test_a_long_code_line_scales_the_slide_type_down_instead(tmp_path):
     deck = (out / "slides" / "second.html").read_text("utf-8")
     m = re.search(r'<section[^>]*data-density="(\d)"[^>]*>(?:(?!</section>).)*Long but fits', deck, re.S)
     assert m and int(m.group(1)) >= 4, m and m.group(0)[:300]
+
+
+@pytest.mark.pdf
+def test_a_code_line_wider_than_the_guides_measure_prints_whole_at_a_smaller_type(tmp_path):
+    """The guide's measure holds 54 characters of code at its type: a block with a longer line
+    is set smaller (up to 72 characters), so its lines are not broken mid-expression."""
+    from lectern.print.guidehtml import fit_code
+    line = "print(statistics.mean(heights), statistics.stdev(heights), len(heights))"  # 72
+    course = copy_fixture("mini", tmp_path)
+    second = course / "lectures" / "second.yaml"
+    second.write_text(second.read_text("utf-8").replace(
+        "    reading: A short reading.^[With one note.]\n",
+        "    reading: |\n      A short reading.^[With one note.]\n\n      ```python\n"
+        f"      import statistics\n      {line}\n      ```\n"), "utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", str(course), "--out", str(out), "--strict", "--only", "guide")
+    assert result.exit_code == 0, result.output
+    text = subprocess.run(["pdftotext", "-layout", str(out / "study-guide.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert any(row.strip() == line for row in text.splitlines()), "the line was broken"
+    html = '<pre class="code" data-lang="python"><code><span class="line">{}</span></code></pre>'
+    assert fit_code(html.format("x" * 54)) == html.format("x" * 54)  # fits: as it was
+    assert '<pre class="code w60" data-lang="python">' in fit_code(html.format("x" * 55))
+    assert '<pre class="code w66"' in fit_code(html.format("a &lt; b " + "x" * 55))  # 61 characters as printed
+    assert '<pre class="code w72"' in fit_code(html.format("x" * 90))  # the smallest; it wraps
 
 
 @pytest.mark.pdf

@@ -40,7 +40,7 @@ from .floats import number_floats, pushed_floats
 from .hyphenate import Hyphenator, hyphenated_chapter
 from .repairs import Repairs, first_page_of, score
 from .watch import Watch
-from .guidehtml import (Appendix, appendices_of, extra_questions, font_url_of, fonts_url, keep_ranges,
+from .guidehtml import (Appendix, appendices_of, extra_questions, fit_code, font_url_of, fonts_url, keep_ranges,
                         link_note_calls, number_blocks, plain_text, point_count, theme_roots, with_nudges,
                         without_notes)
 # the names callers import from here, wherever they now live
@@ -119,14 +119,14 @@ class GuideRenderer:
              appendix: Appendix | None = None, folios: dict[str, int] | None = None,
              folio_free: bool = False, folio_pages: list[str] | None = None, piece: Piece | None = None,
              questions: list[Markup] | None = None) -> str:
-        return charts.for_print(self.template.render(
+        return charts.for_print(fit_code(self.template.render(
             guide=self.guide, part=part, chapter=chapter, appendix=appendix, piece=piece,
             labels=self.labels, appendices=self.appendices, pages=folios or {},
             chapter_numbers=self.chapter_numbers, first_page=first_page,
             folio_free=folio_free, folio_pages=folio_pages or [], short_box=SHORT_BOX,
             extra_questions=questions if questions is not None else extra_questions(chapter) if chapter else [],
             fonts=Markup(self.fonts), font_url=self.font_url, paper=Markup("letter" if self.guide.paper.lower() == "letter" else "A4"),
-        ))
+        )))
 
     def chapter_html(self, chapter: Chapter, piece: Piece | None = None) -> str:
         """A chapter's HTML: the same wherever it lands (no folio: see `folios`); or one piece's

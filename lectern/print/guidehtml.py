@@ -6,6 +6,7 @@ names the numbered blocks (`number_blocks`) that a retry nudges (`with_nudges`).
 """
 from __future__ import annotations
 
+import html as htmllib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,25 @@ NUDGE = "orphans: 1; widows: 1; break-inside: avoid;"
 # When that is not enough (the call sits in the very block that ends the page), the block that
 # holds the call starts a new page: a short page rather than a note away from its call.
 PUSH = "break-before: page;"
+
+
+CODE_WIDTHS = (60, 66, 72)  # characters: the classes `pre.code.w60`... of guide.css (a smaller type each)
+CODE_FITS = 54  # characters of the guide's code type (9.5pt) that fit its A4 measure
+_CODE_BLOCK = re.compile(r'<pre class="code"((?: [^>]*)?)><code>(.*?)</code></pre>', re.S)
+
+
+def fit_code(html: str) -> str:
+    """Each code block whose longest line would not fit the guide's measure gets the class of the
+    first of CODE_WIDTHS that holds it (guide.css sets its type smaller), so a line of up to 72
+    characters is not broken; a longer one still wraps, at the smallest size."""
+    def fitted(match: re.Match) -> str:
+        text = htmllib.unescape(re.sub(r"<[^>]+>", "", match.group(2)))
+        longest = max((len(line.expandtabs(4)) for line in text.split("\n")), default=0)
+        if longest <= CODE_FITS:
+            return match.group(0)
+        width = next((w for w in CODE_WIDTHS if longest <= w), CODE_WIDTHS[-1])
+        return f'<pre class="code w{width}"{match.group(1)}><code>{match.group(2)}</code></pre>'
+    return _CODE_BLOCK.sub(fitted, html) if '<pre class="code"' in html else html
 
 
 @dataclass
