@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from helpers import run_cli
-from lectern.charts import chart_summary, chart_svg
+from lectern.charts import chart_summary, draw_chart_svg
 from lectern.charts.histogram import histogram_data
 from lectern.charts.scatter import least_squares
 from lectern.course.model import Chart, Pos, Table
@@ -24,7 +24,7 @@ EXPORTS = Table(["year", "sugar", "tobacco", "nickel"],
 
 def drawn(kind: str, table: Table = EXPORTS, y=("sugar", "tobacco", "nickel"), **kw) -> ET.Element:
     chart = Chart(kind, table.columns[0], list(y), P, table=table, **kw)
-    return ET.fromstring(str(chart_svg(chart, id_prefix=kind)))
+    return ET.fromstring(str(draw_chart_svg(chart, id_prefix=kind)))
 
 
 def marks(root: ET.Element, tag: str, cls: str) -> list[ET.Element]:
@@ -81,7 +81,7 @@ def test_a_histograms_bins_and_counts_read_in_the_course_language():
     table = Table(["x"], [[0.2], [0.7], [1.0], [1.4]])
     chart = Chart("histogram", "x", [], P, table=table, bins=[0, 0.5, 1.5])
     assert chart_summary(chart, "fr") == "Diagramme en barres. Effectif: 0,0\u20130,5 1, 0,5\u20131,5 3."
-    svg = str(chart_svg(chart, "de"))
+    svg = str(draw_chart_svg(chart, "de"))
     assert "0,5\u20131,5" in svg and "Anzahl" in svg and "0.5" not in re.sub(r'"[^"]*"', "", svg)
 
 

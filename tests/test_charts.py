@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lectern.charts import (HEIGHT, WIDTH, chart_summary, chart_svg, check_chart, format_number,
+from lectern.charts import (HEIGHT, WIDTH, chart_summary, draw_chart_svg, check_chart, format_number,
     format_value, nice_ticks, parse_number, read_csv)
 from lectern.course.model import Chart, Pos, Table
 
@@ -192,7 +192,7 @@ JOBS = bar(["group", "white", "black"],
 
 
 def test_svg_is_well_formed_accessible_and_scalable():
-    root = parse(chart_svg(JOBS, id_prefix="fig-1-2"))
+    root = parse(draw_chart_svg(JOBS, id_prefix="fig-1-2"))
     assert root.tag == SVG + "svg"
     assert root.get("role") == "img"
     assert root.get("viewBox") == f"0 0 {WIDTH} {HEIGHT}"
@@ -208,20 +208,20 @@ def test_svg_is_well_formed_accessible_and_scalable():
 
 def test_ids_are_unique_per_chart_without_a_prefix():
     other = bar(["group", "white"], [["Employed", 63.8]])
-    ids = [e.get("id") for m in (chart_svg(JOBS), chart_svg(other))
+    ids = [e.get("id") for m in (draw_chart_svg(JOBS), draw_chart_svg(other))
            for e in parse(m).iter() if e.get("id")]
     assert len(ids) == len(set(ids)) == 4
 
 
 def test_self_contained():
-    text = str(chart_svg(JOBS))
+    text = str(draw_chart_svg(JOBS))
     for banned in ("href", "url(", "@import", "<script", "<foreignObject", "<image"):
         assert banned not in text
 
 
 def test_bar_heights_are_proportional_to_values():
     c = bar(["year", "value"], [[1989, 100], [1993, 16], [2008, 27], [2013, 50]], unit="%")
-    rects = bars_of(parse(chart_svg(c)))
+    rects = bars_of(parse(draw_chart_svg(c)))
     heights = [float(r.get("height")) for r in rects]
     assert len(heights) == 4
     for h, v in zip(heights, (100, 16, 27, 50)):
@@ -232,13 +232,13 @@ def test_bar_heights_are_proportional_to_values():
 
 def test_negative_bars_hang_from_the_zero_line():
     c = bar(["k", "v"], [["a", 10], ["b", -5]])
-    up, down = bars_of(parse(chart_svg(c)))
+    up, down = bars_of(parse(draw_chart_svg(c)))
     assert float(up.get("y")) + float(up.get("height")) == pytest.approx(float(down.get("y")))
     assert float(down.get("height")) == pytest.approx(float(up.get("height")) / 2, abs=0.2)
 
 
 def test_grouped_bars_one_series_each_with_a_legend():
-    root = parse(chart_svg(JOBS))
+    root = parse(draw_chart_svg(JOBS))
     series = [g for g in root.iter(SVG + "g") if "lc-series" in g.get("class", "").split()]
     assert [g.get("data-series") for g in series] == ["white", "black"]
     assert len(bars_of(root)) == 6
@@ -251,36 +251,36 @@ def test_grouped_bars_one_series_each_with_a_legend():
 
 
 def test_one_series_has_no_legend():
-    root = parse(chart_svg(bar(["g", "v"], [["a", 1], ["b", 2]])))
+    root = parse(draw_chart_svg(bar(["g", "v"], [["a", 1], ["b", 2]])))
     assert text_of(root, "lc-legend-label") == []
 
 
 def test_value_labels_on_bars_with_unit_and_language():
     """Whole numbers are written whole beside values with decimals ("73%", not "73.0%")."""
-    assert text_of(parse(chart_svg(JOBS)), "lc-value") == [
+    assert text_of(parse(draw_chart_svg(JOBS)), "lc-value") == [
         "63.8%", "73%", "114%", "34.2%", "5%", "5%"]
-    assert text_of(parse(chart_svg(JOBS, lang="fr")), "lc-value")[:2] == [
+    assert text_of(parse(draw_chart_svg(JOBS, lang="fr")), "lc-value")[:2] == [
         "63,8\u202f%", "73\u202f%"]
 
 
 def test_axis_ticks_carry_the_unit():
     c = bar(["year", "remittances"], [[2005, 1.1], [2013, 2.5]], unit="$bn")
-    ticks = text_of(parse(chart_svg(c)), "lc-tick")
+    ticks = text_of(parse(draw_chart_svg(c)), "lc-tick")
     assert "$0.0bn" in ticks and "$2.5bn" in ticks
     long_unit = bar(["year", "n"], [[2005, 1], [2013, 3]], unit="thousand people")
-    root = parse(chart_svg(long_unit))
+    root = parse(draw_chart_svg(long_unit))
     assert text_of(root, "lc-unit") == ["thousand people"]
     assert "1" in text_of(root, "lc-tick")
 
 
 def test_years_on_the_x_axis_are_not_grouped():
-    labels = text_of(parse(chart_svg(line(["year", "v"], [[1989, 100], [2013, 50]]))), "lc-cat")
+    labels = text_of(parse(draw_chart_svg(line(["year", "v"], [[1989, 100], [2013, 50]]))), "lc-cat")
     assert labels == ["1989", "2013"]
 
 
 def test_line_chart_has_a_line_and_markers_per_series():
     c = line(["month", "x", "y"], [["Jan", 3, 4], ["Feb", 5, None], ["Mar", 4, 6]])
-    root = parse(chart_svg(c))
+    root = parse(draw_chart_svg(c))
     paths = [p for p in root.iter(SVG + "path") if "lc-line" in p.get("class", "")]
     assert len(paths) == 2
     assert paths[0].get("d").count("M") == 1 and paths[0].get("d").count("L") == 2
@@ -292,7 +292,7 @@ def test_line_chart_has_a_line_and_markers_per_series():
 
 def test_line_chart_with_numeric_x_spaces_points_by_value():
     c = line(["year", "pensions"], [[1989, 100], [1993, 16], [2013, 50]], unit="%")
-    root = parse(chart_svg(c))
+    root = parse(draw_chart_svg(c))
     xs = [float(m.get("cx")) for m in root.iter(SVG + "circle")]
     assert (xs[1] - xs[0]) / (xs[2] - xs[1]) == pytest.approx(4 / 20, rel=0.01)
     assert text_of(root, "lc-value") == ["100%", "16%", "50%"]
@@ -301,12 +301,12 @@ def test_line_chart_with_numeric_x_spaces_points_by_value():
 def test_long_category_labels_wrap_then_rotate():
     short = bar(["k", "v"], [["Leading state committee members", 1], ["Employed", 2],
                              ["Scientists and technicians", 3], ["Doctors abroad", 4]])
-    root = parse(chart_svg(short))
+    root = parse(draw_chart_svg(short))
     assert len(text_of(root, "lc-cat")) > 2  # wrapped onto lines
     assert not any(e.get("transform") for e in root.iter(SVG + "text")
                    if "lc-cat" in e.get("class", ""))
     many = bar(["k", "v"], [[f"Province number {i} of the island", i] for i in range(12)])
-    cats = [e for e in parse(chart_svg(many)).iter(SVG + "text")
+    cats = [e for e in parse(draw_chart_svg(many)).iter(SVG + "text")
             if "lc-cat" in e.get("class", "")]
     assert cats and all("rotate(-45" in e.get("transform", "") for e in cats)
 
@@ -317,7 +317,7 @@ NASTY = '<script>alert(1)</script> & "quotes" \' onload=alert(1) <b onclick="x">
 def test_labels_are_escaped():
     c = bar(["<k&", NASTY], [["a < b & c", 1], ["</svg>", 2]], title=f"T {NASTY}",
             unit="<&>")
-    text = str(chart_svg(c, id_prefix='"><script>'))
+    text = str(draw_chart_svg(c, id_prefix='"><script>'))
     root = ET.fromstring(text)
     assert "a < b & c" in text_of(root, "lc-cat")
     assert root.find(SVG + "title").text == f"T {NASTY}"
@@ -349,7 +349,7 @@ def test_any_data_gives_well_formed_harmless_svg(labels, names, kind, values, ti
     rows = [[lb, *(values[(i * len(names) + k) % 32] for k in range(len(names)))]
             for i, lb in enumerate(labels)]
     c = Chart(kind, "__x__", names, P, title=title, unit=unit, table=Table(columns, rows))
-    root = parse(chart_svg(c, lang=lang))
+    root = parse(draw_chart_svg(c, lang=lang))
     assert_harmless(root)
     numbers = [float(v) for e in root.iter() for k, v in e.attrib.items()
                if k in ("x", "y", "width", "height", "cx", "cy")]
@@ -361,7 +361,7 @@ def test_any_data_gives_well_formed_harmless_svg(labels, names, kind, values, ti
 def test_empty_or_missing_data_still_draws():
     for c in (bar(["k", "v"], []), Chart("bar", "k", ["v"], P),
               line(["k", "v"], [["a", None], ["b", None]])):
-        assert parse(chart_svg(c)).tag == SVG + "svg"
+        assert parse(draw_chart_svg(c)).tag == SVG + "svg"
 
 
 # --------------------------------------------------------------------------- in real renderers
@@ -396,7 +396,7 @@ def test_in_chromium_labels_stay_inside_apart_and_theme_through_custom_propertie
     exe = chromium_or_skip()
     charts = [JOBS, WRAPPED, MANY,
               line(["year", "pensions"], [[1989, 100], [1993, 16], [2013, 50]], unit="%")]
-    body = "".join(f'<div class="fig">{chart_svg(c, id_prefix=f"c{i}")}</div>'
+    body = "".join(f'<div class="fig">{draw_chart_svg(c, id_prefix=f"c{i}")}</div>'
                    for i, c in enumerate(charts))
     css = "--chart-1: rgb(255, 0, 0); --chart-text: rgb(0, 128, 0); font-family: serif;"
     page_file = tmp_path / "charts.html"
@@ -475,7 +475,7 @@ def test_weasyprint_draws_the_chart_in_its_colours(tmp_path, caplog):
     import weasyprint
     from PIL import Image
 
-    body = f'<div class="fig">{chart_svg(JOBS)}</div><div class="fig">{chart_svg(MANY)}</div>'
+    body = f'<div class="fig">{draw_chart_svg(JOBS)}</div><div class="fig">{draw_chart_svg(MANY)}</div>'
     html = PAGE.format(lang="en", css="", width="15cm", body=body)
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         pdf = weasyprint.HTML(string=html).write_pdf()
@@ -496,7 +496,7 @@ def test_weasyprint_draws_the_chart_in_its_colours(tmp_path, caplog):
 
 def test_slide_size_viewbox_keeps_text_size_and_can_leave_the_title_to_the_page():
     from lectern.charts import SLIDE_SIZE
-    big, small = parse(chart_svg(JOBS)), parse(chart_svg(JOBS, width=SLIDE_SIZE[0],
+    big, small = parse(draw_chart_svg(JOBS)), parse(draw_chart_svg(JOBS, width=SLIDE_SIZE[0],
                                                          height=SLIDE_SIZE[1], show_title=False))
     assert small.get("viewBox") == f"0 0 {SLIDE_SIZE[0]} {SLIDE_SIZE[1]}"
     sizes = {e.get("font-size") for e in small.iter(SVG + "text") if "lc-tick" in e.get("class")}
@@ -512,7 +512,7 @@ def test_huge_labels_and_tables_stay_quick():
     c = bar(["k", "v", "w"], [["word " * 2000, i, -i] for i in range(300)],
             title="t " * 3000, y=["v", "w"])
     start = time.perf_counter()
-    root = parse(chart_svg(c))
+    root = parse(draw_chart_svg(c))
     assert time.perf_counter() - start < 4.0  # ~0.4 s on an idle machine
     assert len(bars_of(root)) == 600
     assert all(len(t) <= 125 for t in text_of(root, "lc-cat"))
@@ -521,7 +521,7 @@ def test_huge_labels_and_tables_stay_quick():
 def test_many_series_keep_the_plot_its_room():
     names = [f"series number {i}" for i in range(40)]
     c = bar(["k", *names], [[f"c{j}", *range(j, j + 40)] for j in range(12)])
-    root = parse(chart_svg(c))
+    root = parse(draw_chart_svg(c))
     legend = text_of(root, "lc-legend-label")
     assert 3 <= len(legend) < 40 and text_of(root, "lc-legend-more") == [f"+{40 - len(legend)}"]
     tops = [float(r.get("y")) for r in bars_of(root)]
@@ -536,7 +536,7 @@ def test_a_chart_for_print_has_no_style_element_and_keeps_its_colours_as_attribu
     from lectern.charts import SERIES_COLOURS, STYLE_ELEMENT, for_print
     for chart in (bar(["year", "sugar", "nickel"], [["1990", "8", "3"], ["1991", "7", "4"]]),
                   line(["year", "wages", "pensions"], [["1950", "10", "5"], ["1960", "20", "9"]])):
-        svg = str(chart_svg(chart, "en"))
+        svg = str(draw_chart_svg(chart, "en"))
         assert STYLE_ELEMENT in svg
         printed = parse(for_print(f"<div>{svg}</div>"))
         assert not list(printed.iter(SVG + "style"))
@@ -577,6 +577,7 @@ def test_a_drawn_chart_is_read_back_by_the_next_process_and_drawn_again_when_it_
     """A build after an edit (a new process) takes the charts it did not change from the user's
     cache folder, as drawn; a chart whose data changed is drawn afresh."""
     from lectern.charts import draw
+    from lectern.state import keptmemo
     from lectern.text import keptcharts
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -587,13 +588,12 @@ def test_a_drawn_chart_is_read_back_by_the_next_process_and_drawn_again_when_it_
     def new_process():
         for name, value in (("_kept", {}), ("_loaded", False), ("_new", False)):
             monkeypatch.setattr(keptcharts._CHARTS, name, value)
-        monkeypatch.setattr(draw, "_SVGS", {})
 
     how = {"id_prefix": "gfig1.1", "show_title": False, "width": WIDTH, "height": HEIGHT}
     wages = bar(["year", "wages"], [["1990", "40"], ["1995", "55"]], title="Wages")
     new_process()
     first = keptcharts.drawn(wages, "en", **how)
-    keptcharts.keep_drawn()
+    keptmemo.write_all()  # as the pipeline does once resolving is done
     assert drawings == ["Wages"] and "<svg" in first
     new_process()
     again = keptcharts.drawn(bar(["year", "wages"], [["1990", "40"], ["1995", "55"]], title="Wages"), "en", **how)

@@ -9,7 +9,7 @@ The names below are the package's API, as `lectern.charts` had them; modules ins
 package import from each other directly.
 """
 from .data import ChartData, Series, chart_data, check_chart, read_csv
-from .draw import chart_key, chart_svg, draw_chart_svg
+from .draw import chart_key, draw_chart_svg
 from .scale import ellipsize, nice_ticks, text_width, wrap
 from .style import (FONT_FAMILY, HEIGHT, LEGEND, LEGEND_ROWS, MARKERS, MAX_LABEL, PAD,
                     PHONE_SIZE, SERIES_COLOURS, SLIDE_SIZE, STYLE, STYLE_ELEMENT, TICK, TITLE, VALUE, WIDTH,
@@ -20,7 +20,7 @@ from .values import (NumberStyle, UnitStyle, format_number, format_value, is_num
 
 __all__ = [
     "ChartData", "Series", "chart_data", "check_chart", "read_csv",
-    "chart_key", "chart_svg", "draw_chart_svg",
+    "chart_key", "draw_chart_svg",
     "ellipsize", "nice_ticks", "text_width", "wrap",
     "FONT_FAMILY", "HEIGHT", "LEGEND", "LEGEND_ROWS", "MARKERS", "MAX_LABEL", "PAD",
     "PHONE_SIZE", "SERIES_COLOURS", "SLIDE_SIZE", "STYLE", "STYLE_ELEMENT", "TICK", "TITLE", "VALUE", "WIDTH",

@@ -19,20 +19,6 @@ from .summary import _words, chart_summary
 from .svg import _Svg, _t
 from .values import unit_style
 
-_SVGS: dict[str, Markup] = {}  # drawn charts by what they are drawn from (serve draws each once)
-
-
-def chart_svg(chart: Chart, lang: str = "en", id_prefix: str | None = None,
-              show_title: bool = True, width: int = WIDTH, height: int = HEIGHT) -> Markup:
-    """`draw_chart_svg`, remembered for the process: serve resolves every chart after each save."""
-    key = chart_key(chart, lang, id_prefix, show_title, width, height)
-    if key not in _SVGS:
-        while len(_SVGS) >= 1024:
-            _SVGS.pop(next(iter(_SVGS)))
-        _SVGS[key] = draw_chart_svg(chart, lang, id_prefix, show_title, width, height)
-    return _SVGS[key]
-
-
 def chart_key(chart: Chart, lang: str = "en", id_prefix: str | None = None,
               show_title: bool = True, width: int = WIDTH, height: int = HEIGHT) -> str:
     """Everything a drawn chart depends on but the drawing code, as text."""

@@ -2,10 +2,10 @@
 
 Drawing a chart is pure: its SVG follows from what `charts.chart_key` names and from the drawing
 code. A build's process reads the charts earlier processes drew (one file per version of the
-charts package's code), draws the others, and keeps what it drew when resolving is done:
+charts package's code), draws the others, and keeps what it drew when resolving is done
+(state.keptmemo.write_all, called by the pipeline):
 
     svg = drawn(chart, lang, id_prefix=..., show_title=False, width=..., height=...)
-    keep_drawn()     # after resolving: the charts drawn in this process, written once
 """
 from __future__ import annotations
 
@@ -38,10 +38,4 @@ def drawn(chart, lang: str, **how) -> Markup:
     """The chart's SVG (`charts.draw_chart_svg`), remembered for the process and, from the user's
     cache folder, from an earlier process that drew it."""
     key = charts.chart_key(chart, lang, **how)
-    # (the memo is this process's too: not chart_svg's as well)
     return Markup(_CHARTS.get(key, lambda: draw.draw_chart_svg(chart, lang, **how)))
-
-
-def keep_drawn() -> None:
-    """Write the kept charts (the newest KEPT_CHARTS) if this process drew any."""
-    _CHARTS.write()
