@@ -4,16 +4,17 @@ A result follows from its key and from the code that makes it, so each memo is o
 version of that code. A process reads the file once, makes what it lacks, and writes the file
 again once, after resolving (`write_all`), when it made anything:
 
-    CHARTS = KeptMemo("charts", stamp=lambda: digest_of(...), most=4096)
+    CHARTS = KeptMemo("charts", stamp=lambda: code_stamp(files), most=4096)
     svg = CHARTS.get(key, lambda: draw(...))
     write_all()
 """
 from __future__ import annotations
 
+import hashlib
 import pickle
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from . import usercache
 
@@ -24,7 +25,8 @@ class KeptMemo:
     """key -> text, remembered for the process and kept between processes (the `most` recently used)."""
 
     def __init__(self, name: str, stamp: Callable[[], str], most: int) -> None:
-        self.name, self.stamp, self.most = name, stamp, most
+        self.name, self.most = name, most
+        self._stamp, self._stamped = stamp, ""  # the version of the code that makes the texts, found once
         self._lock = threading.Lock()
         self._kept: dict[str, str] = {}  # most recently used last
         self._loaded = False
@@ -71,7 +73,19 @@ class KeptMemo:
                     self._kept.setdefault(key, text)
 
     def _file(self) -> Path:
-        return usercache.folder() / f"{self.name}-{self.stamp()}.pkl"
+        self._stamped = self._stamped or self._stamp()
+        return usercache.folder() / f"{self.name}-{self._stamped}.pkl"
+
+
+def code_stamp(files: Iterable[Path], *versions: str) -> str:
+    """A digest of the code that makes a memo's texts: these files (names and bytes) and the
+    versions of the libraries it uses; a change to any makes every text again."""
+    h = hashlib.blake2b(digest_size=10)
+    for path in files:
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    for version in versions:
+        h.update(b"\0" + version.encode())
+    return h.hexdigest()
 
 
 def write_all() -> None:

@@ -13,26 +13,16 @@ from __future__ import annotations
 
 import difflib
 import functools
-import hashlib
+from importlib.metadata import version
 from pathlib import Path
 
 from markupsafe import escape
 
-from ..state.keptmemo import KeptMemo
+from ..state.keptmemo import KeptMemo, code_stamp
 
 KEPT_BLOCKS = 4096  # highlighted blocks kept between processes (the most recently used)
-
-
-@functools.lru_cache(maxsize=1)
-def _code_stamp() -> str:
-    """This module's code and Pygments' version: a change to either highlights every block again."""
-    from importlib.metadata import version
-    h = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=10)
-    h.update(version("pygments").encode())
-    return h.hexdigest()
-
-
-_BLOCKS = KeptMemo("code", _code_stamp, KEPT_BLOCKS)
+# one file per version of this module and of Pygments: a change to either highlights every block again
+_BLOCKS = KeptMemo("code", lambda: code_stamp([Path(__file__)], version("pygments")), KEPT_BLOCKS)
 
 
 @functools.lru_cache(maxsize=1)

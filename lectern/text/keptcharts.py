@@ -9,29 +9,17 @@ charts package's code), draws the others, and keeps what it drew when resolving 
 """
 from __future__ import annotations
 
-import functools
-import hashlib
 from pathlib import Path
 
 from markupsafe import Markup
 
 from .. import charts
 from ..charts import draw
-from ..state.keptmemo import KeptMemo
+from ..state.keptmemo import KeptMemo, code_stamp
 
 KEPT_CHARTS = 4096  # drawn charts kept between processes (the most recently used)
-
-
-@functools.lru_cache(maxsize=1)
-def _code_digest() -> str:
-    """A digest of the charts package's code (a change to it draws every chart again)."""
-    h = hashlib.blake2b(digest_size=10)
-    for path in sorted(Path(charts.__file__).parent.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
-_CHARTS = KeptMemo("charts", _code_digest, KEPT_CHARTS)
+# one file per version of the charts package's code: a change to it draws every chart again
+_CHARTS = KeptMemo("charts", lambda: code_stamp(sorted(Path(charts.__file__).parent.glob("*.py"))), KEPT_CHARTS)
 
 
 def drawn(chart, lang: str, **how) -> Markup:
