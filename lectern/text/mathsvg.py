@@ -194,13 +194,15 @@ def _typeset(latex: str, display: bool) -> Formula:
         raise MathError(f"the formula cannot be read ({type(exc).__name__}: {exc}); "
                         "check its braces and commands") from exc
     try:
-        unknown = _unknown_commands(mathml)
+        root = ET.fromstring(mathml)
     except ET.ParseError as exc:  # latex2mathml can emit broken XML (`\b` becomes a control character)
         raise MathError("the formula cannot be read (it makes no valid MathML); check its commands") from exc
+    unknown = _unknown_commands(root)
     if unknown:
         raise MathError(f"the math command {unknown[0]} is not supported; "
                         "write it with the commands listed in docs/format.md (Mathematics)")
-    mathml = _small_accents(mathml)
+    if _small_accents(root):
+        mathml = ET.tostring(root, encoding="unicode")  # (as ns0:math: ziamath drops namespaces)
     try:
         with _lock:  # ziafont's config is global
             ziafont.config.svg2 = False  # plain paths: no <symbol> ids to clash between formulas in one page
@@ -234,14 +236,11 @@ _MATHML = "http://www.w3.org/1998/Math/MathML"
 _ACCENT_CHARS = {"^": "\u02c6", "~": "\u02dc"}  # MODIFIER LETTER CIRCUMFLEX ACCENT, SMALL TILDE
 
 
-def _small_accents(mathml: str) -> str:
-    """`\\hat` and `\\tilde` as the font's accents: latex2mathml writes them as the ASCII ^ and ~,
-    which ziamath sets as characters of text size, floating high above the letter; the modifier
-    letters (U+02C6, U+02DC) are set close on it, as TeX does. `\\widehat` and `\\widetilde`
-    (no accent="true", no stretchy="false") stay as they are."""
-    if "&#x0005E;" not in mathml and "&#x0007E;" not in mathml:
-        return mathml
-    root = ET.fromstring(mathml)
+def _small_accents(root: ET.Element) -> bool:
+    """`\\hat` and `\\tilde` as the font's accents, in the MathML tree; whether any was changed.
+    latex2mathml writes them as the ASCII ^ and ~, which ziamath sets as characters of text size,
+    floating high above the letter; the modifier letters (U+02C6, U+02DC) are set close on it, as
+    TeX does. `\\widehat` and `\\widetilde` (no accent="true", no stretchy="false") stay as they are."""
     changed = False
     for mover in root.iter(f"{{{_MATHML}}}mover"):
         kids = list(mover)
@@ -251,12 +250,11 @@ def _small_accents(mathml: str) -> str:
         if (mark == "^" and mover.get("accent") == "true") or (mark == "~" and kids[1].get("stretchy") == "false"):
             kids[1].text = _ACCENT_CHARS[mark]
             changed = True
-    return ET.tostring(root, encoding="unicode") if changed else mathml  # (as ns0:math: ziamath drops namespaces)
+    return changed
 
 
-def _unknown_commands(mathml: str) -> list[str]:
+def _unknown_commands(root: ET.Element) -> list[str]:
     """latex2mathml leaves a command it does not know as text (`<mi>\\foo</mi>`): find those."""
-    root = ET.fromstring(mathml)
     out = []
     for el in root.iter():
         text = (el.text or "").strip()
