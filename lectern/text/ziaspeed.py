@@ -30,8 +30,7 @@ _FMT_USERS = ("ziafont.svgpath", "ziafont.glyph", "ziafont.font", "ziamath.drawa
 _applied = False
 _original_fmt = None
 _config = None  # ziafont's config, once ziafont is imported
-_original_svgpath = None
-_originals: dict[str, object] = {}  # parse_style, size_px as ziamath has them
+_originals: dict[str, object] = {}  # svgpath, parse_style, size_px, subglyph as ziamath has them
 _sizes: dict[str, tuple] = {}  # a size attribute, parsed: ("number", px) or ("unit", value, units) or ("none",)
 _EM = ("em", "ex", "mu")
 _ZEROS = re.compile(r"\.?0+(?= )")  # "%.3f" numbers, each followed by a space: fmt's trailing zeros
@@ -90,24 +89,22 @@ def _swap_fmt(fmt) -> None:
 
 
 def _swap_svgpath(fast: bool) -> None:
-    global _original_svgpath
     from ziafont import glyph
-    if _original_svgpath is None:
-        _original_svgpath = glyph.SimpleGlyph.svgpath
-    glyph.SimpleGlyph.svgpath = _fast_svgpath if fast else _original_svgpath
+    _originals.setdefault("svgpath", glyph.SimpleGlyph.svgpath)
+    glyph.SimpleGlyph.svgpath = _fast_svgpath if fast else _originals["svgpath"]
 
 
 def _fast_svgpath(self, x0: float = 0, y0: float = 0, scale_factor: float = 1):
     """ziafont's `SimpleGlyph.svgpath`: the glyph's outline placed at (x0, y0), as a <path>."""
     if _config.precision != 3:
-        return _original_svgpath(self, x0, y0, scale_factor)
+        return _originals["svgpath"](self, x0, y0, scale_factor)
     scale = self.funits_to_points(1, scale_factor)
     kept = self.__dict__.setdefault("_lectern_paths", {})
     shape = kept.get(scale)
     if shape is None:
         shape = kept[scale] = _shape(self.operators, scale)
     if shape is False:  # an operator ziafont added since: its own way
-        return _original_svgpath(self, x0, y0, scale_factor)
+        return _originals["svgpath"](self, x0, y0, scale_factor)
     form, xs, ys = shape
     if not form:
         return None
@@ -141,11 +138,11 @@ def _shape(operators, scale: float):
 
 
 def _swap_styles(fast: bool) -> None:
-    """`parse_style` in every module that imported it by name, and `Mnode.size_px`."""
+    """`parse_style` and `subglyph` in every module that imported them by name, and `Mnode.size_px`."""
     from ziamath import styles, zmath
     from ziamath.nodes import mfrac, mnode
-    if not _originals:
-        _originals.update(parse_style=styles.parse_style, size_px=mnode.Mnode.size_px)
+    _originals.setdefault("parse_style", styles.parse_style)
+    _originals.setdefault("size_px", mnode.Mnode.size_px)
     parse = _fast_parse_style if fast else _originals["parse_style"]
     for module in (styles, zmath, mfrac, mnode):
         module.parse_style = parse
