@@ -44,20 +44,32 @@ def formula(i: int) -> str:
     return FORMULAS[i % len(FORMULAS)].replace("%d", str(i))
 
 
-def lecture(k: int, math: bool, counter: list[int]) -> str:
-    """One lecture: 5 sections of 2 slides; 30 formulas and 6 code blocks (or words in their place)."""
-    def f(display: bool = False) -> str:
-        counter[0] += 1
-        if not math:
-            return f"the quantity number {counter[0]}"
-        return f"$${formula(counter[0])}$$" if display else f"${formula(counter[0])}$"
+class Filler:
+    """The next formula or code block, numbered across the course; or, for the plain course,
+    words in its place."""
 
-    def code(lang: str) -> str:
-        counter[1] += 1
-        src = (PY if lang == "python" else R).format(n=counter[1])
-        if not math:
+    def __init__(self, math: bool) -> None:
+        self.math, self.formulas, self.blocks = math, 0, 0
+
+    def f(self, display: bool = False) -> str:
+        self.formulas += 1
+        if not self.math:
+            return f"the quantity number {self.formulas}"
+        return f"$${formula(self.formulas)}$$" if display else f"${formula(self.formulas)}$"
+
+    def code(self, lang: str = "python") -> str:
+        self.blocks += 1
+        if not self.math:
             return "Plain words take the place of the code block here, " + "as many as it has. " * 3
-        return f"```{lang}\n{src}```"
+        return f"```{lang}\n" + (PY if lang == "python" else R).format(n=self.blocks) + "```"
+
+    def counts(self) -> dict[str, int]:
+        return {"formulas": self.formulas if self.math else 0, "code blocks": self.blocks if self.math else 0}
+
+
+def lecture(k: int, fill: Filler) -> str:
+    """One lecture: 5 sections of 2 slides; 30 formulas and 6 code blocks (or words in their place)."""
+    f, code = fill.f, fill.code
 
     out = [f"title: Lecture {k}\nsections:"]
     for s in range(5):
@@ -76,15 +88,15 @@ def _indent(text: str, n: int) -> str:
 
 
 def write_course(root: Path, math: bool, lectures: int = 6) -> dict[str, int]:
-    counter = [0, 0]
+    fill = Filler(math)
     (root / "lectures").mkdir(parents=True)
     names = []
     for k in range(1, lectures + 1):
-        (root / "lectures" / f"l{k:02}.yaml").write_text(lecture(k, math, counter), "utf-8")
+        (root / "lectures" / f"l{k:02}.yaml").write_text(lecture(k, fill), "utf-8")
         names.append(f"  - lectures/l{k:02}.yaml")
     (root / "course.yaml").write_text("title: Bench course\nauthor: Bench\nlang: en\nlectures:\n"
                                       + "\n".join(names) + "\n", "utf-8")
-    return {"formulas": counter[0] if math else 0, "code blocks": counter[1] if math else 0}
+    return fill.counts()
 
 
 def write_l_course(root: Path, math: bool) -> dict[str, int]:
@@ -92,19 +104,8 @@ def write_l_course(root: Path, math: bool) -> dict[str, int]:
     sys.path.insert(0, str(ROOT / "bench"))
     import gen_course
     gen_course.generate(root, "L")
-    counter = [0, 0]
-
-    def f(display: bool = False) -> str:
-        counter[0] += 1
-        if not math:
-            return f"the quantity number {counter[0]}"
-        return f"$${formula(counter[0])}$$" if display else f"${formula(counter[0])}$"
-
-    def code() -> str:
-        counter[1] += 1
-        if not math:
-            return "Plain words take the place of the code block here, " + "as many as it has. " * 3
-        return "```python\n" + PY.format(n=counter[1]) + "```"
+    fill = Filler(math)
+    f, code = fill.f, fill.code
 
     for path in gen_course.lecture_files(root):
         text = path.read_text("utf-8")
@@ -118,7 +119,7 @@ def write_l_course(root: Path, math: bool) -> dict[str, int]:
         for i in range(1, min(7, len(parts))):
             parts[i] = f"          - 'A point with {f()}'\n" + parts[i]
         path.write_text("        points:\n".join(parts), "utf-8")
-    return {"formulas": counter[0] if math else 0, "code blocks": counter[1] if math else 0}
+    return fill.counts()
 
 
 def build(course: Path, out: Path, cache: Path, outputs: str) -> float:
